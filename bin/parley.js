@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The published entry point runs the compiled CLI (`npm run build` writes dist/).
+import('../dist/cli.js').catch((err) => {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
+    console.error('parley: dist/ is missing; run `npm run build` first (npm start does this for you).');
+    process.exit(1);
+  }
+  throw err;
+});

@@ -1,0 +1,110 @@
+// buildApp(config) is the whole server, used as-is by `parley serve` and by every test.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { Authenticator, ensureDefaultAccount } from './accounts/accounts.service.js';
+import type { DefaultAccount } from './accounts/accounts.service.js';
+import { AdjustableClock, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import type { DatabaseHandle } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { frameworkError, registerErrorHandling } from './errors/error-handler.js';
+import { addParleyVocabulary } from './http/ajv-setup.js';
+import { basicAuth } from './http/auth.js';
+import { parseFormBuffer } from './http/form-body.js';
+import { urls } from './http/routing.js';
+import { ExpirySweeper } from './jobs/expiry-sweeper.js';
+import { servicesRoutes } from './resources/services/services.routes.js';
+import { ServicesService } from './resources/services/services.service.js';
+import { sessionsRoutes } from './resources/sessions/sessions.routes.js';
+import { SessionsService } from './resources/sessions/sessions.service.js';
+import { clockRoutes } from './simulator/clock.routes.js';
+
+export interface AppOptions {
+  /** Replaces the clock (tests); by default the simulator gets an adjustable clock, other carriers real time. */
+  clock?: Clock;
+}
+
+/** What the running app exposes to `parley serve` and to tests. */
+export interface Parley {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly clock: Clock;
+  readonly account: DefaultAccount;
+  readonly sweeper: ExpirySweeper;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parley: Parley;
+  }
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const database = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database.db);
+    const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
+    const configured = config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;
+    const account = await ensureDefaultAccount(database.db, clock, configured);
+    return createServer(config, database, clock, account);
+  } catch (err) {
+    await database.destroy();
+    throw err;
+  }
+}
+
+function createServer(config: Config, database: DatabaseHandle, clock: Clock, account: DefaultAccount): FastifyInstance {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    ajv: { customOptions: { verbose: true }, plugins: [addParleyVocabulary] },
+    frameworkErrors: frameworkError,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const { db } = database;
+  const sweeper = new ExpirySweeper(db, clock, config.expirySweepIntervalMs, app.log);
+  app.decorate('parley', { config, database, clock, account, sweeper });
+  app.addHook('onReady', async () => sweeper.start());
+  app.addHook('onClose', async () => {
+    await sweeper.stop();
+    await database.destroy();
+  });
+
+  registerErrorHandling(app);
+  // Form bodies only, like Twilio; any other content type is a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseFormBuffer(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  // A POST without a body (twilio-python sends none for some updates) validates as no fields.
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = Object.create(null);
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const ready = await database.ping();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable' });
+  });
+
+  const links = urls(config.publicUrl);
+  const services = new ServicesService(db, clock);
+  const sessions = new SessionsService(db, clock);
+  const authenticate = basicAuth(new Authenticator(db));
+  app.register(async (api) => {
+    api.addHook('onRequest', authenticate);
+    servicesRoutes(api, services, links);
+    sessionsRoutes(api, services, sessions, links);
+    if (clock instanceof AdjustableClock && config.carrier === 'simulator') clockRoutes(api, clock);
+  });
+  return app;
+}

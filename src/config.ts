@@ -1,0 +1,120 @@
+// The only module that reads process.env. Everything else receives a frozen Config.
+
+export type Carrier = 'simulator' | 'twilio';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** `sqlite:PATH`, `sqlite::memory:` or `postgres://…` */
+  readonly databaseUrl: string;
+  /** When both are set, this account is created or updated on start; otherwise one is generated once. */
+  readonly accountSid: string | null;
+  readonly authToken: string | null;
+  /** Absolute base URL for `url`, `links` and `meta`; null derives it from each request. */
+  readonly publicUrl: string | null;
+  readonly carrier: Carrier;
+  readonly logLevel: LogLevel;
+  /** How often the expiry job looks for sessions past their expiry. */
+  readonly expirySweepIntervalMs: number;
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const CARRIERS: readonly Carrier[] = ['simulator', 'twilio'];
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/parley.db';
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const accountSid = optional(env, 'PARLEY_ACCOUNT_SID');
+  const authToken = optional(env, 'PARLEY_AUTH_TOKEN');
+  if (accountSid !== null && !ACCOUNT_SID.test(accountSid)) {
+    throw new ConfigError('PARLEY_ACCOUNT_SID', 'must be "AC" followed by 32 lowercase hex digits');
+  }
+  if ((accountSid === null) !== (authToken === null)) {
+    const missing = accountSid === null ? 'PARLEY_ACCOUNT_SID' : 'PARLEY_AUTH_TOKEN';
+    throw new ConfigError(missing, 'must be set together with the other of PARLEY_ACCOUNT_SID/PARLEY_AUTH_TOKEN');
+  }
+  if (authToken !== null && (authToken.length < 8 || authToken.length > 256)) {
+    throw new ConfigError('PARLEY_AUTH_TOKEN', 'must be 8 to 256 characters long');
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: optional(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: databaseUrl(env),
+    accountSid,
+    authToken,
+    publicUrl: publicUrl(env),
+    carrier: oneOf(env, 'PARLEY_CARRIER', CARRIERS, 'simulator'),
+    logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
+    bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),
+  });
+}
+
+function optional(env: Env, name: string): string | null {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? null : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === null) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string {
+  const raw = optional(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  const sqlite = raw.startsWith('sqlite:') && raw.length > 'sqlite:'.length;
+  const postgres = /^postgres(ql)?:\/\/./.test(raw);
+  if (!sqlite && !postgres) {
+    throw new ConfigError('DATABASE_URL', `must be sqlite:PATH, sqlite::memory: or postgres://…, got "${raw}"`);
+  }
+  return raw;
+}
+
+function publicUrl(env: Env): string | null {
+  const raw = optional(env, 'PARLEY_PUBLIC_URL');
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PARLEY_PUBLIC_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PARLEY_PUBLIC_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigError('PARLEY_PUBLIC_URL', 'must not have a query string or fragment');
+  }
+  // A trailing slash would double up when paths are appended.
+  return url.toString().replace(/\/+$/, '');
+}

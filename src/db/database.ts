@@ -1,0 +1,84 @@
+// Opens the database named by DATABASE_URL. The only module that knows which engine it is;
+// the rest of the code asks `capabilities` instead of checking the dialect.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Capabilities {
+  readonly engine: Engine;
+  /** Row locks that other transactions skip (`FOR UPDATE SKIP LOCKED`); SQLite serialises writers instead. */
+  readonly skipLocked: boolean;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly capabilities: Capabilities;
+  /** Answers whether the database is reachable right now. */
+  ping(): Promise<boolean>;
+  destroy(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options);
+}
+
+function openSqlite(path: string): DatabaseHandle {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets readers run beside the one writer; synchronous=NORMAL in WAL mode never loses a
+  // committed transaction when the process dies, only (rarely) on power loss. See README.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    capabilities: { engine: 'sqlite', skipLocked: false },
+    ping: async () => sqlite.open,
+    destroy: () => db.destroy(),
+  };
+}
+
+// int8 (bigint) columns hold millisecond timestamps, well inside Number's exact range.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types: pgTypes as pg.CustomTypesConfig,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    capabilities: { engine: 'postgres', skipLocked: true },
+    ping: async () => {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy: () => db.destroy(),
+  };
+}

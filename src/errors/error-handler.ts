@@ -1,0 +1,39 @@
+// The one place errors become responses: every body is Twilio's `{code, message, more_info, status}`.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error.js';
+import { validationError } from './validation.js';
+import { pathOf, resourceNotFound } from '../http/routing.js';
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
+    return send(reply, apiError);
+  });
+  app.setNotFoundHandler((request, reply) => send(reply, resourceNotFound(request)));
+}
+
+/** Fastify's own early failures (a malformed URL), rendered the same way. */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void send(reply, new ApiError(70002, `Bad request: ${error.message}`, { status: 400 }));
+}
+
+function send(reply: FastifyReply, error: ApiError) {
+  return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.toBody());
+}
+
+function toApiError(error: FastifyError): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) return validationError(error.validation);
+  // Fastify's own 4xx (body too large, unsupported content type, malformed body): keep the status.
+  const status = error.statusCode;
+  if (status === 415) {
+    return new ApiError(70002, 'Unsupported Content-Type: send the body as application/x-www-form-urlencoded', { status });
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new ApiError(70002, `Bad request: ${error.message}`, { status });
+  }
+  // Never echo internals; the log has the details.
+  return new ApiError(20500);
+}

@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.js';
+import { translateUniqueViolation } from '../../db/constraint-errors.js';
+import type { Database, ServiceRow } from '../../db/schema.js';
+import { ApiError } from '../../errors/api-error.js';
+import type { PageRequest } from '../../http/paging.js';
+import { isSid, newSid } from '../../http/sids.js';
+import { definedOnly } from '../../http/params.js';
+import { recomputeDefaultTtlExpiry } from '../sessions/sessions.repository.js';
+import * as repo from './services.repository.js';
+import type { GeoMatchLevel, NumberSelectionBehavior } from './services.schemas.js';
+
+export interface ServiceChanges {
+  uniqueName?: string;
+  defaultTtl?: number;
+  callbackUrl?: string | null;
+  geoMatchLevel?: GeoMatchLevel;
+  numberSelectionBehavior?: NumberSelectionBehavior;
+  interceptCallbackUrl?: string | null;
+  outOfSessionCallbackUrl?: string | null;
+  chatInstanceSid?: string | null;
+}
+
+export type NewService = ServiceChanges & { uniqueName: string };
+
+export class ServicesService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(accountSid: string, input: NewService): Promise<ServiceRow> {
+    const now = this.clock.now();
+    const row: ServiceRow = {
+      sid: newSid('KS'),
+      account_sid: accountSid,
+      unique_name: input.uniqueName,
+      default_ttl: input.defaultTtl ?? 0,
+      callback_url: input.callbackUrl ?? null,
+      geo_match_level: input.geoMatchLevel ?? 'country',
+      number_selection_behavior: input.numberSelectionBehavior ?? 'prefer-sticky',
+      intercept_callback_url: input.interceptCallbackUrl ?? null,
+      out_of_session_callback_url: input.outOfSessionCallbackUrl ?? null,
+      chat_instance_sid: input.chatInstanceSid ?? null,
+      date_created: now,
+      date_updated: now,
+    };
+    await translateUniqueViolation(() => repo.insertService(this.db, row), () => new ApiError(80602));
+    return row;
+  }
+
+  /** By SID, or by unique name (FetchService's `Sid` slot takes either). */
+  async fetch(accountSid: string, sidOrName: string): Promise<ServiceRow | undefined> {
+    if (isSid('KS', sidOrName)) {
+      const bySid = await repo.findService(this.db, accountSid, sidOrName);
+      if (bySid !== undefined) return bySid;
+    }
+    return repo.findServiceByUniqueName(this.db, accountSid, sidOrName);
+  }
+
+  /** By SID only: the parent of every nested resource, and update/delete. */
+  async get(accountSid: string, sid: string): Promise<ServiceRow | undefined> {
+    return isSid('KS', sid) ? repo.findService(this.db, accountSid, sid) : undefined;
+  }
+
+  list(accountSid: string, page: PageRequest): Promise<ServiceRow[]> {
+    return repo.listServices(this.db, accountSid, page);
+  }
+
+  async update(accountSid: string, sid: string, changes: ServiceChanges): Promise<ServiceRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = isSid('KS', sid) ? await repo.findService(trx, accountSid, sid) : undefined;
+      if (current === undefined) return undefined;
+      const now = this.clock.now();
+      const update = definedOnly({
+        unique_name: changes.uniqueName,
+        default_ttl: changes.defaultTtl,
+        callback_url: changes.callbackUrl,
+        geo_match_level: changes.geoMatchLevel,
+        number_selection_behavior: changes.numberSelectionBehavior,
+        intercept_callback_url: changes.interceptCallbackUrl,
+        out_of_session_callback_url: changes.outOfSessionCallbackUrl,
+        chat_instance_sid: changes.chatInstanceSid,
+      });
+      await translateUniqueViolation(() => repo.updateService(trx, sid, { ...update, date_updated: now }), () => new ApiError(80602));
+      if (update.default_ttl !== undefined && update.default_ttl !== current.default_ttl) {
+        // Sessions without their own ttl or date_expiry live by the service default.
+        await recomputeDefaultTtlExpiry(trx, sid, update.default_ttl);
+      }
+      return { ...current, ...update, date_updated: now };
+    });
+  }
+
+  async remove(accountSid: string, sid: string): Promise<boolean> {
+    return isSid('KS', sid) ? repo.deleteService(this.db, accountSid, sid) : false;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { pageOf } from '../../db/keyset.js';
+import type { Database, NewSessionRow, SessionRow, SessionUpdate } from '../../db/schema.js';
+import type { PageRequest } from '../../http/paging.js';
+
+// Spelled as a literal, not bound parameters, so SQLite can use the partial index on it.
+const ACTIVE = sql<boolean>`status in ('open', 'in-progress')`;
+
+export interface SessionKey {
+  accountSid: string;
+  serviceSid: string;
+}
+
+export async function insertSession(db: Kysely<Database>, row: NewSessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export async function findSession(db: Kysely<Database>, key: SessionKey, sid: string): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('sid', '=', sid)
+    .where('service_sid', '=', key.serviceSid)
+    .where('account_sid', '=', key.accountSid)
+    .executeTakeFirst();
+}
+
+export async function findSessionByUniqueName(
+  db: Kysely<Database>,
+  key: SessionKey,
+  uniqueName: string,
+): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('service_sid', '=', key.serviceSid)
+    .where('unique_name', '=', uniqueName)
+    .where('account_sid', '=', key.accountSid)
+    .executeTakeFirst();
+}
+
+export async function listSessions(db: Kysely<Database>, key: SessionKey, page: PageRequest): Promise<SessionRow[]> {
+  const query = db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('service_sid', '=', key.serviceSid)
+    .where('account_sid', '=', key.accountSid);
+  return pageOf(query, 'sessions', page).execute();
+}
+
+export async function updateSession(db: Kysely<Database>, sid: string, changes: SessionUpdate): Promise<void> {
+  await db.updateTable('sessions').set(changes).where('sid', '=', sid).execute();
+}
+
+export async function deleteSession(db: Kysely<Database>, key: SessionKey, sid: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('sid', '=', sid)
+    .where('service_sid', '=', key.serviceSid)
+    .where('account_sid', '=', key.accountSid)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/**
+ * Closes up to `limit` active sessions whose expiry has passed, with the values
+ * sessions.expiry.ts `asOf` shows for them; returns the SIDs it closed.
+ */
+export async function closeExpiredSessions(db: Kysely<Database>, now: number, limit: number): Promise<string[]> {
+  const due = db
+    .selectFrom('sessions')
+    .select('sid')
+    .where(ACTIVE)
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(limit);
+  const closed = await db
+    .updateTable('sessions')
+    .set({
+      status: 'closed',
+      closed_reason: sql<string>`case when date_expiry is not null then 'date-expiry' else 'ttl' end`,
+      date_ended: sql<number>`expires_at`,
+      date_updated: sql<number>`expires_at`,
+    })
+    .where('sid', 'in', due)
+    // Re-checked here: another node may have closed or re-opened it since the subquery ran.
+    .where(ACTIVE)
+    .where('expires_at', '<=', now)
+    .returning('sid')
+    .execute();
+  return closed.map((row) => row.sid);
+}
+
+/** A service's default_ttl changed: move the expiry of its sessions that live by it. */
+export async function recomputeDefaultTtlExpiry(db: Kysely<Database>, serviceSid: string, defaultTtl: number): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ expires_at: defaultTtl > 0 ? sql<number>`ttl_started_at + ${defaultTtl * 1000}` : null })
+    .where('service_sid', '=', serviceSid)
+    .where('ttl', '=', 0)
+    .where('date_expiry', 'is', null)
+    .where(ACTIVE)
+    .execute();
+}

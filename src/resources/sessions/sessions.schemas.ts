@@ -1,0 +1,69 @@
+import type { Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  DateTimeParam,
+  EnumParam,
+  IntegerParam,
+  ListEnvelope,
+  NullableDate,
+  NullableString,
+  RepeatedParam,
+  TextParam,
+} from '../../http/schema-kit.js';
+
+export const SESSION_STATUSES = ['open', 'in-progress', 'closed', 'failed', 'unknown'] as const;
+export const SESSION_MODES = ['message-only', 'voice-only', 'voice-and-message'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export type SessionMode = (typeof SESSION_MODES)[number];
+
+/** Sessions in these states hold their proxy numbers and can expire. */
+export const ACTIVE_STATUSES: readonly SessionStatus[] = ['open', 'in-progress'];
+
+export const SESSION_UNIQUE_NAME_MAX = 191;
+
+export const CreateSessionBody = Type.Object({
+  UniqueName: Type.Optional(TextParam('UniqueName', SESSION_UNIQUE_NAME_MAX)),
+  DateExpiry: Type.Optional(DateTimeParam('DateExpiry')),
+  Ttl: Type.Optional(IntegerParam('Ttl')),
+  Mode: Type.Optional(EnumParam('Mode', SESSION_MODES)),
+  Status: Type.Optional(EnumParam('Status', SESSION_STATUSES)),
+  // Each element is a JSON object string (both official clients JSON-encode every participant).
+  Participants: Type.Optional(RepeatedParam(TextParam('Participants', 4000))),
+});
+export type CreateSessionBody = Static<typeof CreateSessionBody>;
+
+export const UpdateSessionBody = Type.Object({
+  DateExpiry: Type.Optional(DateTimeParam('DateExpiry')),
+  Ttl: Type.Optional(IntegerParam('Ttl')),
+  Status: Type.Optional(EnumParam('Status', SESSION_STATUSES)),
+});
+export type UpdateSessionBody = Static<typeof UpdateSessionBody>;
+
+export const ServiceSidParams = Type.Object({ ServiceSid: Type.String({ maxLength: 64 }) });
+/** FetchSession takes a SID or a unique name; update and delete take a SID only. */
+export const SessionParams = Type.Object({
+  ServiceSid: Type.String({ maxLength: 64 }),
+  Sid: Type.String({ maxLength: 2000 }),
+});
+
+export const SessionResource = Type.Object({
+  sid: Type.String(),
+  service_sid: Type.String(),
+  account_sid: Type.String(),
+  date_started: NullableDate,
+  date_ended: NullableDate,
+  date_last_interaction: NullableDate,
+  date_expiry: NullableDate,
+  unique_name: NullableString,
+  status: Type.String(),
+  closed_reason: NullableString,
+  ttl: Type.Integer(),
+  mode: Type.String(),
+  date_created: NullableDate,
+  date_updated: NullableDate,
+  url: Type.String(),
+  links: Type.Object({ interactions: Type.String(), participants: Type.String() }),
+});
+export type SessionResource = Static<typeof SessionResource>;
+
+export const SessionList = ListEnvelope('sessions', SessionResource);

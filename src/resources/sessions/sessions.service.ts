@@ -1,0 +1,170 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.js';
+import { translateUniqueViolation } from '../../db/constraint-errors.js';
+import type { Database, ServiceRow, SessionRow } from '../../db/schema.js';
+import { ApiError, invalidParameter } from '../../errors/api-error.js';
+import type { PageRequest } from '../../http/paging.js';
+import { isSid, newSid } from '../../http/sids.js';
+import type { ParticipantInput } from './session-participants.js';
+import { asOf, expiresAt, isActive } from './sessions.expiry.js';
+import * as repo from './sessions.repository.js';
+import type { SessionMode, SessionStatus } from './sessions.schemas.js';
+
+export interface NewSession {
+  uniqueName?: string | null;
+  dateExpiry?: number | null;
+  ttl?: number;
+  mode?: SessionMode;
+  status?: SessionStatus;
+  participants: ParticipantInput[];
+}
+
+export interface SessionChanges {
+  /** null clears the expiry date. */
+  dateExpiry?: number | null;
+  ttl?: number;
+  status?: SessionStatus;
+}
+
+/** Twilio's limit, enforced for sessions created with inline participants too. */
+export const MAX_PARTICIPANTS = 2;
+
+export class SessionsService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(service: ServiceRow, input: NewSession): Promise<SessionRow> {
+    const now = this.clock.now();
+    const status = input.status ?? 'open';
+    if (status !== 'open' && status !== 'in-progress') {
+      throw new ApiError(80608, `Session status change not supported: a session starts as open or in-progress, not ${status}`);
+    }
+    const dateExpiry = input.dateExpiry ?? null;
+    if (dateExpiry !== null && dateExpiry <= now) {
+      throw invalidParameter('DateExpiry', 'DateExpiry must be in the future');
+    }
+    if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
+    if (input.participants.length > 0) {
+      throw invalidParameter(
+        'Participants',
+        'Creating a session with Participants is not supported yet by this Parley version; create the session without them',
+      );
+    }
+    const ttl = input.ttl ?? 0;
+    const row: SessionRow = {
+      sid: newSid('KC'),
+      account_sid: service.account_sid,
+      service_sid: service.sid,
+      unique_name: input.uniqueName ?? null,
+      status,
+      closed_reason: null,
+      mode: input.mode ?? 'voice-and-message',
+      ttl,
+      date_expiry: dateExpiry,
+      date_started: status === 'in-progress' ? now : null,
+      date_ended: null,
+      date_last_interaction: null,
+      ttl_started_at: now,
+      expires_at: expiresAt({ date_expiry: dateExpiry, ttl, ttl_started_at: now }, service.default_ttl),
+      date_created: now,
+      date_updated: now,
+    };
+    await translateUniqueViolation(() => repo.insertSession(this.db, row), () => new ApiError(80603));
+    return row;
+  }
+
+  /** By SID, or by unique name within the service (FetchSession's `Sid` slot takes either). */
+  async fetch(service: ServiceRow, sidOrName: string): Promise<SessionRow | undefined> {
+    const key = keyOf(service);
+    let row = isSid('KC', sidOrName) ? await repo.findSession(this.db, key, sidOrName) : undefined;
+    row ??= await repo.findSessionByUniqueName(this.db, key, sidOrName);
+    return row && asOf(row, this.clock.now());
+  }
+
+  async list(service: ServiceRow, page: PageRequest): Promise<SessionRow[]> {
+    const now = this.clock.now();
+    const rows = await repo.listSessions(this.db, keyOf(service), page);
+    return rows.map((row) => asOf(row, now));
+  }
+
+  /**
+   * Status rules (behaviour reference §3.2): open/in-progress → closed closes it (reason "api");
+   * closed → in-progress re-opens it; any other status change is 80608, and any other change to
+   * a closed session is 80607.
+   */
+  async update(service: ServiceRow, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
+    if (!isSid('KC', sid)) return undefined;
+    return this.db.transaction().execute(async (trx) => {
+      const stored = await repo.findSession(trx, keyOf(service), sid);
+      if (stored === undefined) return undefined;
+      const now = this.clock.now();
+      const current = asOf(stored, now);
+      const next: SessionRow = { ...current, date_updated: now };
+
+      if (changes.status !== undefined) applyStatus(next, current, changes.status, now);
+      else if (!isActive(current.status)) throw new ApiError(80607);
+
+      if (changes.dateExpiry !== undefined) {
+        if (changes.dateExpiry !== null && changes.dateExpiry <= now) {
+          throw invalidParameter('DateExpiry', 'DateExpiry must be in the future');
+        }
+        next.date_expiry = changes.dateExpiry;
+      }
+      if (changes.ttl !== undefined) next.ttl = changes.ttl;
+      next.expires_at = expiresAt(next, service.default_ttl);
+      if (isActive(next.status) && next.expires_at !== null && next.expires_at <= now) {
+        throw invalidParameter(
+          'DateExpiry',
+          'The session would expire at once: its DateExpiry has passed; send a new DateExpiry, or an empty one to clear it',
+        );
+      }
+      await repo.updateSession(trx, sid, {
+        status: next.status,
+        closed_reason: next.closed_reason,
+        date_started: next.date_started,
+        date_ended: next.date_ended,
+        date_expiry: next.date_expiry,
+        ttl: next.ttl,
+        ttl_started_at: next.ttl_started_at,
+        expires_at: next.expires_at,
+        date_updated: now,
+      });
+      return next;
+    });
+  }
+
+  async remove(service: ServiceRow, sid: string): Promise<boolean> {
+    return isSid('KC', sid) ? repo.deleteSession(this.db, keyOf(service), sid) : false;
+  }
+}
+
+function applyStatus(next: SessionRow, current: SessionRow, status: SessionStatus, now: number): void {
+  if (isActive(current.status) && status === 'closed') {
+    next.status = 'closed';
+    next.closed_reason = 'api';
+    next.date_ended = now;
+    return;
+  }
+  if (current.status === 'closed' && status === 'in-progress') {
+    next.status = 'in-progress';
+    next.closed_reason = null;
+    next.date_ended = null;
+    next.date_started ??= now;
+    // A re-opened session gets a fresh TTL window; otherwise it would expire again at once.
+    next.ttl_started_at = now;
+    return;
+  }
+  if (current.status === 'closed' && status === 'closed') throw new ApiError(80607);
+  throw new ApiError(
+    80608,
+    current.status === 'closed'
+      ? 'Session status change not supported: to re-open a closed session, set Status to in-progress'
+      : `Session status change not supported: an ${current.status} session can only be set to closed`,
+  );
+}
+
+function keyOf(service: ServiceRow): repo.SessionKey {
+  return { accountSid: service.account_sid, serviceSid: service.sid };
+}

@@ -1,0 +1,50 @@
+// `parley serve`: build the app, listen, print the credentials, shut down cleanly on a signal.
+
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+
+export async function startServer(config: Config): Promise<FastifyInstance> {
+  const app = await buildApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(banner(app, config));
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return app;
+}
+
+function banner(app: FastifyInstance, config: Config): string {
+  const { account } = app.parley;
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const base = config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const token = account.stored ? account.authToken : '(from PARLEY_AUTH_TOKEN)';
+  return [
+    '',
+    `Parley is serving the Twilio Proxy v1 API at ${base}/v1`,
+    `  database     ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
+    `  carrier      ${config.carrier}`,
+    `  account SID  ${account.sid}${account.created ? '   (new)' : ''}`,
+    `  auth token   ${token}`,
+    '',
+    `  twilio-node:   const client = twilio('${account.sid}', '<auth token>'); client.proxy.baseUrl = '${base}';`,
+    `  twilio-python: client = Client('${account.sid}', '<auth token>'); client.proxy.base_url = '${base}'`,
+    '',
+    '',
+  ].join('\n');
+}
