@@ -1,0 +1,50 @@
+// Starts the production app (the same buildApp as `parley serve`) on a loopback port.
+
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import type { AppOptions } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createTestDatabase } from './database.js';
+import type { TestDatabase } from './database.js';
+import { HttpClient } from './http-client.js';
+
+export const TEST_ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
+export const TEST_AUTH_TOKEN = 'test-auth-token-0123456789';
+
+export interface TestApp {
+  app: FastifyInstance;
+  baseUrl: string;
+  /** Authenticated as the test account. */
+  api: HttpClient;
+  /** Sends no credentials. */
+  anonymous: HttpClient;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PARLEY_ACCOUNT_SID: TEST_ACCOUNT_SID,
+    PARLEY_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    PARLEY_LOG_LEVEL: 'silent',
+    PARLEY_EXPIRY_SWEEP_MS: '50',
+    ...env,
+  });
+  const app = await buildApp(config, options);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    baseUrl,
+    api: new HttpClient(baseUrl, { username: TEST_ACCOUNT_SID, password: TEST_AUTH_TOKEN }),
+    anonymous: new HttpClient(baseUrl, null),
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

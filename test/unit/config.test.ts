@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+test('defaults match the README', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 3000);
+  assert.equal(config.host, '0.0.0.0');
+  assert.equal(config.databaseUrl, 'sqlite:./data/parley.db');
+  assert.equal(config.accountSid, null);
+  assert.equal(config.publicUrl, null);
+  assert.equal(config.carrier, 'simulator');
+  assert.equal(config.bodyLimit, 65536);
+  assert.ok(Object.isFrozen(config));
+});
+
+test('each invalid variable is named in the error', () => {
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'http' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ PARLEY_ACCOUNT_SID: 'AC123', PARLEY_AUTH_TOKEN: 'abcdefgh' }, 'PARLEY_ACCOUNT_SID'],
+    [{ PARLEY_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef' }, 'PARLEY_AUTH_TOKEN'],
+    [{ PARLEY_PUBLIC_URL: 'not a url' }, 'PARLEY_PUBLIC_URL'],
+    [{ PARLEY_PUBLIC_URL: 'ftp://x' }, 'PARLEY_PUBLIC_URL'],
+    [{ PARLEY_CARRIER: 'pigeon' }, 'PARLEY_CARRIER'],
+  ];
+  for (const [env, variable] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => err instanceof ConfigError && err.variable === variable && err.message.startsWith(variable),
+      JSON.stringify(env),
+    );
+  }
+});
+
+test('PARLEY_PUBLIC_URL loses its trailing slash', () => {
+  assert.equal(loadConfig({ PARLEY_PUBLIC_URL: 'https://proxy.example.com/base/' }).publicUrl, 'https://proxy.example.com/base');
+});

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatDate, parseDateTime } from '../../src/http/dates.js';
+
+test('formatDate drops milliseconds and always ends in Z', () => {
+  assert.equal(formatDate(Date.UTC(2030, 0, 2, 3, 4, 5, 678)), '2030-01-02T03:04:05Z');
+  assert.equal(formatDate(null), null);
+});
+
+test('parseDateTime accepts what the official clients send', () => {
+  const instant = Date.UTC(2030, 0, 2, 3, 4, 5);
+  assert.equal(parseDateTime('2030-01-02T03:04:05Z'), instant); // twilio-node, twilio-python
+  assert.equal(parseDateTime('2030-01-02T05:04:05+02:00'), instant); // a string passed through
+  assert.equal(parseDateTime('2030-01-02T05:04:05+0200'), instant);
+  assert.equal(parseDateTime('2030-01-02T03:04:05.678Z'), instant + 678);
+  assert.equal(parseDateTime('2030-01-02T03:04:05'), instant); // no offset: UTC
+  assert.equal(parseDateTime('2030-01-02'), Date.UTC(2030, 0, 2)); // python date
+});
+
+test('parseDateTime rejects what is not a real instant', () => {
+  for (const text of ['', 'tomorrow', '2030-02-31T00:00:00Z', '2030-13-01T00:00:00Z', '2030-01-02T24:00:00Z', '1700000000', '2030-1-2']) {
+    assert.equal(parseDateTime(text), null, text);
+  }
+});
