@@ -148,7 +148,8 @@ describe('Services', () => {
         pages++;
       }
       assert.equal(pages, 3);
-      assert.deepEqual(seen, created);
+      assert.deepEqual([...seen].sort(), [...created].sort());
+      assert.deepEqual(seen, (await fresh.api.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid));
     } finally {
       await fresh.close();
     }
