@@ -1,0 +1,79 @@
+// `parley serve` and `parley migrate` as a user runs them: a real process, a real SQLite file.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+
+const CLI = ['--import', 'tsx', 'src/cli.ts'];
+
+describe('the parley command', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'nested', 'parley.db')}`, PORT: '0', HOST: '127.0.0.1' };
+  delete env.PARLEY_ACCOUNT_SID;
+  delete env.PARLEY_AUTH_TOKEN;
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('invalid configuration stops start-up with one line naming the variable', () => {
+    const run = spawnSync(process.execPath, [...CLI, 'serve'], { env: { ...env, PORT: 'eighty' }, encoding: 'utf8' });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    assert.match(run.stderr, /^parley: PORT must be an integer/);
+  });
+
+  test('migrate creates the schema, then has nothing to do', () => {
+    const first = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /applied: 0001-initial/);
+    const second = spawnSync(process.execPath, [...CLI, 'migrate'], { env, encoding: 'utf8' });
+    assert.match(second.stdout, /schema is up to date/);
+  });
+
+  test('serve prints working credentials, keeps them across restarts and stops on SIGTERM', async () => {
+    const first = await serve(env);
+    assert.match(first.banner, /account SID {2}AC[0-9a-f]{32} {3}\(new\)/);
+    const health = await fetch(`${first.url}/healthz`);
+    assert.equal(health.status, 200);
+    const authorised = await fetch(`${first.url}/v1/Services`, { headers: { authorization: basic(first.sid, first.token) } });
+    assert.equal(authorised.status, 200);
+    assert.equal(await first.stop(), 0);
+
+    const second = await serve(env);
+    assert.equal(second.sid, first.sid);
+    assert.equal(second.token, first.token);
+    assert.doesNotMatch(second.banner, /\(new\)/);
+    assert.equal(await second.stop(), 0);
+  });
+});
+
+function basic(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+}
+
+async function serve(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [...CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 20_000;
+  while (!/auth token +\S+/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const url = /API at (http:\/\/\S+)\/v1/.exec(output)![1]!;
+  const sid = /account SID +(AC[0-9a-f]{32})/.exec(output)![1]!;
+  const token = /auth token +(\S+)/.exec(output)![1]!;
+  return {
+    url,
+    sid,
+    token,
+    banner: output,
+    stop: () =>
+      new Promise<number | null>((resolve) => {
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+}
