@@ -76,6 +76,8 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
     await database.destroy();
   });
 
+  // Declared up front so every request object has the same shape (set by the auth hook).
+  app.decorateRequest('accountSid', '');
   registerErrorHandling(app);
   // Form bodies only, like Twilio; any other content type is a 415.
   app.removeAllContentTypeParsers();

@@ -44,11 +44,13 @@ function account(sid: string, authToken: string, now: number) {
   return { sid, auth_token: authToken, friendly_name: 'Parley account', date_created: now, date_updated: now };
 }
 
-/** Equal-length digests so the comparison takes the same time whatever the guess. */
-export function secretsMatch(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+/** Compares digests, which have equal length, so the time taken says nothing about the guess. */
+export function secretMatches(given: string, expectedDigest: Buffer): boolean {
+  return timingSafeEqual(digest(given), expectedDigest);
 }
 
 const CACHE_MS = 5_000;
@@ -59,25 +61,25 @@ const CACHE_MS = 5_000;
  * CACHE_MS.
  */
 export class Authenticator {
-  readonly #cache = new Map<string, { token: string | null; until: number }>();
+  readonly #cache = new Map<string, { tokenDigest: Buffer | null; until: number }>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Returns the account SID the credentials belong to, or null. */
   async authenticate(username: string, password: string): Promise<string | null> {
     if (!/^AC[0-9a-fA-F]{32}$/.test(username)) return null;
-    const token = await this.#tokenOf(username);
-    return token !== null && secretsMatch(password, token) ? username : null;
+    const tokenDigest = await this.#tokenDigestOf(username);
+    return tokenDigest !== null && secretMatches(password, tokenDigest) ? username : null;
   }
 
-  async #tokenOf(sid: string): Promise<string | null> {
+  async #tokenDigestOf(sid: string): Promise<Buffer | null> {
     const now = Date.now(); // real time, not the emulator's clock: this is a cache lifetime
     const cached = this.#cache.get(sid);
-    if (cached !== undefined && cached.until > now) return cached.token;
+    if (cached !== undefined && cached.until > now) return cached.tokenDigest;
     const row = await findAccount(this.db, sid);
-    const token = row?.auth_token ?? null;
+    const tokenDigest = row === undefined ? null : digest(row.auth_token);
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(sid, { token, until: now + CACHE_MS });
-    return token;
+    this.#cache.set(sid, { tokenDigest, until: now + CACHE_MS });
+    return tokenDigest;
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
+import { prepare } from '../../db/prepared.js';
 import type { Database, NewServiceRow, ServiceRow, ServiceUpdate } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
 
@@ -7,13 +8,12 @@ export async function insertService(db: Kysely<Database>, row: NewServiceRow): P
   await db.insertInto('services').values(row).execute();
 }
 
+const selectService = prepare((db, param) =>
+  db.selectFrom('services').selectAll().where('sid', '=', param('sid')).where('account_sid', '=', param('accountSid')),
+);
+
 export async function findService(db: Kysely<Database>, accountSid: string, sid: string): Promise<ServiceRow | undefined> {
-  return db
-    .selectFrom('services')
-    .selectAll()
-    .where('account_sid', '=', accountSid)
-    .where('sid', '=', sid)
-    .executeTakeFirst();
+  return (await selectService(db, { sid, accountSid }))[0];
 }
 
 export async function findServiceByUniqueName(

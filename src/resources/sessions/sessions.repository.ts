@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
+import { prepare } from '../../db/prepared.js';
 import type { Database, NewSessionRow, SessionRow, SessionUpdate } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
 
@@ -16,14 +17,17 @@ export async function insertSession(db: Kysely<Database>, row: NewSessionRow): P
   await db.insertInto('sessions').values(row).execute();
 }
 
-export async function findSession(db: Kysely<Database>, key: SessionKey, sid: string): Promise<SessionRow | undefined> {
-  return db
+const selectSession = prepare((db, param) =>
+  db
     .selectFrom('sessions')
     .selectAll()
-    .where('sid', '=', sid)
-    .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid)
-    .executeTakeFirst();
+    .where('sid', '=', param('sid'))
+    .where('service_sid', '=', param('serviceSid'))
+    .where('account_sid', '=', param('accountSid')),
+);
+
+export async function findSession(db: Kysely<Database>, key: SessionKey, sid: string): Promise<SessionRow | undefined> {
+  return (await selectSession(db, { sid, ...key }))[0];
 }
 
 export async function findSessionByUniqueName(

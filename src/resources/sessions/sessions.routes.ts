@@ -5,6 +5,7 @@ import { optionalDateTime, optionalInteger, optionalText } from '../../http/para
 import type { Urls } from '../../http/routing.js';
 import { found, listBody, onlyMethods, resourceNotFound } from '../../http/routing.js';
 import { PagingQuery } from '../../http/schema-kit.js';
+import { isSid } from '../../http/sids.js';
 import type { ServicesService } from '../services/services.service.js';
 import { parseParticipants } from './session-participants.js';
 import { toSessionResource } from './sessions.mapper.js';
@@ -16,6 +17,7 @@ import {
   SessionResource,
   UpdateSessionBody,
 } from './sessions.schemas.js';
+import type { SessionKey } from './sessions.repository.js';
 import type { SessionsService } from './sessions.service.js';
 
 const LIST = '/v1/Services/:ServiceSid/Sessions';
@@ -24,9 +26,15 @@ const INSTANCE = '/v1/Services/:ServiceSid/Sessions/:Sid';
 export function sessionsRoutes(app: FastifyInstance, services: ServicesService, sessions: SessionsService, urls: Urls): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   // Every session route lives under a service of the caller's account; anything else is a 404.
-  const parent = async (request: FastifyRequest) => {
+  // Reads and deletes need only the key: a session of a missing service is not found either.
+  const keyOf = (request: FastifyRequest): SessionKey => {
     const { ServiceSid } = request.params as { ServiceSid: string };
-    return found(await services.get(request.accountSid, ServiceSid), request);
+    if (!isSid('KS', ServiceSid)) throw resourceNotFound(request);
+    return { accountSid: request.accountSid, serviceSid: ServiceSid };
+  };
+  const parent = async (request: FastifyRequest) => {
+    const key = keyOf(request);
+    return found(await services.get(key.accountSid, key.serviceSid), request);
   };
 
   api.post(
@@ -52,14 +60,14 @@ export function sessionsRoutes(app: FastifyInstance, services: ServicesService, 
     { schema: { params: ServiceSidParams, querystring: PagingQuery, response: { 200: SessionList } } },
     async (request) => {
       const page = parsePageRequest(request.query);
-      const rows = await sessions.list(await parent(request), page);
+      const rows = found(await sessions.list(keyOf(request), page), request);
       const base = urls.base(request);
       return listBody('sessions', request, base, page, rows, (row) => toSessionResource(row, base));
     },
   );
 
   api.get(INSTANCE, { schema: { params: SessionParams, response: { 200: SessionResource } } }, async (request) => {
-    const row = found(await sessions.fetch(await parent(request), request.params.Sid), request);
+    const row = found(await sessions.fetch(keyOf(request), request.params.Sid), request);
     return toSessionResource(row, urls.base(request));
   });
 
@@ -73,13 +81,13 @@ export function sessionsRoutes(app: FastifyInstance, services: ServicesService, 
         ttl: optionalInteger('Ttl', body.Ttl),
         status: body.Status,
       };
-      const row = found(await sessions.update(await parent(request), request.params.Sid, changes), request);
+      const row = found(await sessions.update(keyOf(request), request.params.Sid, changes), request);
       return toSessionResource(row, urls.base(request));
     },
   );
 
   api.delete(INSTANCE, { schema: { params: SessionParams } }, async (request, reply) => {
-    if (!(await sessions.remove(await parent(request), request.params.Sid))) throw resourceNotFound(request);
+    if (!(await sessions.remove(keyOf(request), request.params.Sid))) throw resourceNotFound(request);
     return reply.code(204).send();
   });
 

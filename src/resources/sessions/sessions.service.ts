@@ -7,7 +7,9 @@ import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
 import type { ParticipantInput } from './session-participants.js';
 import { asOf, expiresAt, isActive } from './sessions.expiry.js';
+import { findService } from '../services/services.repository.js';
 import * as repo from './sessions.repository.js';
+import type { SessionKey } from './sessions.repository.js';
 import type { SessionMode, SessionStatus } from './sessions.schemas.js';
 
 export interface NewSession {
@@ -76,16 +78,18 @@ export class SessionsService {
   }
 
   /** By SID, or by unique name within the service (FetchSession's `Sid` slot takes either). */
-  async fetch(service: ServiceRow, sidOrName: string): Promise<SessionRow | undefined> {
-    const key = keyOf(service);
+  async fetch(key: SessionKey, sidOrName: string): Promise<SessionRow | undefined> {
     let row = isSid('KC', sidOrName) ? await repo.findSession(this.db, key, sidOrName) : undefined;
     row ??= await repo.findSessionByUniqueName(this.db, key, sidOrName);
     return row && asOf(row, this.clock.now());
   }
 
-  async list(service: ServiceRow, page: PageRequest): Promise<SessionRow[]> {
+  /** The page's sessions, or undefined when the service does not exist. */
+  async list(key: SessionKey, page: PageRequest): Promise<SessionRow[] | undefined> {
     const now = this.clock.now();
-    const rows = await repo.listSessions(this.db, keyOf(service), page);
+    const rows = await repo.listSessions(this.db, key, page);
+    // An empty page is the only case where the service itself may be missing.
+    if (rows.length === 0 && (await findService(this.db, key.accountSid, key.serviceSid)) === undefined) return undefined;
     return rows.map((row) => asOf(row, now));
   }
 
@@ -94,11 +98,12 @@ export class SessionsService {
    * closed → in-progress re-opens it; any other status change is 80608, and any other change to
    * a closed session is 80607.
    */
-  async update(service: ServiceRow, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
+  async update(key: SessionKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
     if (!isSid('KC', sid)) return undefined;
     return this.db.transaction().execute(async (trx) => {
-      const stored = await repo.findSession(trx, keyOf(service), sid);
-      if (stored === undefined) return undefined;
+      const stored = await repo.findSession(trx, key, sid);
+      const service = stored && (await findService(trx, key.accountSid, key.serviceSid));
+      if (stored === undefined || service === undefined) return undefined;
       const now = this.clock.now();
       const current = asOf(stored, now);
       const next: SessionRow = { ...current, date_updated: now };
@@ -135,8 +140,8 @@ export class SessionsService {
     });
   }
 
-  async remove(service: ServiceRow, sid: string): Promise<boolean> {
-    return isSid('KC', sid) ? repo.deleteSession(this.db, keyOf(service), sid) : false;
+  async remove(key: SessionKey, sid: string): Promise<boolean> {
+    return isSid('KC', sid) ? repo.deleteSession(this.db, key, sid) : false;
   }
 }
 
@@ -163,8 +168,4 @@ function applyStatus(next: SessionRow, current: SessionRow, status: SessionStatu
       ? 'Session status change not supported: to re-open a closed session, set Status to in-progress'
       : `Session status change not supported: an ${current.status} session can only be set to closed`,
   );
-}
-
-function keyOf(service: ServiceRow): repo.SessionKey {
-  return { accountSid: service.account_sid, serviceSid: service.sid };
 }

@@ -1,0 +1,48 @@
+// One autocannon measurement: fixed connections and duration, from this process (the servers
+// run in processes of their own), loopback only.
+
+import autocannon from 'autocannon';
+
+export interface Measurement {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface Workload {
+  method: 'GET' | 'POST';
+  /** Paths cycled through by every connection. */
+  paths: string[];
+  body?: string;
+}
+
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+export async function measure(baseUrl: string, authorization: string, workload: Workload): Promise<Measurement> {
+  const headers: Record<string, string> = { authorization };
+  if (workload.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  let next = 0;
+  const result = await autocannon({
+    url: baseUrl,
+    connections: CONNECTIONS,
+    duration: DURATION_SECONDS,
+    requests: [
+      {
+        method: workload.method,
+        headers,
+        body: workload.body,
+        setupRequest: (request) => ({ ...request, path: workload.paths[next++ % workload.paths.length]! }),
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}

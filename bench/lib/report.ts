@@ -1,0 +1,34 @@
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Measurement } from './load.js';
+
+export interface Row extends Measurement {
+  engine: string;
+  workload: string;
+  /** Parley's requests/s over the reference's (the raw server, or the 1,000-session figure). */
+  ratio: number | null;
+  ratioOf?: string;
+}
+
+export function renderReport(rows: Row[], memory: Record<string, number>, setup: { durationSeconds: number; connections: number }): string {
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; autocannon, ${setup.connections} connections, ${setup.durationSeconds} s per row, server and load generator in separate processes on the loopback.`,
+    '',
+    '| server | workload | requests/s | p50 ms | p99 ms | ratio | errors |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.engine} | ${r.workload} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.ratio === null ? '' : `${Math.round(r.ratio * 100)}% of ${r.ratioOf ?? 'raw'}`} | ${r.errors + r.non2xx} |`,
+    ),
+    '',
+    `Peak server memory (RSS): ${Object.entries(memory).map(([k, v]) => `${k}: ${v} MB`).join('; ')}.`,
+  ];
+  return lines.join('\n');
+}
+
+export function updateReadme(report: string): void {
+  const readme = readFileSync('README.md', 'utf8');
+  const updated = readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${report}\n<!-- bench:end -->`);
+  writeFileSync('README.md', updated);
+}

@@ -1,0 +1,109 @@
+// `npm run bench`: Parley against a raw node:http server in the same run, on SQLite and on
+// PostgreSQL, plus fetch and next-page with a million sessions. Results go to the terminal,
+// bench/results/latest.json and the README.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { CONNECTIONS, DURATION_SECONDS, measure } from './lib/load.js';
+import type { Measurement, Workload } from './lib/load.js';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley, startRaw } from './lib/processes.js';
+import { renderReport, updateReadme } from './lib/report.js';
+import type { Row } from './lib/report.js';
+import { seed } from './lib/seed.js';
+
+const AUTH = 'Basic ' + Buffer.from(`${BENCH_ACCOUNT_SID}:${BENCH_AUTH_TOKEN}`).toString('base64');
+const SMALL = 1_000;
+const LARGE = Number(process.env.BENCH_LARGE ?? 1_000_000);
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const memory: Record<string, number> = {};
+  const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  try {
+    log('raw node:http server');
+    const raw = await startRaw(4100);
+    const rawBase = '/v1/Services/KS' + 'b'.repeat(32) + '/Sessions';
+    const rawFigures = {
+      fetch: await measure(raw.url, AUTH, { method: 'GET', paths: [`${rawBase}/KC${'a'.repeat(32)}`] }),
+      create: await measure(raw.url, AUTH, { method: 'POST', paths: [rawBase], body: 'Ttl=3600' }),
+      'list(50)': await measure(raw.url, AUTH, { method: 'GET', paths: [`${rawBase}?PageSize=50`] }),
+    };
+    await raw.stop();
+    for (const [workload, m] of Object.entries(rawFigures)) rows.push({ engine: 'raw node:http', workload, ...m, ratio: null });
+
+    const engines: Array<{ engine: string; url: (name: string) => Promise<string> }> = [
+      { engine: 'SQLite', url: async (name) => `sqlite:${join(scratch, `${name}.db`)}` },
+    ];
+    const pgServer = process.env.PARLEY_BENCH_DATABASE_URL ?? process.env.PARLEY_TEST_DATABASE_URL;
+    if (pgServer) engines.push({ engine: 'PostgreSQL', url: (name) => createPgDatabase(pgServer, name) });
+    else log('SKIPPED PostgreSQL: set PARLEY_BENCH_DATABASE_URL (or PARLEY_TEST_DATABASE_URL)');
+
+    for (const { engine, url } of engines) {
+      log(`${engine}: ${SMALL} sessions`);
+      const smallUrl = await url('small');
+      const small = await seed(smallUrl, SMALL);
+      const server = await startParley(smallUrl, 4101);
+      const base = `/v1/Services/${small.serviceSid}/Sessions`;
+      const run = async (workload: string, spec: Workload, rawFigure?: Measurement) => {
+        const m = await measure(server.url, AUTH, spec);
+        rows.push({ engine, workload, ...m, ratio: rawFigure ? m.requestsPerSecond / rawFigure.requestsPerSecond : null });
+        return m;
+      };
+      await run('fetch', { method: 'GET', paths: small.sampleSids.map((sid) => `${base}/${sid}`) }, rawFigures.fetch);
+      await run('list(50)', { method: 'GET', paths: [`${base}?PageSize=50`] }, rawFigures['list(50)']);
+      const nextSmall = await run('next page(50)', { method: 'GET', paths: small.sampleTokens.map((t) => `${base}?PageSize=50&Page=1&PageToken=${t}`) });
+      const fetchSmall = rows.find((r) => r.engine === engine && r.workload === 'fetch')!;
+      await run('create', { method: 'POST', paths: [base], body: 'Ttl=3600' }, rawFigures.create);
+      memory[`${engine}, ${SMALL} sessions`] = server.peakRssMb();
+      await server.stop();
+
+      log(`${engine}: ${LARGE} sessions (seeding)`);
+      const largeUrl = await url('large');
+      const large = await seed(largeUrl, LARGE);
+      const big = await startParley(largeUrl, 4102);
+      const bigBase = `/v1/Services/${large.serviceSid}/Sessions`;
+      for (const [workload, spec, reference] of [
+        ['fetch', { method: 'GET', paths: large.sampleSids.map((sid) => `${bigBase}/${sid}`) }, fetchSmall],
+        ['next page(50)', { method: 'GET', paths: large.sampleTokens.map((t) => `${bigBase}?PageSize=50&Page=1&PageToken=${t}`) }, nextSmall],
+      ] as const) {
+        const m = await measure(big.url, AUTH, spec as Workload);
+        rows.push({ engine: `${engine}, ${LARGE.toLocaleString('en-US')} sessions`, workload, ...m, ratio: m.requestsPerSecond / reference.requestsPerSecond, ratioOf: `${SMALL} sessions` });
+      }
+      memory[`${engine}, ${LARGE} sessions`] = big.peakRssMb();
+      await big.stop();
+    }
+
+    const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: CONNECTIONS });
+    process.stdout.write('\n' + report + '\n');
+    writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), rows, memory }, null, 2) + '\n');
+    if (process.env.BENCH_NO_README !== '1') updateReadme(report);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function createPgDatabase(serverUrl: string, name: string): Promise<string> {
+  const database = `parley_bench_${name}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${database} with (force)`);
+    await client.query(`create database ${database}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+function log(message: string): void {
+  process.stdout.write(`[bench] ${message}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+// Kysely rebuilds and recompiles a query's SQL on every call, which costs more than the
+// point lookup itself. A prepared query is built and compiled once per dialect, then run
+// with fresh parameter values.
+
+import type { Compilable, Kysely } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import type { Database } from './schema.js';
+
+type Param = (name: string) => any;
+
+interface Template {
+  sql: string;
+  /** For each positional parameter: the argument name it takes, or a constant. */
+  slots: Array<{ name: string } | { value: unknown }>;
+}
+
+const MARKER = '\u0000parley-param:';
+
+/**
+ * `build` receives the database (for its dialect) and `param(name)`, a placeholder for the value
+ * of `args[name]` at run time. Returns the rows.
+ */
+export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Compilable<Row>) {
+  // Keyed by the dialect adapter, which a transaction shares with its database.
+  const templates = new WeakMap<object, Template>();
+  return async (db: Kysely<Database>, args: Record<string, unknown>): Promise<Row[]> => {
+    const adapter = db.getExecutor().adapter;
+    let template = templates.get(adapter);
+    if (template === undefined) {
+      const compiled = build(db, (name) => MARKER + name).compile();
+      template = {
+        sql: compiled.sql,
+        slots: compiled.parameters.map((value) =>
+          typeof value === 'string' && value.startsWith(MARKER) ? { name: value.slice(MARKER.length) } : { value },
+        ),
+      };
+      templates.set(adapter, template);
+    }
+    const values = template.slots.map((slot) => ('name' in slot ? args[slot.name] : slot.value));
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(template.sql, values));
+    return result.rows;
+  };
+}
