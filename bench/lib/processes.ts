@@ -16,7 +16,8 @@ export const BENCH_ACCOUNT_SID = 'AC' + 'b'.repeat(32);
 export const BENCH_AUTH_TOKEN = 'bench-token-0123456789';
 
 export async function startParley(databaseUrl: string, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['bin/parley.js', 'serve'], {
+  // The same flags as `npm start` (package.json).
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', 'bin/parley.js', 'serve'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -41,3 +41,8 @@ export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Comp
     return result.rows;
   };
 }
+
+/** Placeholders for every column of a row, for a prepared INSERT. */
+export function placeholders<Row>(columns: Record<keyof Row, true>, param: Param): { [K in keyof Row]: any } {
+  return Object.fromEntries(Object.keys(columns).map((column) => [column, param(column)])) as { [K in keyof Row]: any };
+}

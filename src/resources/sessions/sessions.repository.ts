@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
-import { prepare } from '../../db/prepared.js';
-import type { Database, NewSessionRow, SessionRow, SessionUpdate } from '../../db/schema.js';
+import { placeholders, prepare } from '../../db/prepared.js';
+import type { Database, SessionRow, SessionsTable, SessionUpdate } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
 
 // Spelled as a literal, not bound parameters, so SQLite can use the partial index on it.
@@ -13,8 +13,29 @@ export interface SessionKey {
   serviceSid: string;
 }
 
-export async function insertSession(db: Kysely<Database>, row: NewSessionRow): Promise<void> {
-  await db.insertInto('sessions').values(row).execute();
+const COLUMNS: Record<keyof SessionsTable, true> = {
+  sid: true,
+  account_sid: true,
+  service_sid: true,
+  unique_name: true,
+  status: true,
+  closed_reason: true,
+  mode: true,
+  ttl: true,
+  date_expiry: true,
+  date_started: true,
+  date_ended: true,
+  date_last_interaction: true,
+  ttl_started_at: true,
+  expires_at: true,
+  date_created: true,
+  date_updated: true,
+};
+
+const insertRow = prepare((db, param) => db.insertInto('sessions').values(placeholders(COLUMNS, param)));
+
+export async function insertSession(db: Kysely<Database>, row: SessionRow): Promise<void> {
+  await insertRow(db, row);
 }
 
 const selectSession = prepare((db, param) =>

@@ -44,9 +44,7 @@ export class SessionsService {
       throw new ApiError(80608, `Session status change not supported: a session starts as open or in-progress, not ${status}`);
     }
     const dateExpiry = input.dateExpiry ?? null;
-    if (dateExpiry !== null && dateExpiry <= now) {
-      throw invalidParameter('DateExpiry', 'DateExpiry must be in the future');
-    }
+    requireFuture(dateExpiry, now);
     if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
     if (input.participants.length > 0) {
       throw invalidParameter(
@@ -112,9 +110,7 @@ export class SessionsService {
       else if (!isActive(current.status)) throw new ApiError(80607);
 
       if (changes.dateExpiry !== undefined) {
-        if (changes.dateExpiry !== null && changes.dateExpiry <= now) {
-          throw invalidParameter('DateExpiry', 'DateExpiry must be in the future');
-        }
+        requireFuture(changes.dateExpiry, now);
         next.date_expiry = changes.dateExpiry;
       }
       if (changes.ttl !== undefined) next.ttl = changes.ttl;
@@ -143,6 +139,11 @@ export class SessionsService {
   async remove(key: SessionKey, sid: string): Promise<boolean> {
     return isSid('KC', sid) ? repo.deleteSession(this.db, key, sid) : false;
   }
+}
+
+/** A past DateExpiry is refused on create and update (behaviour reference §3.1). */
+function requireFuture(dateExpiry: number | null, now: number): void {
+  if (dateExpiry !== null && dateExpiry <= now) throw invalidParameter('DateExpiry', 'DateExpiry must be in the future');
 }
 
 function applyStatus(next: SessionRow, current: SessionRow, status: SessionStatus, now: number): void {
