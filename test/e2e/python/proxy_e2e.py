@@ -51,7 +51,7 @@ streamed = [s.sid for s in sessions.stream(page_size=3)]
 assert streamed == everything, streamed
 page = sessions.page(page_size=3)
 next_page = page.next_page()
-assert next_page is not None and len(next_page) == 3
+assert next_page is not None and len(list(next_page)) == 3
 
 closed = sessions(session.sid).update(status="closed")
 assert closed.status == "closed" and closed.closed_reason == "api"
