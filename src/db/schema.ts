@@ -1,6 +1,6 @@
 // Row types of every table, as Kysely sees them. Times are integers: milliseconds since the epoch.
 
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export interface AccountsTable {
   sid: string;
@@ -58,6 +58,4 @@ export type ServiceRow = Selectable<ServicesTable>;
 export type NewServiceRow = Insertable<ServicesTable>;
 export type ServiceUpdate = Updateable<ServicesTable>;
 export type SessionRow = Selectable<SessionsTable>;
-export type NewSessionRow = Insertable<SessionsTable>;
 export type SessionUpdate = Updateable<SessionsTable>;
-export type { Generated };
