@@ -16,7 +16,12 @@ import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
 import { parseFormBuffer } from './http/form-body.js';
 import { urls } from './http/routing.js';
+import { digestBody, IDEMPOTENCY_HEADER, registerIdempotency } from './idempotency/idempotency.hooks.js';
 import { ExpirySweeper } from './jobs/expiry-sweeper.js';
+import { participantsRoutes } from './resources/participants/participants.routes.js';
+import { ParticipantsService } from './resources/participants/participants.service.js';
+import { phoneNumbersRoutes } from './resources/phone-numbers/phone-numbers.routes.js';
+import { PhoneNumbersService } from './resources/phone-numbers/phone-numbers.service.js';
 import { servicesRoutes } from './resources/services/services.routes.js';
 import { ServicesService } from './resources/services/services.service.js';
 import { sessionsRoutes } from './resources/sessions/sessions.routes.js';
@@ -81,8 +86,9 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
   registerErrorHandling(app);
   // Form bodies only, like Twilio; any other content type is a 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) => {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
     try {
+      if (request.headers[IDEMPOTENCY_HEADER] !== undefined) request.bodyDigest = digestBody(body as Buffer);
       done(null, parseFormBuffer(body as Buffer));
     } catch (err) {
       done(err as Error, undefined);
@@ -100,13 +106,18 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
 
   const links = urls(config.publicUrl);
   const services = new ServicesService(db, clock);
-  const sessions = new SessionsService(db, clock);
+  const sessions = new SessionsService(db, clock, database.lock);
+  const numbers = new PhoneNumbersService(db, clock, config);
+  const participants = new ParticipantsService(db, clock, database.lock);
   const authenticate = basicAuth(new Authenticator(db));
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
+    registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, services, links);
     sessionsRoutes(api, services, sessions, links);
-    if (clock instanceof AdjustableClock && config.carrier === 'simulator') clockRoutes(api, clock);
+    phoneNumbersRoutes(api, services, numbers, links);
+    participantsRoutes(api, participants, links);
+    if (clock instanceof AdjustableClock && config.carrier === 'simulator') clockRoutes(api, clock, sweeper);
   });
   return app;
 }

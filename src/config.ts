@@ -19,6 +19,11 @@ export interface Config {
   readonly expirySweepIntervalMs: number;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Most unreserved / reserved numbers in one service's pool; 0 for no cap. */
+  readonly poolMaxUnreserved: number;
+  readonly poolMaxReserved: number;
+  /** How long an Idempotency-Key's first response is replayed. */
+  readonly idempotencyTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +69,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),
+    poolMaxUnreserved: integer(env, 'PARLEY_POOL_MAX_UNRESERVED', 0, 0, 10_000_000),
+    poolMaxReserved: integer(env, 'PARLEY_POOL_MAX_RESERVED', 0, 0, 10_000_000),
+    idempotencyTtlSeconds: integer(env, 'PARLEY_IDEMPOTENCY_TTL', 86_400, 1, 30 * 86_400),
   });
 }
 

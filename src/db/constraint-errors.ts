@@ -7,6 +7,21 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** A row is still referenced (e.g. a pool number held by an active assignment). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/**
+ * PostgreSQL aborted the transaction because of another one (deadlock, serialization failure);
+ * running it again is the documented remedy.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
+
 /** Runs a write and replaces a unique-index violation with the domain's own error. */
 export async function translateUniqueViolation<T>(write: () => Promise<T>, toError: () => Error): Promise<T> {
   try {

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type { SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -17,9 +17,16 @@ export interface Capabilities {
   readonly skipLocked: boolean;
 }
 
+/**
+ * Holds `key` until the transaction `trx` ends, so transactions using the same key run one after
+ * another. SQLite needs nothing: its one connection already runs one write transaction at a time.
+ */
+export type TransactionLock = (trx: Kysely<Database>, key: string) => Promise<void>;
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly capabilities: Capabilities;
+  readonly lock: TransactionLock;
   /** Answers whether the database is reachable right now. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
@@ -50,6 +57,7 @@ function openSqlite(path: string): DatabaseHandle {
   return {
     db,
     capabilities: { engine: 'sqlite', skipLocked: false },
+    lock: async () => {},
     ping: async () => sqlite.open,
     destroy: () => db.destroy(),
   };
@@ -98,6 +106,9 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     capabilities: { engine: 'postgres', skipLocked: true },
+    lock: async (trx, key) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    },
     ping: async () => {
       try {
         await pool.query('select 1');

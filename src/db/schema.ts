@@ -43,14 +43,75 @@ export interface SessionsTable {
   ttl_started_at: number;
   /** When the session stops being active (see sessions.expiry.ts); null for never. Indexed for the sweeper. */
   expires_at: number | null;
+  /** Participants not removed; a conditional UPDATE on it enforces the limit of two. */
+  participant_count: number;
   date_created: number;
   date_updated: number;
+}
+
+export interface PhoneNumbersTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  phone_number: string;
+  friendly_name: string | null;
+  iso_country: string;
+  /** NANP area code (first three digits), null elsewhere. */
+  area_code: string | null;
+  cap_voice: number;
+  cap_sms: number;
+  cap_mms: number;
+  cap_fax: number;
+  is_reserved: number;
+  /** Active assignments of this number; kept in step with `assignments` by the pool repository. */
+  in_use: number;
+  last_assigned_at: number;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface ParticipantsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  session_sid: string;
+  identifier: string;
+  friendly_name: string | null;
+  proxy_identifier: string;
+  proxy_identifier_sid: string;
+  date_deleted: number | null;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface AssignmentsTable {
+  participant_sid: string;
+  service_sid: string;
+  session_sid: string;
+  identifier: string;
+  phone_number_sid: string;
+  date_created: number;
+}
+
+export interface IdempotencyKeysTable {
+  account_sid: string;
+  key: string;
+  request_digest: string;
+  /** Null while the first request is still being processed. */
+  status: number | null;
+  response: string | null;
+  date_created: number;
+  expires_at: number;
 }
 
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
   sessions: SessionsTable;
+  phone_numbers: PhoneNumbersTable;
+  participants: ParticipantsTable;
+  assignments: AssignmentsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -59,3 +120,6 @@ export type NewServiceRow = Insertable<ServicesTable>;
 export type ServiceUpdate = Updateable<ServicesTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type SessionUpdate = Updateable<SessionsTable>;
+export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
+export type ParticipantRow = Selectable<ParticipantsTable>;
+export type AssignmentRow = Selectable<AssignmentsTable>;

@@ -28,6 +28,11 @@ export class ApiError extends Error {
     this.headers = options.headers ?? {};
   }
 
+  /** The same error with a prefix saying where it happened, e.g. "Participants[1]: ". */
+  within(prefix: string): ApiError {
+    return new ApiError(this.code as ErrorCode, prefix + this.message, { status: this.status, headers: this.headers });
+  }
+
   toBody(): ErrorBody {
     return { code: this.code, message: this.message, more_info: moreInfo(this.code), status: this.status };
   }

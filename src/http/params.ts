@@ -23,6 +23,12 @@ export function optionalInteger(name: string, value: string | undefined, max = M
   return number;
 }
 
+/** `true`/`false` (any case, as both clients send them); '' counts as not given. */
+export function optionalBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return value.toLowerCase() === 'true';
+}
+
 /** A date-time as milliseconds; '' becomes null (cleared). */
 export function optionalDateTime(name: string, value: string | undefined): number | null | undefined {
   if (value === undefined) return undefined;

@@ -3,6 +3,8 @@ import { ApiError, notFound } from '../errors/api-error.js';
 import type { ListMeta, PageRequest } from './paging.js';
 import { buildMeta, offsetOf, toPage } from './paging.js';
 import { publicBaseUrl } from './public-url.js';
+import { isSid } from './sids.js';
+import type { ServiceKey } from '../resources/services/services.repository.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -35,6 +37,16 @@ export function resourceNotFound(request: FastifyRequest): ApiError {
 export function found<T>(value: T | undefined | null, request: FastifyRequest): T {
   if (value === undefined || value === null) throw resourceNotFound(request);
   return value;
+}
+
+/**
+ * The service a nested route lives under, from its `:ServiceSid`. Anything but a service SID is a
+ * 404; whether the service exists is answered by the query that follows (scoped by this key).
+ */
+export function serviceKeyOf(request: FastifyRequest): ServiceKey {
+  const { ServiceSid } = request.params as { ServiceSid: string };
+  if (!isSid('KS', ServiceSid)) throw resourceNotFound(request);
+  return { accountSid: request.accountSid, serviceSid: ServiceSid };
 }
 
 export interface Urls {

@@ -1,10 +1,13 @@
-// Closes sessions whose expiry has passed. Reads already show them closed (sessions.expiry.ts
-// `asOf`); this job writes it down so the state is durable and indexes stay small.
+// Closes sessions whose expiry has passed and frees their numbers. Reads already show them
+// closed (sessions.expiry.ts `asOf`); this job writes it down so the state is durable and the
+// numbers can be chosen again. It also forgets Idempotency-Keys past their lifetime.
 
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
+import { purgeExpiredKeys } from '../idempotency/idempotency.repository.js';
+import { release } from '../pool/pool.repository.js';
 import { closeExpiredSessions } from '../resources/sessions/sessions.repository.js';
 
 const BATCH = 500;
@@ -43,9 +46,15 @@ export class ExpirySweeper {
       const now = this.clock.now();
       let closed: string[];
       do {
-        closed = await closeExpiredSessions(this.db, now, BATCH);
+        // Closing and releasing the numbers is one transaction: no number stays held by a closed session.
+        closed = await this.db.transaction().execute(async (trx) => {
+          const sids = await closeExpiredSessions(trx, now, BATCH);
+          await release(trx, { sessionSids: sids });
+          return sids;
+        });
         if (closed.length > 0) this.log.info({ count: closed.length }, 'closed expired sessions');
       } while (closed.length === BATCH && this.#timer !== null);
+      await purgeExpiredKeys(this.db, now);
     } catch (err) {
       // A database outage must not kill the process; the next tick tries again.
       this.log.warn({ err }, 'expiry sweep failed');

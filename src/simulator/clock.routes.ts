@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AdjustableClock } from '../clock.js';
 import { missingParameter } from '../errors/api-error.js';
+import type { ExpirySweeper } from '../jobs/expiry-sweeper.js';
 import { formatDate } from '../http/dates.js';
 import { optionalInteger } from '../http/params.js';
 import { onlyMethods } from '../http/routing.js';
@@ -18,7 +19,7 @@ const ClockResource = Type.Object({
 const MAX_ADVANCE = 10 * 366 * 24 * 3600;
 
 /** The emulator's controllable clock: move time forward to test TTL and expiry without sleeping. */
-export function clockRoutes(app: FastifyInstance, clock: AdjustableClock): void {
+export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweeper: ExpirySweeper): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const render = () => ({ now: formatDate(clock.now())!, now_ms: clock.now(), offset_seconds: clock.offsetSeconds });
 
@@ -31,6 +32,8 @@ export function clockRoutes(app: FastifyInstance, clock: AdjustableClock): void 
       const seconds = optionalInteger('Advance', request.body.Advance, MAX_ADVANCE);
       if (seconds === undefined) throw missingParameter('Advance');
       clock.advance(seconds);
+      // Sessions that expired on the way close now, and free their numbers, before the answer.
+      await sweeper.sweep();
       return render();
     },
   );

@@ -37,6 +37,9 @@ export type CreateServiceBody = Static<typeof CreateServiceBody>;
 
 export const ServiceParams = Type.Object({ Sid: Type.String({ maxLength: 2000 }) });
 
+/** The parent path parameter of every resource nested under a service. */
+export const ServiceSidParams = Type.Object({ ServiceSid: Type.String({ maxLength: 64 }) });
+
 export const ServiceResource = Type.Object({
   sid: Type.String(),
   unique_name: Type.String(),

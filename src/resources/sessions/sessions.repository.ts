@@ -4,14 +4,10 @@ import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, SessionRow, SessionsTable, SessionUpdate } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
+import type { ServiceKey } from '../services/services.repository.js';
 
 // Spelled as a literal, not bound parameters, so SQLite can use the partial index on it.
 const ACTIVE = sql<boolean>`status in ('open', 'in-progress')`;
-
-export interface SessionKey {
-  accountSid: string;
-  serviceSid: string;
-}
 
 const COLUMNS: Record<keyof SessionsTable, true> = {
   sid: true,
@@ -28,6 +24,7 @@ const COLUMNS: Record<keyof SessionsTable, true> = {
   date_last_interaction: true,
   ttl_started_at: true,
   expires_at: true,
+  participant_count: true,
   date_created: true,
   date_updated: true,
 };
@@ -47,13 +44,13 @@ const selectSession = prepare((db, param) =>
     .where('account_sid', '=', param('accountSid')),
 );
 
-export async function findSession(db: Kysely<Database>, key: SessionKey, sid: string): Promise<SessionRow | undefined> {
+export async function findSession(db: Kysely<Database>, key: ServiceKey, sid: string): Promise<SessionRow | undefined> {
   return (await selectSession(db, { sid, ...key }))[0];
 }
 
 export async function findSessionByUniqueName(
   db: Kysely<Database>,
-  key: SessionKey,
+  key: ServiceKey,
   uniqueName: string,
 ): Promise<SessionRow | undefined> {
   return db
@@ -65,7 +62,7 @@ export async function findSessionByUniqueName(
     .executeTakeFirst();
 }
 
-export async function listSessions(db: Kysely<Database>, key: SessionKey, page: PageRequest): Promise<SessionRow[]> {
+export async function listSessions(db: Kysely<Database>, key: ServiceKey, page: PageRequest): Promise<SessionRow[]> {
   const query = db
     .selectFrom('sessions')
     .selectAll()
@@ -78,7 +75,7 @@ export async function updateSession(db: Kysely<Database>, sid: string, changes: 
   await db.updateTable('sessions').set(changes).where('sid', '=', sid).execute();
 }
 
-export async function deleteSession(db: Kysely<Database>, key: SessionKey, sid: string): Promise<boolean> {
+export async function deleteSession(db: Kysely<Database>, key: ServiceKey, sid: string): Promise<boolean> {
   const result = await db
     .deleteFrom('sessions')
     .where('sid', '=', sid)

@@ -3,21 +3,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parsePageRequest } from '../../http/paging.js';
 import { optionalDateTime, optionalInteger, optionalText } from '../../http/params.js';
 import type { Urls } from '../../http/routing.js';
-import { found, listBody, onlyMethods, resourceNotFound } from '../../http/routing.js';
+import { found, listBody, onlyMethods, resourceNotFound, serviceKeyOf } from '../../http/routing.js';
 import { PagingQuery } from '../../http/schema-kit.js';
-import { isSid } from '../../http/sids.js';
+import { ServiceSidParams } from '../services/services.schemas.js';
 import type { ServicesService } from '../services/services.service.js';
 import { parseParticipants } from './session-participants.js';
 import { toSessionResource } from './sessions.mapper.js';
 import {
   CreateSessionBody,
-  ServiceSidParams,
   SessionList,
   SessionParams,
   SessionResource,
   UpdateSessionBody,
 } from './sessions.schemas.js';
-import type { SessionKey } from './sessions.repository.js';
 import type { SessionsService } from './sessions.service.js';
 
 const LIST = '/v1/Services/:ServiceSid/Sessions';
@@ -25,13 +23,8 @@ const INSTANCE = '/v1/Services/:ServiceSid/Sessions/:Sid';
 
 export function sessionsRoutes(app: FastifyInstance, services: ServicesService, sessions: SessionsService, urls: Urls): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  // Every session route lives under a service of the caller's account; anything else is a 404.
   // Reads and deletes need only the key: a session of a missing service is not found either.
-  const keyOf = (request: FastifyRequest): SessionKey => {
-    const { ServiceSid } = request.params as { ServiceSid: string };
-    if (!isSid('KS', ServiceSid)) throw resourceNotFound(request);
-    return { accountSid: request.accountSid, serviceSid: ServiceSid };
-  };
+  const keyOf = serviceKeyOf;
   const parent = async (request: FastifyRequest) => {
     const key = keyOf(request);
     return found(await services.get(key.accountSid, key.serviceSid), request);

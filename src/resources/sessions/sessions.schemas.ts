@@ -39,7 +39,6 @@ export const UpdateSessionBody = Type.Object({
 });
 export type UpdateSessionBody = Static<typeof UpdateSessionBody>;
 
-export const ServiceSidParams = Type.Object({ ServiceSid: Type.String({ maxLength: 64 }) });
 /** FetchSession takes a SID or a unique name; update and delete take a SID only. */
 export const SessionParams = Type.Object({
   ServiceSid: Type.String({ maxLength: 64 }),

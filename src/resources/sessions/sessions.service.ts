@@ -5,11 +5,15 @@ import type { Database, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
+import type { TransactionLock } from '../../db/database.js';
+import { identifierLockKey, retryOnConflict } from '../../pool/conflict-retry.js';
+import { acquire, assignmentsOfSession, AssignmentConflict, release } from '../../pool/pool.repository.js';
+import { addParticipant, MAX_PARTICIPANTS, parseIdentifier } from '../participants/add-participant.js';
 import type { ParticipantInput } from './session-participants.js';
 import { asOf, expiresAt, isActive } from './sessions.expiry.js';
 import { findService } from '../services/services.repository.js';
 import * as repo from './sessions.repository.js';
-import type { SessionKey } from './sessions.repository.js';
+import type { ServiceKey } from '../services/services.repository.js';
 import type { SessionMode, SessionStatus } from './sessions.schemas.js';
 
 export interface NewSession {
@@ -28,62 +32,70 @@ export interface SessionChanges {
   status?: SessionStatus;
 }
 
-/** Twilio's limit, enforced for sessions created with inline participants too. */
-export const MAX_PARTICIPANTS = 2;
-
 export class SessionsService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    private readonly lock: TransactionLock,
   ) {}
 
+  /**
+   * The session and its inline participants in one transaction: if any participant fails,
+   * nothing is created and the error names the participant.
+   */
   async create(service: ServiceRow, input: NewSession): Promise<SessionRow> {
-    const now = this.clock.now();
     const status = input.status ?? 'open';
     if (status !== 'open' && status !== 'in-progress') {
       throw new ApiError(80608, `Session status change not supported: a session starts as open or in-progress, not ${status}`);
     }
-    const dateExpiry = input.dateExpiry ?? null;
-    requireFuture(dateExpiry, now);
     if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
-    if (input.participants.length > 0) {
-      throw invalidParameter(
-        'Participants',
-        'Creating a session with Participants is not supported yet by this Parley version; create the session without them',
-      );
-    }
-    const ttl = input.ttl ?? 0;
-    const row: SessionRow = {
-      sid: newSid('KC'),
-      account_sid: service.account_sid,
-      service_sid: service.sid,
-      unique_name: input.uniqueName ?? null,
-      status,
-      closed_reason: null,
-      mode: input.mode ?? 'voice-and-message',
-      ttl,
-      date_expiry: dateExpiry,
-      date_started: status === 'in-progress' ? now : null,
-      date_ended: null,
-      date_last_interaction: null,
-      ttl_started_at: now,
-      expires_at: expiresAt({ date_expiry: dateExpiry, ttl, ttl_started_at: now }, service.default_ttl),
-      date_created: now,
-      date_updated: now,
-    };
-    await translateUniqueViolation(() => repo.insertSession(this.db, row), () => new ApiError(80603));
-    return row;
+    const identifiers = input.participants.map((participant, index) => within(index, () => parseIdentifier(participant.identifier)));
+    return retryOnConflict(() =>
+      this.db.transaction().execute(async (trx) => {
+        for (const e164 of [...new Set(identifiers.map((identifier) => identifier.e164))].sort()) {
+          await this.lock(trx, identifierLockKey(service.sid, e164));
+        }
+        const now = this.clock.now();
+        const dateExpiry = input.dateExpiry ?? null;
+        requireFuture(dateExpiry, now);
+        const ttl = input.ttl ?? 0;
+        const row: SessionRow = {
+          sid: newSid('KC'),
+          account_sid: service.account_sid,
+          service_sid: service.sid,
+          unique_name: input.uniqueName ?? null,
+          status,
+          closed_reason: null,
+          mode: input.mode ?? 'voice-and-message',
+          ttl,
+          date_expiry: dateExpiry,
+          date_started: status === 'in-progress' ? now : null,
+          date_ended: null,
+          date_last_interaction: null,
+          ttl_started_at: now,
+          expires_at: expiresAt({ date_expiry: dateExpiry, ttl, ttl_started_at: now }, service.default_ttl),
+          participant_count: 0,
+          date_created: now,
+          date_updated: now,
+        };
+        await translateUniqueViolation(() => repo.insertSession(trx, row), () => new ApiError(80603));
+        for (const [index, participant] of input.participants.entries()) {
+          await withinAsync(index, () => addParticipant(trx, service, row, participant, identifiers[index]!, now));
+        }
+        return { ...row, participant_count: input.participants.length };
+      }),
+    );
   }
 
   /** By SID, or by unique name within the service (FetchSession's `Sid` slot takes either). */
-  async fetch(key: SessionKey, sidOrName: string): Promise<SessionRow | undefined> {
+  async fetch(key: ServiceKey, sidOrName: string): Promise<SessionRow | undefined> {
     let row = isSid('KC', sidOrName) ? await repo.findSession(this.db, key, sidOrName) : undefined;
     row ??= await repo.findSessionByUniqueName(this.db, key, sidOrName);
     return row && asOf(row, this.clock.now());
   }
 
   /** The page's sessions, or undefined when the service does not exist. */
-  async list(key: SessionKey, page: PageRequest): Promise<SessionRow[] | undefined> {
+  async list(key: ServiceKey, page: PageRequest): Promise<SessionRow[] | undefined> {
     const now = this.clock.now();
     const rows = await repo.listSessions(this.db, key, page);
     // An empty page is the only case where the service itself may be missing.
@@ -96,7 +108,7 @@ export class SessionsService {
    * closed → in-progress re-opens it; any other status change is 80608, and any other change to
    * a closed session is 80607.
    */
-  async update(key: SessionKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
+  async update(key: ServiceKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
     if (!isSid('KC', sid)) return undefined;
     return this.db.transaction().execute(async (trx) => {
       const stored = await repo.findSession(trx, key, sid);
@@ -108,6 +120,11 @@ export class SessionsService {
 
       if (changes.status !== undefined) applyStatus(next, current, changes.status, now);
       else if (!isActive(current.status)) throw new ApiError(80607);
+      if (isActive(stored.status) && !isActive(next.status)) {
+        await release(trx, { sessionSids: [sid] });
+      } else if (!isActive(stored.status) && isActive(next.status)) {
+        await this.#reacquire(trx, sid, now);
+      }
 
       if (changes.dateExpiry !== undefined) {
         requireFuture(changes.dateExpiry, now);
@@ -136,8 +153,50 @@ export class SessionsService {
     });
   }
 
-  async remove(key: SessionKey, sid: string): Promise<boolean> {
-    return isSid('KC', sid) ? repo.deleteSession(this.db, key, sid) : false;
+  async remove(key: ServiceKey, sid: string): Promise<boolean> {
+    if (!isSid('KC', sid)) return false;
+    return this.db.transaction().execute(async (trx) => {
+      // Counters on the pool numbers move with the assignments; a cascade would skip them.
+      if ((await repo.findSession(trx, key, sid)) === undefined) return false;
+      await release(trx, { sessionSids: [sid] });
+      return repo.deleteSession(trx, key, sid);
+    });
+  }
+
+  /** A re-opened session takes its participants' numbers back, or stays closed (80604). */
+  async #reacquire(trx: Kysely<Database>, sessionSid: string, now: number): Promise<void> {
+    const assignments = await assignmentsOfSession(trx, sessionSid, now);
+    for (const e164 of [...new Set(assignments.map((a) => a.identifier))].sort()) {
+      await this.lock(trx, identifierLockKey(assignments[0]!.service_sid, e164));
+    }
+    for (const assignment of assignments) {
+      try {
+        await acquire(trx, assignment);
+      } catch (err) {
+        if (!(err instanceof AssignmentConflict)) throw err;
+        throw new ApiError(
+          80604,
+          `Proxy identifier already in use with requested identifier: ${assignment.identifier} holds the same proxy number in another active session, so this session cannot be re-opened.`,
+        );
+      }
+    }
+  }
+}
+
+/** Runs `work`, prefixing its Twilio error with the participant it concerns. */
+function within<T>(index: number, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    throw err instanceof ApiError ? err.within(`Participants[${index}]: `) : err;
+  }
+}
+
+async function withinAsync<T>(index: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw err instanceof ApiError ? err.within(`Participants[${index}]: `) : err;
   }
 }
 

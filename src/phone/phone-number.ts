@@ -1,0 +1,40 @@
+// Phone numbers are parsed and validated with libphonenumber-js (its full metadata, so fictional
+// ranges such as +1 555 are rejected the way Twilio rejects them), never with our own tables.
+
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+export interface PhoneNumber {
+  /** E.164, e.g. +14155551212. */
+  e164: string;
+  /** ISO 3166 alpha-2 country of the number, e.g. US. */
+  country: string;
+  /** The three-digit area code of a North American (+1) number; null elsewhere. */
+  areaCode: string | null;
+  /** National format for display, e.g. (415) 555-1212. */
+  national: string;
+}
+
+/** Null unless `text` is a valid, complete international number (E.164, separators allowed). */
+export function parsePhoneNumber(text: string): PhoneNumber | null {
+  if (!text.startsWith('+') || text.length > 32) return null;
+  const parsed = parsePhoneNumberFromString(text);
+  if (parsed === undefined || !parsed.isValid() || parsed.country === undefined) return null;
+  return {
+    e164: parsed.number,
+    country: parsed.country,
+    areaCode: parsed.countryCallingCode === '1' ? parsed.nationalNumber.slice(0, 3) : null,
+    national: parsed.formatNational(),
+  };
+}
+
+// Places that share a calling code with a larger country and have no numbers of their own in a
+// typical pool: Twilio matches them to that country's numbers (behaviour reference §3.4).
+const SHARED_CODE_COUNTRY: Record<string, string> = {
+  AG: 'US', AI: 'US', BM: 'US', BS: 'US', MS: 'US', TC: 'US', VG: 'US', VI: 'US',
+  GG: 'GB', IM: 'GB', JE: 'GB',
+};
+
+/** The pool country whose numbers serve a participant from `country`. */
+export function poolCountryFor(country: string): string {
+  return SHARED_CODE_COUNTRY[country] ?? country;
+}

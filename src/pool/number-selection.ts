@@ -1,0 +1,88 @@
+// Choosing a participant's proxy number (docs/number-selection.md). All of it is here:
+//   candidates  the service's unreserved numbers in the participant's country, able to carry the
+//               session's mode, not already held by this identifier in another active session;
+//   geography   geo_match_level area-code keeps to the NANP area code; overlay and radius prefer
+//               it and fall back to the whole country; country (the default) uses the country;
+//   preference  prefer-sticky: the identifier's most recent number if still a candidate;
+//               avoid-sticky: a number it never had, if any; then fewest active participants,
+//               then least recently assigned.
+// When nothing fits, diagnose() names the precise reason with Twilio's error code.
+
+import type { Kysely } from 'kysely';
+import type { Database, PhoneNumberRow, ServiceRow } from '../db/schema.js';
+import { ApiError } from '../errors/api-error.js';
+import type { PhoneNumber } from '../phone/phone-number.js';
+import { poolCountryFor } from '../phone/phone-number.js';
+import type { Criteria } from './pool.repository.js';
+import { anyNumber, eligibleNumber, lastNumberOf, leastUsedNumber } from './pool.repository.js';
+
+export interface ModeNeeds {
+  needVoice: boolean;
+  needSms: boolean;
+}
+
+export function needsOf(mode: string): ModeNeeds {
+  return { needVoice: mode !== 'message-only', needSms: mode !== 'voice-only' };
+}
+
+export async function selectNumber(
+  db: Kysely<Database>,
+  service: ServiceRow,
+  mode: string,
+  identifier: PhoneNumber,
+): Promise<PhoneNumberRow> {
+  const base: Criteria = {
+    serviceSid: service.sid,
+    identifier: identifier.e164,
+    country: poolCountryFor(identifier.country),
+    areaCode: null,
+    ...needsOf(mode),
+  };
+  const local = identifier.areaCode === null ? null : { ...base, areaCode: identifier.areaCode };
+  const attempts =
+    local === null ? [base] : service.geo_match_level === 'area-code' ? [local] : service.geo_match_level === 'country' ? [base] : [local, base];
+  for (const criteria of attempts) {
+    const picked = await preferred(db, service.number_selection_behavior, criteria);
+    if (picked !== undefined) return picked;
+  }
+  throw await diagnose(db, attempts[attempts.length - 1]!, identifier);
+}
+
+async function preferred(db: Kysely<Database>, behavior: string, c: Criteria): Promise<PhoneNumberRow | undefined> {
+  if (behavior === 'avoid-sticky') {
+    return (await leastUsedNumber(db, c, true)) ?? leastUsedNumber(db, c);
+  }
+  const last = await lastNumberOf(db, c.serviceSid, c.identifier);
+  const sticky = last === undefined ? undefined : await eligibleNumber(db, c, last);
+  return sticky ?? leastUsedNumber(db, c);
+}
+
+/** Why no number fits, from the broadest reason to the narrowest. */
+async function diagnose(db: Kysely<Database>, c: Criteria, identifier: PhoneNumber): Promise<ApiError> {
+  const service = c.serviceSid;
+  if (!(await anyNumber(db, service))) return new ApiError(80205);
+  if (!(await anyNumber(db, service, { country: c.country }))) {
+    return new ApiError(
+      80203,
+      `This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers for the participant's number country code ${identifier.country}.`,
+    );
+  }
+  if (c.needVoice && !(await anyNumber(db, service, { country: c.country, needVoice: true }))) return new ApiError(80201);
+  if (c.needSms && !(await anyNumber(db, service, { country: c.country, needSms: true }))) return new ApiError(80202);
+  const matching = { country: c.country, needVoice: c.needVoice, needSms: c.needSms, areaCode: c.areaCode };
+  if (c.areaCode !== null && !(await anyNumber(db, service, matching))) {
+    return new ApiError(
+      80206,
+      `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier.e164}. ` +
+        `Either you have no numbers meeting your service's GeoMatchLevel for the target number, or the numbers you do have are already in use by the participant in other Sessions.`,
+    );
+  }
+  if (!(await anyNumber(db, service, { ...matching, unreserved: true }))) {
+    return new ApiError(80207, 'No unreserved numbers in proxy pool. Failed to find a proxy number: the only matching numbers are reserved.');
+  }
+  return new ApiError(
+    80208,
+    `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier.e164}. ` +
+      'All matching proxies for this Participant are already in use in other Sessions.',
+  );
+}

@@ -1,0 +1,158 @@
+// The number pool's SQL: which numbers a participant may get, and the assignments that hold them.
+// `assignments` has one row per participant holding its number in an active session; its unique
+// index over (service, identifier, number) is the masking invariant. `phone_numbers.in_use` counts
+// those rows per number and moves only here, in the same transaction as the rows themselves.
+
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { isUniqueViolation } from '../db/constraint-errors.js';
+import type { AssignmentRow, Database, PhoneNumberRow } from '../db/schema.js';
+
+export interface Criteria {
+  serviceSid: string;
+  /** The participant's E.164 number. */
+  identifier: string;
+  /** Pool country that serves the participant. */
+  country: string;
+  /** When set, only numbers with this NANP area code. */
+  areaCode: string | null;
+  needVoice: boolean;
+  needSms: boolean;
+}
+
+/** Thrown when the identifier already holds the number in another active session. */
+export class AssignmentConflict extends Error {
+  constructor() {
+    super('the identifier already holds this number in an active session');
+    this.name = 'AssignmentConflict';
+  }
+}
+
+function eligible(db: Kysely<Database>, c: Criteria) {
+  let query = db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('service_sid', '=', c.serviceSid)
+    .where('iso_country', '=', c.country)
+    .where('is_reserved', '=', 0)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('assignments')
+            .select(sql.lit(1).as('held'))
+            .whereRef('assignments.service_sid', '=', 'phone_numbers.service_sid')
+            .where('assignments.identifier', '=', c.identifier)
+            .whereRef('assignments.phone_number_sid', '=', 'phone_numbers.sid'),
+        ),
+      ),
+    );
+  if (c.needVoice) query = query.where('cap_voice', '=', 1);
+  if (c.needSms) query = query.where('cap_sms', '=', 1);
+  if (c.areaCode !== null) query = query.where('area_code', '=', c.areaCode);
+  return query;
+}
+
+/**
+ * The eligible number with the fewest active participants, least recently assigned first; with
+ * `unusedOnly`, among numbers this identifier has never had in the service. Walks the
+ * phone_numbers_selection index in that order and stops at the first fit.
+ */
+export async function leastUsedNumber(db: Kysely<Database>, c: Criteria, unusedOnly = false): Promise<PhoneNumberRow | undefined> {
+  let query = eligible(db, c);
+  if (unusedOnly) {
+    query = query.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('participants')
+            .select(sql.lit(1).as('used'))
+            .whereRef('participants.service_sid', '=', 'phone_numbers.service_sid')
+            .where('participants.identifier', '=', c.identifier)
+            .whereRef('participants.proxy_identifier_sid', '=', 'phone_numbers.sid'),
+        ),
+      ),
+    );
+  }
+  return query.orderBy('in_use', 'asc').orderBy('last_assigned_at', 'asc').orderBy('sid', 'asc').limit(1).executeTakeFirst();
+}
+
+/** The number, if it is eligible under `c`. */
+export async function eligibleNumber(db: Kysely<Database>, c: Criteria, sid: string): Promise<PhoneNumberRow | undefined> {
+  return eligible(db, c).where('sid', '=', sid).executeTakeFirst();
+}
+
+/** The number the identifier was given most recently in the service (prefer-sticky). */
+export async function lastNumberOf(db: Kysely<Database>, serviceSid: string, identifier: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('participants')
+    .select('proxy_identifier_sid')
+    .where('service_sid', '=', serviceSid)
+    .where('identifier', '=', identifier)
+    .orderBy('date_created', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.proxy_identifier_sid;
+}
+
+/** Whether any number of the service matches; the questions behind each "no number" error. */
+export async function anyNumber(
+  db: Kysely<Database>,
+  serviceSid: string,
+  filter: { country?: string; needVoice?: boolean; needSms?: boolean; areaCode?: string | null; unreserved?: boolean } = {},
+): Promise<boolean> {
+  let query = db.selectFrom('phone_numbers').select('sid').where('service_sid', '=', serviceSid);
+  if (filter.country !== undefined) query = query.where('iso_country', '=', filter.country);
+  if (filter.needVoice) query = query.where('cap_voice', '=', 1);
+  if (filter.needSms) query = query.where('cap_sms', '=', 1);
+  if (filter.areaCode) query = query.where('area_code', '=', filter.areaCode);
+  if (filter.unreserved) query = query.where('is_reserved', '=', 0);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Holds the number for the participant; AssignmentConflict if the identifier already holds it. */
+export async function acquire(db: Kysely<Database>, assignment: AssignmentRow): Promise<void> {
+  try {
+    await db.insertInto('assignments').values(assignment).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AssignmentConflict();
+    throw err;
+  }
+  await db
+    .updateTable('phone_numbers')
+    .set({ in_use: sql`in_use + 1`, last_assigned_at: assignment.date_created })
+    .where('sid', '=', assignment.phone_number_sid)
+    .execute();
+}
+
+/** Gives back the numbers held by these participants or sessions (closed, expired, removed). */
+export async function release(db: Kysely<Database>, by: { sessionSids?: string[]; participantSid?: string }): Promise<void> {
+  let query = db.deleteFrom('assignments');
+  if (by.participantSid !== undefined) query = query.where('participant_sid', '=', by.participantSid);
+  else if (by.sessionSids !== undefined && by.sessionSids.length > 0) query = query.where('session_sid', 'in', by.sessionSids);
+  else return;
+  const released = await query.returning('phone_number_sid').execute();
+  const perNumber = new Map<string, number>();
+  for (const { phone_number_sid } of released) perNumber.set(phone_number_sid, (perNumber.get(phone_number_sid) ?? 0) + 1);
+  // One statement per number, in a stable order so concurrent releases never deadlock.
+  for (const [sid, count] of [...perNumber].sort(([a], [b]) => a.localeCompare(b))) {
+    await db.updateTable('phone_numbers').set({ in_use: sql`in_use - ${count}` }).where('sid', '=', sid).execute();
+  }
+}
+
+/** The assignments a session's current (not removed) participants would hold if it were active. */
+export async function assignmentsOfSession(db: Kysely<Database>, sessionSid: string, now: number): Promise<AssignmentRow[]> {
+  const rows = await db
+    .selectFrom('participants')
+    .select(['sid', 'service_sid', 'session_sid', 'identifier', 'proxy_identifier_sid'])
+    .where('session_sid', '=', sessionSid)
+    .where('date_deleted', 'is', null)
+    .orderBy('sid')
+    .execute();
+  return rows.map((row) => ({
+    participant_sid: row.sid,
+    service_sid: row.service_sid,
+    session_sid: row.session_sid,
+    identifier: row.identifier,
+    phone_number_sid: row.proxy_identifier_sid,
+    date_created: now,
+  }));
+}

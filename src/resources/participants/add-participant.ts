@@ -1,0 +1,111 @@
+// Adding a participant to a session: shared by Participant create and Session create with
+// `Participants`. Runs inside the caller's transaction, which has locked the identifier.
+
+import type { Kysely } from 'kysely';
+import type { Database, ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../../db/schema.js';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
+import { ApiError, invalidParameter } from '../../errors/api-error.js';
+import { newSid } from '../../http/sids.js';
+import { parsePhoneNumber } from '../../phone/phone-number.js';
+import type { PhoneNumber } from '../../phone/phone-number.js';
+import { needsOf, selectNumber } from '../../pool/number-selection.js';
+import { acquire, AssignmentConflict } from '../../pool/pool.repository.js';
+import { findInAccount } from '../phone-numbers/phone-numbers.repository.js';
+import { isActive } from '../sessions/sessions.expiry.js';
+import type { ParticipantInput } from '../sessions/session-participants.js';
+import { findByIdentifier, insertParticipant, takeParticipantPlace } from './participants.repository.js';
+
+/** Twilio's limit (80609). */
+export const MAX_PARTICIPANTS = 2;
+
+/** The participant's real number, or 80404. */
+export function parseIdentifier(identifier: string): PhoneNumber {
+  const number = parsePhoneNumber(identifier);
+  if (number === null) {
+    throw new ApiError(80404, `Participant identifier provided does not appear to be a valid, reachable phone number: '${identifier}'.`);
+  }
+  return number;
+}
+
+export async function addParticipant(
+  trx: Kysely<Database>,
+  service: ServiceRow,
+  session: SessionRow,
+  input: ParticipantInput,
+  identifier: PhoneNumber,
+  now: number,
+): Promise<ParticipantRow> {
+  if (!isActive(session.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: participants cannot be added to it');
+  const existing = await findByIdentifier(trx, session.sid, identifier.e164);
+  if (existing !== undefined) throw new ApiError(existing.date_deleted === null ? 80103 : 80612);
+  if (!(await takeParticipantPlace(trx, session.sid, MAX_PARTICIPANTS))) throw new ApiError(80609);
+
+  const pinned = input.proxyIdentifier !== undefined || input.proxyIdentifierSid !== undefined;
+  const number = pinned ? await pinnedNumber(trx, service, session.mode, input) : await selectNumber(trx, service, session.mode, identifier);
+  const row: ParticipantRow = {
+    sid: newSid('KP'),
+    account_sid: service.account_sid,
+    service_sid: service.sid,
+    session_sid: session.sid,
+    identifier: identifier.e164,
+    friendly_name: input.friendlyName ?? null,
+    proxy_identifier: number.phone_number,
+    proxy_identifier_sid: number.sid,
+    date_deleted: null,
+    date_created: now,
+    date_updated: now,
+  };
+  try {
+    await insertParticipant(trx, row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError(80103);
+    throw err;
+  }
+  try {
+    await acquire(trx, {
+      participant_sid: row.sid,
+      service_sid: service.sid,
+      session_sid: session.sid,
+      identifier: identifier.e164,
+      phone_number_sid: number.sid,
+      date_created: now,
+    });
+  } catch (err) {
+    // A chosen number can lose a race (retried by the caller); a pinned one is simply taken.
+    if (pinned && err instanceof AssignmentConflict) {
+      throw new ApiError(
+        80623,
+        `Possible duplicate Participant created in multiple Sessions: ${identifier.e164} already holds proxy number ${number.phone_number} in another active session.`,
+      );
+    }
+    throw err;
+  }
+  return row;
+}
+
+/** The pool number named by ProxyIdentifier / ProxyIdentifierSid; reserved numbers are allowed. */
+async function pinnedNumber(trx: Kysely<Database>, service: ServiceRow, mode: string, input: ParticipantInput): Promise<PhoneNumberRow> {
+  let bySid: PhoneNumberRow | undefined;
+  let byNumber: PhoneNumberRow | undefined;
+  if (input.proxyIdentifierSid !== undefined) {
+    bySid = await findInAccount(trx, service.account_sid, { sid: input.proxyIdentifierSid });
+    if (bySid?.service_sid !== service.sid) throw notInService(input.proxyIdentifierSid);
+  }
+  if (input.proxyIdentifier !== undefined) {
+    const e164 = parsePhoneNumber(input.proxyIdentifier)?.e164;
+    byNumber = e164 === undefined ? undefined : await findInAccount(trx, service.account_sid, { e164 });
+    if (byNumber?.service_sid !== service.sid) throw notInService(input.proxyIdentifier);
+  }
+  if (bySid !== undefined && byNumber !== undefined && bySid.sid !== byNumber.sid) {
+    throw invalidParameter('ProxyIdentifierSid', `ProxyIdentifierSid ${bySid.sid} is not the number ${byNumber.phone_number} given as ProxyIdentifier`);
+  }
+  const number = (bySid ?? byNumber)!;
+  const needs = needsOf(mode);
+  if (needs.needVoice && number.cap_voice !== 1) throw new ApiError(80201, `Proxy number ${number.phone_number} cannot carry voice, which this ${mode} session needs.`);
+  if (needs.needSms && number.cap_sms !== 1) throw new ApiError(80202, `Proxy number ${number.phone_number} cannot carry SMS, which this ${mode} session needs.`);
+  return number;
+}
+
+function notInService(given: string): ApiError {
+  return new ApiError(80605, `Proxy identifier not associated with service: ${given} is not in this service's number pool.`);
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.js';
+import type { TransactionLock } from '../../db/database.js';
+import type { Database, ParticipantRow } from '../../db/schema.js';
+import type { PageRequest } from '../../http/paging.js';
+import { isSid } from '../../http/sids.js';
+import { identifierLockKey, retryOnConflict } from '../../pool/conflict-retry.js';
+import { release } from '../../pool/pool.repository.js';
+import { findService } from '../services/services.repository.js';
+import type { ServiceKey } from '../services/services.repository.js';
+import type { ParticipantInput } from '../sessions/session-participants.js';
+import { asOf } from '../sessions/sessions.expiry.js';
+import { findSession } from '../sessions/sessions.repository.js';
+import { addParticipant, parseIdentifier } from './add-participant.js';
+import * as repo from './participants.repository.js';
+
+export class ParticipantsService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly lock: TransactionLock,
+  ) {}
+
+  /** Undefined when the session does not exist. */
+  async create(key: ServiceKey, sessionSid: string, input: ParticipantInput): Promise<ParticipantRow | undefined> {
+    if (!isSid('KC', sessionSid)) return undefined;
+    const identifier = parseIdentifier(input.identifier);
+    return retryOnConflict(() =>
+      this.db.transaction().execute(async (trx) => {
+        await this.lock(trx, identifierLockKey(key.serviceSid, identifier.e164));
+        const session = await findSession(trx, key, sessionSid);
+        const service = session && (await findService(trx, key.accountSid, key.serviceSid));
+        if (session === undefined || service === undefined) return undefined;
+        const now = this.clock.now();
+        return addParticipant(trx, service, asOf(session, now), input, identifier, now);
+      }),
+    );
+  }
+
+  async fetch(key: ServiceKey, sessionSid: string, sid: string): Promise<ParticipantRow | undefined> {
+    return isSid('KP', sid) ? repo.findParticipant(this.db, key, sessionSid, sid) : undefined;
+  }
+
+  /** The page's participants, or undefined when the session does not exist. */
+  async list(key: ServiceKey, sessionSid: string, page: PageRequest): Promise<ParticipantRow[] | undefined> {
+    const rows = await repo.listParticipants(this.db, key, sessionSid, page);
+    if (rows.length === 0 && (!isSid('KC', sessionSid) || (await findSession(this.db, key, sessionSid)) === undefined)) return undefined;
+    return rows;
+  }
+
+  /**
+   * A soft delete, as Twilio's: the participant stays listed with date_deleted, its identifier
+   * cannot be added to the session again, and its proxy number is free at once.
+   */
+  async remove(key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
+    if (!isSid('KP', sid)) return false;
+    return this.db.transaction().execute(async (trx) => {
+      const participant = await repo.findParticipant(trx, key, sessionSid, sid);
+      if (participant === undefined || participant.date_deleted !== null) return false;
+      await repo.markRemoved(trx, sid, this.clock.now());
+      await repo.freeParticipantPlace(trx, sessionSid);
+      await release(trx, { participantSid: sid });
+      return true;
+    });
+  }
+}

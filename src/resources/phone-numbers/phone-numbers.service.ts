@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
+import type { Database, PhoneNumberRow, ServiceRow } from '../../db/schema.js';
+import { ApiError, missingParameter } from '../../errors/api-error.js';
+import type { PageRequest } from '../../http/paging.js';
+import { isSid, newSid } from '../../http/sids.js';
+import { parsePhoneNumber } from '../../phone/phone-number.js';
+import { findService } from '../services/services.repository.js';
+import type { ServiceKey } from '../services/services.repository.js';
+import * as repo from './phone-numbers.repository.js';
+import type { Capability } from './phone-numbers.schemas.js';
+
+export interface NewPhoneNumber {
+  sid?: string;
+  phoneNumber?: string;
+  isReserved?: boolean;
+  capabilities?: Capability[];
+}
+
+const DEFAULT_CAPABILITIES: readonly Capability[] = ['voice', 'sms'];
+
+export class PhoneNumbersService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved'>,
+  ) {}
+
+  async create(service: ServiceRow, input: NewPhoneNumber): Promise<PhoneNumberRow> {
+    if (input.phoneNumber === undefined) {
+      // Twilio resolves a bare Sid through the account's IncomingPhoneNumbers; Parley only knows
+      // the numbers already in one of the account's pools.
+      if (input.sid === undefined) throw missingParameter('PhoneNumber');
+      await this.#refuseTaken(service, { sid: input.sid });
+      throw new ApiError(
+        80301,
+        `Phone Number SID ${input.sid} is not associated with the Account SID: Parley knows only numbers given with PhoneNumber; send PhoneNumber (and Sid to keep that SID)`,
+      );
+    }
+    const number = parsePhoneNumber(input.phoneNumber);
+    if (number === null) {
+      throw new ApiError(80406, `Invalid Phone Number Did: '${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)`);
+    }
+    await this.#refuseTaken(service, { e164: number.e164, sid: input.sid });
+    const reserved = input.isReserved ?? false;
+    await this.#checkPoolLimit(service, reserved);
+    const capabilities = new Set(input.capabilities ?? DEFAULT_CAPABILITIES);
+    const now = this.clock.now();
+    const row: PhoneNumberRow = {
+      sid: input.sid ?? newSid('PN'),
+      account_sid: service.account_sid,
+      service_sid: service.sid,
+      phone_number: number.e164,
+      friendly_name: number.national,
+      iso_country: number.country,
+      area_code: number.areaCode,
+      cap_voice: capabilities.has('voice') ? 1 : 0,
+      cap_sms: capabilities.has('sms') ? 1 : 0,
+      cap_mms: capabilities.has('mms') ? 1 : 0,
+      cap_fax: capabilities.has('fax') ? 1 : 0,
+      is_reserved: reserved ? 1 : 0,
+      in_use: 0,
+      last_assigned_at: 0,
+      date_created: now,
+      date_updated: now,
+    };
+    try {
+      await repo.insertPhoneNumber(this.db, row);
+    } catch (err) {
+      // Another request added it since the check above: answer as if it had come first.
+      if (!isUniqueViolation(err)) throw err;
+      await this.#refuseTaken(service, { e164: number.e164, sid: input.sid });
+      // The SID is taken outside this account: say no more than Twilio would.
+      throw new ApiError(80601);
+    }
+    return row;
+  }
+
+  /** By PN SID, or by the number itself. */
+  async fetch(key: ServiceKey, sidOrNumber: string): Promise<PhoneNumberRow | undefined> {
+    if (isSid('PN', sidOrNumber)) return repo.findPhoneNumber(this.db, key, sidOrNumber);
+    const number = parsePhoneNumber(sidOrNumber);
+    return number === null ? undefined : repo.findPhoneNumberByNumber(this.db, key, number.e164);
+  }
+
+  /** The page's numbers, or undefined when the service does not exist. */
+  async list(key: ServiceKey, page: PageRequest): Promise<PhoneNumberRow[] | undefined> {
+    const rows = await repo.listPhoneNumbers(this.db, key, page);
+    if (rows.length === 0 && (await findService(this.db, key.accountSid, key.serviceSid)) === undefined) return undefined;
+    return rows;
+  }
+
+  async update(key: ServiceKey, sid: string, changes: { isReserved?: boolean }): Promise<PhoneNumberRow | undefined> {
+    const current = isSid('PN', sid) ? await repo.findPhoneNumber(this.db, key, sid) : undefined;
+    if (current === undefined || changes.isReserved === undefined) return current;
+    const now = this.clock.now();
+    await repo.setReserved(this.db, sid, changes.isReserved, now);
+    return { ...current, is_reserved: changes.isReserved ? 1 : 0, date_updated: now };
+  }
+
+  /** False when there is no such number; 80611 while an active session holds it. */
+  async remove(key: ServiceKey, sid: string): Promise<boolean> {
+    if (!isSid('PN', sid)) return false;
+    try {
+      if (await repo.deleteIdleNumber(this.db, key, sid)) return true;
+    } catch (err) {
+      // Assigned between the in_use check and the delete: the foreign key refuses it.
+      if (!isForeignKeyViolation(err)) throw err;
+    }
+    if ((await repo.findPhoneNumber(this.db, key, sid)) === undefined) return false;
+    throw new ApiError(80611, `The Proxy Number ${sid} cannot be removed from Service: it is in use by one or more active Sessions.`);
+  }
+
+  /** 80104 when the number (or SID) is already in this service, 80101 when in another. */
+  async #refuseTaken(service: ServiceRow, by: { e164?: string; sid?: string }): Promise<void> {
+    const candidates = [by.e164 !== undefined ? { e164: by.e164 } : null, by.sid !== undefined ? { sid: by.sid } : null];
+    for (const lookup of candidates) {
+      if (lookup === null) continue;
+      const existing = await repo.findInAccount(this.db, service.account_sid, lookup);
+      if (existing === undefined) continue;
+      if (existing.service_sid === service.sid) throw new ApiError(80104);
+      throw new ApiError(80101, `Number Already Added to Another Service: ${existing.phone_number} is in service ${existing.service_sid}.`);
+    }
+  }
+
+  async #checkPoolLimit(service: ServiceRow, reserved: boolean): Promise<void> {
+    const limit = reserved ? this.limits.poolMaxReserved : this.limits.poolMaxUnreserved;
+    if (limit > 0 && (await repo.countPool(this.db, service.sid, reserved)) >= limit) {
+      throw new ApiError(
+        80622,
+        `You attempted to add a number to a Proxy Number Pool that has reached its maximum allowed size: at most ${limit} ${reserved ? 'reserved' : 'unreserved'} numbers (PARLEY_POOL_MAX_${reserved ? 'RESERVED' : 'UNRESERVED'}).`,
+      );
+    }
+  }
+}
