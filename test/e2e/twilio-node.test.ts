@@ -94,6 +94,44 @@ describe('twilio-node against Parley', () => {
     assert.equal(await sessions(session.sid).remove(), true);
   });
 
+  test('phone numbers and participants: inline create, list, fetch, remove', async () => {
+    const service = await client.proxy.v1.services.create({ uniqueName: 'node-participants' });
+    const pool = client.proxy.v1.services(service.sid).phoneNumbers;
+    const number = await pool.create({ phoneNumber: '+14155550150' });
+    assert.equal(number.isoCountry, 'US');
+    assert.deepEqual(number.capabilities, { fax: false, mms: false, sms: true, voice: true });
+    const reserved = await pool.create({ phoneNumber: '+14155550151', isReserved: true });
+    assert.equal(reserved.isReserved, true);
+    assert.equal((await pool(reserved.sid).update({ isReserved: false })).isReserved, false);
+    assert.equal((await pool('+14155550150').fetch()).sid, number.sid);
+    assert.equal((await pool.list()).length, 2);
+
+    const session = await client.proxy.v1.services(service.sid).sessions.create({
+      uniqueName: 'with-participants',
+      participants: [
+        { identifier: '+12125550150', friendlyName: 'Alice' },
+        { Identifier: '+12125550151', ProxyIdentifier: '+14155550151', FriendlyName: 'Bob & Co, "Ltd" ü' },
+      ],
+    });
+    const participants = client.proxy.v1.services(service.sid).sessions(session.sid).participants;
+    const listed = await participants.list();
+    assert.equal(listed.length, 2);
+    const bob = listed.find((p) => p.identifier === '+12125550151')!;
+    assert.equal(bob.friendlyName, 'Bob & Co, "Ltd" ü');
+    assert.equal(bob.proxyIdentifier, '+14155550151');
+    assert.equal((await participants(bob.sid).fetch()).proxyIdentifierSid, reserved.sid);
+    assert.equal((await pool(reserved.sid).fetch()).inUse, 1);
+
+    const carol = await participants.create({ identifier: '+12125550152' }).catch((err: unknown) => err);
+    assert.ok(carol instanceof twilio.RestException && carol.code === 80609);
+    assert.equal(await participants(bob.sid).remove(), true);
+    assert.ok((await participants(bob.sid).fetch()).dateDeleted instanceof Date);
+    assert.equal((await pool(reserved.sid).fetch()).inUse, 0);
+    const dave = await participants.create({ identifier: '+12125550153', friendlyName: 'Dave' });
+    assert.match(dave.proxyIdentifier, /^\+1415555015[01]$/);
+    assert.equal(await client.proxy.v1.services(service.sid).remove(), true);
+  });
+
   test('errors arrive as RestException with Twilio codes', async () => {
     const service = await client.proxy.v1.services.create({ uniqueName: 'node-errors' });
     const sessions = client.proxy.v1.services(service.sid).sessions;

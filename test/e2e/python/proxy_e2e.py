@@ -67,5 +67,27 @@ assert "Session UniqueName must be unique." in err.msg, err.msg
 expect_error(404, 20404, lambda: sessions("KC00000000000000000000000000000000").fetch())
 expect_error(400, 80608, lambda: sessions(created[1]).update(status="open"))
 
+# Phone numbers and participants
+pool = proxy.services(service.sid).phone_numbers
+number = pool.create(phone_number="+14155550160")
+assert number.iso_country == "US" and number.in_use == 0
+reserved = pool.create(phone_number="+14155550161", is_reserved=True)
+assert reserved.is_reserved is True
+assert pool("+14155550160").fetch().sid == number.sid
+with_people = sessions.create(unique_name="with-participants", participants=[
+    {"identifier": "+14155550170", "friendly_name": "Alice"},
+    {"Identifier": "+14155550171", "ProxyIdentifier": "+14155550161", "FriendlyName": "Bob & Co, \"Ltd\" \u00fc"},
+])
+people = proxy.services(service.sid).sessions(with_people.sid).participants
+listed = people.list()
+assert len(listed) == 2, listed
+bob = [p for p in listed if p.identifier == "+14155550171"][0]
+assert bob.friendly_name == "Bob & Co, \"Ltd\" \u00fc", bob.friendly_name
+assert bob.proxy_identifier_sid == reserved.sid
+assert people(bob.sid).delete() is True
+assert isinstance(people(bob.sid).fetch().date_deleted, datetime.datetime)
+assert pool(reserved.sid).fetch().in_use == 0
+expect_error(400, 80404, lambda: people.create(identifier="+15551234567"))
+
 assert proxy.services(service.sid).delete() is True
 print("ok")
