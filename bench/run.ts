@@ -11,11 +11,14 @@ import type { Measurement, Workload } from './lib/load.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley, startRaw } from './lib/processes.js';
 import { renderReport, updateReadme } from './lib/report.js';
 import type { Row } from './lib/report.js';
-import { seed } from './lib/seed.js';
+import { seed, seedPool, validNumbers } from './lib/seed.js';
 
 const AUTH = 'Basic ' + Buffer.from(`${BENCH_ACCOUNT_SID}:${BENCH_AUTH_TOKEN}`).toString('base64');
 const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_LARGE ?? 1_000_000);
+const POOL_NUMBERS = 1_000;
+const ACTIVE_SESSIONS = Number(process.env.BENCH_ACTIVE_SESSIONS ?? 100_000);
+const EMPTY_SESSIONS = 40_000;
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -73,6 +76,27 @@ async function main(): Promise<void> {
       }
       memory[`${engine}, ${LARGE} sessions`] = big.peakRssMb();
       await big.stop();
+
+      log(`${engine}: pool of ${POOL_NUMBERS} numbers, ${ACTIVE_SESSIONS} active sessions (seeding)`);
+      const poolUrl = await url('pool');
+      const pool = await seedPool(poolUrl, { numbers: POOL_NUMBERS, activeSessions: ACTIVE_SESSIONS, emptySessions: EMPTY_SESSIONS });
+      const poolServer = await startParley(poolUrl, 4103);
+      const poolBase = `/v1/Services/${pool.serviceSid}/Sessions`;
+      // Each request adds a fresh identifier to the next empty session; the number is chosen by Parley.
+      const identifiers = validNumbers('+1212', 4000);
+      const participantPaths = pool.emptySessionSids.map((sid) => `${poolBase}/${sid}/Participants`);
+      let next = 0;
+      const participantCreate = await measure(poolServer.url, AUTH, {
+        method: 'POST',
+        paths: participantPaths,
+        bodyFor: () => `Identifier=${encodeURIComponent(identifiers[next++ % identifiers.length]!)}`,
+      });
+      const sessionCreate = await measure(poolServer.url, AUTH, { method: 'POST', paths: [poolBase], body: 'Ttl=3600' });
+      const label = `${engine}, ${POOL_NUMBERS} numbers, ${ACTIVE_SESSIONS.toLocaleString('en-US')} active sessions`;
+      rows.push({ engine: label, workload: 'session create', ...sessionCreate, ratio: null });
+      rows.push({ engine: label, workload: 'participant create (auto-selected number)', ...participantCreate, ratio: participantCreate.requestsPerSecond / sessionCreate.requestsPerSecond, ratioOf: 'session create' });
+      memory[`${engine}, pool`] = poolServer.peakRssMb();
+      await poolServer.stop();
     }
 
     const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: CONNECTIONS });

@@ -16,6 +16,8 @@ export interface Workload {
   /** Paths cycled through by every connection. */
   paths: string[];
   body?: string;
+  /** A body per request, when each must differ. */
+  bodyFor?: () => string;
 }
 
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
@@ -34,7 +36,11 @@ export async function measure(baseUrl: string, authorization: string, workload: 
         method: workload.method,
         headers,
         body: workload.body,
-        setupRequest: (request) => ({ ...request, path: workload.paths[next++ % workload.paths.length]! }),
+        setupRequest: (request) => ({
+          ...request,
+          path: workload.paths[next++ % workload.paths.length]!,
+          ...(workload.bodyFor ? { body: workload.bodyFor() } : {}),
+        }),
       },
     ],
   });

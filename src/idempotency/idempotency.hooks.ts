@@ -46,7 +46,10 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
     const now = clock.now();
     const record = { account_sid: request.accountSid, key, request_digest: digest, status: null, response: null, date_created: now, expires_at: now + ttlSeconds * 1000 };
     let existing = await claimKey(db, record);
-    if (existing !== null && existing.status === null && existing.date_created < now - STALE_CLAIM_MS) {
+    // A key past its lifetime (not yet purged by the expiry job), or a claim whose request never
+    // answered (a crash), counts as free.
+    const forgotten = existing !== null && (existing.expires_at <= now || (existing.status === null && existing.date_created < now - STALE_CLAIM_MS));
+    if (forgotten) {
       await releaseKey(db, request.accountSid, key);
       existing = await claimKey(db, record);
     }

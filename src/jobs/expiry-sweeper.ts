@@ -14,7 +14,9 @@ const BATCH = 500;
 
 export class ExpirySweeper {
   #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
+  /** The last pass asked for; passes run one after another. */
+  #tail: Promise<void> = Promise.resolve();
+  #queued = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -24,21 +26,29 @@ export class ExpirySweeper {
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.sweep(), this.intervalMs).unref();
+    // A tick while a pass is queued or running adds nothing: that pass will see the same time.
+    this.#timer ??= setInterval(() => {
+      if (this.#queued === 0) void this.sweep();
+    }, this.intervalMs).unref();
   }
 
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#running;
+    await this.#tail;
   }
 
-  /** One pass; overlapping ticks wait for the pass under way instead of starting another. */
+  /**
+   * A pass that starts after any pass under way, so it reads the clock after the caller's change
+   * (the simulator clock awaits this after moving time forward).
+   */
   sweep(): Promise<void> {
-    this.#running ??= this.#closeAllDue().finally(() => {
-      this.#running = null;
+    this.#queued++;
+    const pass = this.#tail.then(() => this.#closeAllDue()).finally(() => {
+      this.#queued--;
     });
-    return this.#running;
+    this.#tail = pass;
+    return pass;
   }
 
   async #closeAllDue(): Promise<void> {

@@ -14,8 +14,24 @@ export interface PhoneNumber {
   national: string;
 }
 
+// Validating against the full metadata costs tens of microseconds, and the same participants come
+// back again and again: remember recent answers (bounded; cleared when full).
+const CACHE_SIZE = 10_000;
+const recent = new Map<string, PhoneNumber | null>();
+
 /** Null unless `text` is a valid, complete international number (E.164, separators allowed). */
 export function parsePhoneNumber(text: string): PhoneNumber | null {
+  let parsed = recent.get(text);
+  if (parsed === undefined) {
+    parsed = parse(text);
+    if (parsed !== null) Object.freeze(parsed);
+    if (recent.size >= CACHE_SIZE) recent.clear();
+    recent.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parse(text: string): PhoneNumber | null {
   if (!text.startsWith('+') || text.length > 32) return null;
   const parsed = parsePhoneNumberFromString(text);
   if (parsed === undefined || !parsed.isValid() || parsed.country === undefined) return null;

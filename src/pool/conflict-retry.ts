@@ -26,3 +26,8 @@ export async function retryOnConflict<T>(transaction: () => Promise<T>): Promise
 export function identifierLockKey(serviceSid: string, identifier: string): string {
   return `participant:${serviceSid}:${identifier}`;
 }
+
+/** The key that serialises changes to one session's status and participants. */
+export function sessionLockKey(sessionSid: string): string {
+  return `session:${sessionSid}`;
+}

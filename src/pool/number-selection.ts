@@ -69,6 +69,12 @@ async function diagnose(db: Kysely<Database>, c: Criteria, identifier: PhoneNumb
   }
   if (c.needVoice && !(await anyNumber(db, service, { country: c.country, needVoice: true }))) return new ApiError(80201);
   if (c.needSms && !(await anyNumber(db, service, { country: c.country, needSms: true }))) return new ApiError(80202);
+  if (c.needVoice && c.needSms && !(await anyNumber(db, service, { country: c.country, needVoice: true, needSms: true }))) {
+    return new ApiError(
+      80201,
+      'This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers having both voice and sms capabilities, which a voice-and-message session needs.',
+    );
+  }
   const matching = { country: c.country, needVoice: c.needVoice, needSms: c.needSms, areaCode: c.areaCode };
   if (c.areaCode !== null && !(await anyNumber(db, service, matching))) {
     return new ApiError(

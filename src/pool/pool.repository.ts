@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
+import { placeholders, prepare } from '../db/prepared.js';
 import type { AssignmentRow, Database, PhoneNumberRow } from '../db/schema.js';
 
 export interface Criteria {
@@ -28,28 +29,76 @@ export class AssignmentConflict extends Error {
   }
 }
 
-function eligible(db: Kysely<Database>, c: Criteria) {
-  let query = db
+// The criteria are parameters, not query shapes, so each query is built and compiled once
+// (db/prepared.ts): Kysely would otherwise spend longer building it than SQLite running it.
+type Param = (name: string) => any;
+
+function eligible(db: Kysely<Database>, param: Param) {
+  return db
     .selectFrom('phone_numbers')
     .selectAll()
-    .where('service_sid', '=', c.serviceSid)
-    .where('iso_country', '=', c.country)
+    .where('service_sid', '=', param('serviceSid'))
+    .where('iso_country', '=', param('country'))
     .where('is_reserved', '=', 0)
+    .where('cap_voice', '>=', param('minVoice'))
+    .where('cap_sms', '>=', param('minSms'))
+    .where(sql<boolean>`(cast(${param('areaCode')} as text) is null or area_code = ${param('areaCode')})`)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('assignments')
             .select(sql.lit(1).as('held'))
             .whereRef('assignments.service_sid', '=', 'phone_numbers.service_sid')
-            .where('assignments.identifier', '=', c.identifier)
+            .where('assignments.identifier', '=', param('identifier'))
             .whereRef('assignments.phone_number_sid', '=', 'phone_numbers.sid'),
         ),
       ),
     );
-  if (c.needVoice) query = query.where('cap_voice', '=', 1);
-  if (c.needSms) query = query.where('cap_sms', '=', 1);
-  if (c.areaCode !== null) query = query.where('area_code', '=', c.areaCode);
-  return query;
+}
+
+function inPreferenceOrder<QB extends ReturnType<typeof eligible>>(query: QB) {
+  return query.orderBy('in_use', 'asc').orderBy('last_assigned_at', 'asc').orderBy('sid', 'asc').limit(1);
+}
+
+const selectLeastUsed = prepare((db, param) => inPreferenceOrder(eligible(db, param)));
+
+const selectLeastUsedUnused = prepare((db, param) =>
+  inPreferenceOrder(
+    eligible(db, param).where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('participants')
+            .select(sql.lit(1).as('used'))
+            .whereRef('participants.service_sid', '=', 'phone_numbers.service_sid')
+            .where('participants.identifier', '=', param('identifier'))
+            .whereRef('participants.proxy_identifier_sid', '=', 'phone_numbers.sid'),
+        ),
+      ),
+    ),
+  ),
+);
+
+const selectEligible = prepare((db, param) => eligible(db, param).where('sid', '=', param('sid')));
+
+const selectLastNumber = prepare((db, param) =>
+  db
+    .selectFrom('participants')
+    .select('proxy_identifier_sid')
+    .where('service_sid', '=', param('serviceSid'))
+    .where('identifier', '=', param('identifier'))
+    .orderBy('date_created', 'desc')
+    .limit(1),
+);
+
+function paramsOf(c: Criteria): Record<string, unknown> {
+  return {
+    serviceSid: c.serviceSid,
+    country: c.country,
+    identifier: c.identifier,
+    minVoice: c.needVoice ? 1 : 0,
+    minSms: c.needSms ? 1 : 0,
+    areaCode: c.areaCode,
+  };
 }
 
 /**
@@ -58,39 +107,17 @@ function eligible(db: Kysely<Database>, c: Criteria) {
  * phone_numbers_selection index in that order and stops at the first fit.
  */
 export async function leastUsedNumber(db: Kysely<Database>, c: Criteria, unusedOnly = false): Promise<PhoneNumberRow | undefined> {
-  let query = eligible(db, c);
-  if (unusedOnly) {
-    query = query.where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('participants')
-            .select(sql.lit(1).as('used'))
-            .whereRef('participants.service_sid', '=', 'phone_numbers.service_sid')
-            .where('participants.identifier', '=', c.identifier)
-            .whereRef('participants.proxy_identifier_sid', '=', 'phone_numbers.sid'),
-        ),
-      ),
-    );
-  }
-  return query.orderBy('in_use', 'asc').orderBy('last_assigned_at', 'asc').orderBy('sid', 'asc').limit(1).executeTakeFirst();
+  return (await (unusedOnly ? selectLeastUsedUnused : selectLeastUsed)(db, paramsOf(c)))[0];
 }
 
 /** The number, if it is eligible under `c`. */
 export async function eligibleNumber(db: Kysely<Database>, c: Criteria, sid: string): Promise<PhoneNumberRow | undefined> {
-  return eligible(db, c).where('sid', '=', sid).executeTakeFirst();
+  return (await selectEligible(db, { ...paramsOf(c), sid }))[0];
 }
 
 /** The number the identifier was given most recently in the service (prefer-sticky). */
 export async function lastNumberOf(db: Kysely<Database>, serviceSid: string, identifier: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('participants')
-    .select('proxy_identifier_sid')
-    .where('service_sid', '=', serviceSid)
-    .where('identifier', '=', identifier)
-    .orderBy('date_created', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.proxy_identifier_sid;
+  return (await selectLastNumber(db, { serviceSid, identifier }))[0]?.proxy_identifier_sid;
 }
 
 /** Whether any number of the service matches; the questions behind each "no number" error. */
@@ -109,18 +136,30 @@ export async function anyNumber(
 }
 
 /** Holds the number for the participant; AssignmentConflict if the identifier already holds it. */
+const ASSIGNMENT_COLUMNS: Record<keyof AssignmentRow, true> = {
+  participant_sid: true,
+  service_sid: true,
+  session_sid: true,
+  identifier: true,
+  phone_number_sid: true,
+  date_created: true,
+};
+const insertAssignment = prepare((db, param) => db.insertInto('assignments').values(placeholders(ASSIGNMENT_COLUMNS, param)));
+const countAssignment = prepare((db, param) =>
+  db
+    .updateTable('phone_numbers')
+    .set({ in_use: sql`in_use + 1`, last_assigned_at: param('date_created') })
+    .where('sid', '=', param('phone_number_sid')),
+);
+
 export async function acquire(db: Kysely<Database>, assignment: AssignmentRow): Promise<void> {
   try {
-    await db.insertInto('assignments').values(assignment).execute();
+    await insertAssignment(db, assignment);
   } catch (err) {
     if (isUniqueViolation(err)) throw new AssignmentConflict();
     throw err;
   }
-  await db
-    .updateTable('phone_numbers')
-    .set({ in_use: sql`in_use + 1`, last_assigned_at: assignment.date_created })
-    .where('sid', '=', assignment.phone_number_sid)
-    .execute();
+  await countAssignment(db, assignment);
 }
 
 /** Gives back the numbers held by these participants or sessions (closed, expired, removed). */

@@ -28,7 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('phone_numbers_selection')
     .on('phone_numbers')
-    .columns(['service_sid', 'iso_country', 'is_reserved', 'in_use', 'last_assigned_at'])
+    .columns(['service_sid', 'iso_country', 'is_reserved', 'in_use', 'last_assigned_at', 'sid'])
     .execute();
 
   await db.schema.alterTable('sessions').addColumn('participant_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();

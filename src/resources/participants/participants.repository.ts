@@ -1,12 +1,28 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
+import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, ParticipantRow } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
 import type { ServiceKey } from '../services/services.repository.js';
 
+const COLUMNS: Record<keyof ParticipantRow, true> = {
+  sid: true,
+  account_sid: true,
+  service_sid: true,
+  session_sid: true,
+  identifier: true,
+  friendly_name: true,
+  proxy_identifier: true,
+  proxy_identifier_sid: true,
+  date_deleted: true,
+  date_created: true,
+  date_updated: true,
+};
+const insertRow = prepare((db, param) => db.insertInto('participants').values(placeholders(COLUMNS, param)));
+
 export async function insertParticipant(db: Kysely<Database>, row: ParticipantRow): Promise<void> {
-  await db.insertInto('participants').values(row).execute();
+  await insertRow(db, row);
 }
 
 export async function findParticipant(
@@ -25,9 +41,13 @@ export async function findParticipant(
     .executeTakeFirst();
 }
 
+const selectByIdentifier = prepare((db, param) =>
+  db.selectFrom('participants').selectAll().where('session_sid', '=', param('sessionSid')).where('identifier', '=', param('identifier')),
+);
+
 /** The participant with this identifier in the session, removed or not. */
 export async function findByIdentifier(db: Kysely<Database>, sessionSid: string, identifier: string): Promise<ParticipantRow | undefined> {
-  return db.selectFrom('participants').selectAll().where('session_sid', '=', sessionSid).where('identifier', '=', identifier).executeTakeFirst();
+  return (await selectByIdentifier(db, { sessionSid, identifier }))[0];
 }
 
 /** Every participant of the session, removed ones included (their date_deleted is set). */
@@ -54,14 +74,17 @@ export async function markRemoved(db: Kysely<Database>, sid: string, now: number
  * Takes one of the session's two participant places; false when both are taken. A conditional
  * UPDATE, so two concurrent requests can never both take the last place.
  */
-export async function takeParticipantPlace(db: Kysely<Database>, sessionSid: string, limit: number): Promise<boolean> {
-  const result = await db
+const takePlace = prepare((db, param) =>
+  db
     .updateTable('sessions')
     .set({ participant_count: sql`participant_count + 1` })
-    .where('sid', '=', sessionSid)
-    .where('participant_count', '<', limit)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .where('sid', '=', param('sessionSid'))
+    .where('participant_count', '<', param('limit'))
+    .returning('participant_count'),
+);
+
+export async function takeParticipantPlace(db: Kysely<Database>, sessionSid: string, limit: number): Promise<boolean> {
+  return (await takePlace(db, { sessionSid, limit })).length > 0;
 }
 
 export async function freeParticipantPlace(db: Kysely<Database>, sessionSid: string): Promise<void> {

@@ -4,7 +4,7 @@ import type { TransactionLock } from '../../db/database.js';
 import type { Database, ParticipantRow } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid } from '../../http/sids.js';
-import { identifierLockKey, retryOnConflict } from '../../pool/conflict-retry.js';
+import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { release } from '../../pool/pool.repository.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../services/services.repository.js';
@@ -27,6 +27,8 @@ export class ParticipantsService {
     const identifier = parseIdentifier(input.identifier);
     return retryOnConflict(() =>
       this.db.transaction().execute(async (trx) => {
+        // Always the session first, then identifiers (as a re-open does): one lock order, no deadlock.
+        await this.lock(trx, sessionLockKey(sessionSid));
         await this.lock(trx, identifierLockKey(key.serviceSid, identifier.e164));
         const session = await findSession(trx, key, sessionSid);
         const service = session && (await findService(trx, key.accountSid, key.serviceSid));
@@ -54,13 +56,14 @@ export class ParticipantsService {
    */
   async remove(key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
     if (!isSid('KP', sid)) return false;
-    return this.db.transaction().execute(async (trx) => {
+    return retryOnConflict(() => this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, sessionLockKey(sessionSid));
       const participant = await repo.findParticipant(trx, key, sessionSid, sid);
       if (participant === undefined || participant.date_deleted !== null) return false;
       await repo.markRemoved(trx, sid, this.clock.now());
       await repo.freeParticipantPlace(trx, sessionSid);
       await release(trx, { participantSid: sid });
       return true;
-    });
+    }));
   }
 }

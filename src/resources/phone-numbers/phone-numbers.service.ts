@@ -45,7 +45,7 @@ export class PhoneNumbersService {
     }
     await this.#refuseTaken(service, { e164: number.e164, sid: input.sid });
     const reserved = input.isReserved ?? false;
-    await this.#checkPoolLimit(service, reserved);
+    await this.#checkPoolLimit(service.sid, reserved);
     const capabilities = new Set(input.capabilities ?? DEFAULT_CAPABILITIES);
     const now = this.clock.now();
     const row: PhoneNumberRow = {
@@ -95,6 +95,8 @@ export class PhoneNumbersService {
   async update(key: ServiceKey, sid: string, changes: { isReserved?: boolean }): Promise<PhoneNumberRow | undefined> {
     const current = isSid('PN', sid) ? await repo.findPhoneNumber(this.db, key, sid) : undefined;
     if (current === undefined || changes.isReserved === undefined) return current;
+    // Moving a number to the other side of the pool counts against that side's cap.
+    if ((current.is_reserved === 1) !== changes.isReserved) await this.#checkPoolLimit(current.service_sid, changes.isReserved);
     const now = this.clock.now();
     await repo.setReserved(this.db, sid, changes.isReserved, now);
     return { ...current, is_reserved: changes.isReserved ? 1 : 0, date_updated: now };
@@ -125,9 +127,9 @@ export class PhoneNumbersService {
     }
   }
 
-  async #checkPoolLimit(service: ServiceRow, reserved: boolean): Promise<void> {
+  async #checkPoolLimit(serviceSid: string, reserved: boolean): Promise<void> {
     const limit = reserved ? this.limits.poolMaxReserved : this.limits.poolMaxUnreserved;
-    if (limit > 0 && (await repo.countPool(this.db, service.sid, reserved)) >= limit) {
+    if (limit > 0 && (await repo.countPool(this.db, serviceSid, reserved)) >= limit) {
       throw new ApiError(
         80622,
         `You attempted to add a number to a Proxy Number Pool that has reached its maximum allowed size: at most ${limit} ${reserved ? 'reserved' : 'unreserved'} numbers (PARLEY_POOL_MAX_${reserved ? 'RESERVED' : 'UNRESERVED'}).`,

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
-import { translateUniqueViolation } from '../../db/constraint-errors.js';
+import { isForeignKeyViolation, translateUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
 import type { TransactionLock } from '../../db/database.js';
-import { identifierLockKey, retryOnConflict } from '../../pool/conflict-retry.js';
+import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { acquire, assignmentsOfSession, AssignmentConflict, release } from '../../pool/pool.repository.js';
 import { addParticipant, MAX_PARTICIPANTS, parseIdentifier } from '../participants/add-participant.js';
 import type { ParticipantInput } from './session-participants.js';
@@ -110,7 +110,9 @@ export class SessionsService {
    */
   async update(key: ServiceKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
     if (!isSid('KC', sid)) return undefined;
-    return this.db.transaction().execute(async (trx) => {
+    return retryOnConflict(() => this.db.transaction().execute(async (trx) => {
+      // Updates of one session run one after another: each sees the status the last one left.
+      await this.lock(trx, sessionLockKey(sid));
       const stored = await repo.findSession(trx, key, sid);
       const service = stored && (await findService(trx, key.accountSid, key.serviceSid));
       if (stored === undefined || service === undefined) return undefined;
@@ -150,22 +152,24 @@ export class SessionsService {
         date_updated: now,
       });
       return next;
-    });
+    }));
   }
 
   async remove(key: ServiceKey, sid: string): Promise<boolean> {
     if (!isSid('KC', sid)) return false;
-    return this.db.transaction().execute(async (trx) => {
+    return retryOnConflict(() => this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, sessionLockKey(sid));
       // Counters on the pool numbers move with the assignments; a cascade would skip them.
       if ((await repo.findSession(trx, key, sid)) === undefined) return false;
       await release(trx, { sessionSids: [sid] });
       return repo.deleteSession(trx, key, sid);
-    });
+    }));
   }
 
   /** A re-opened session takes its participants' numbers back, or stays closed (80604). */
   async #reacquire(trx: Kysely<Database>, sessionSid: string, now: number): Promise<void> {
-    const assignments = await assignmentsOfSession(trx, sessionSid, now);
+    // In number order, as release() updates them, so concurrent changes lock rows in one order.
+    const assignments = (await assignmentsOfSession(trx, sessionSid, now)).sort((a, b) => a.phone_number_sid.localeCompare(b.phone_number_sid));
     for (const e164 of [...new Set(assignments.map((a) => a.identifier))].sort()) {
       await this.lock(trx, identifierLockKey(assignments[0]!.service_sid, e164));
     }
@@ -173,6 +177,12 @@ export class SessionsService {
       try {
         await acquire(trx, assignment);
       } catch (err) {
+        if (isForeignKeyViolation(err)) {
+          throw new ApiError(
+            80605,
+            `Proxy identifier not associated with service: the proxy number of ${assignment.identifier} has been removed from the pool, so this session cannot be re-opened.`,
+          );
+        }
         if (!(err instanceof AssignmentConflict)) throw err;
         throw new ApiError(
           80604,
