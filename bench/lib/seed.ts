@@ -120,8 +120,8 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
       'voice-and-message', 0, null, null, null, null, ${START} + i, null, ${START} + i, ${START} + i`;
     const sessionColumns = `(sid, account_sid, service_sid, unique_name, status, closed_reason, mode, ttl, date_expiry, date_started,
       date_ended, date_last_interaction, ttl_started_at, expires_at, date_created, date_updated`;
-    await sql`insert into sessions ${sql.raw(sessionColumns)}, participant_count) ${series(counts.activeSessions, `${sessionRow(0)}, 2`)}`.execute(db);
-    await sql`insert into sessions ${sql.raw(sessionColumns)}, participant_count) ${series(counts.emptySessions, `${sessionRow(counts.activeSessions)}, 0`)}`.execute(db);
+    await sql`insert into sessions ${sql.raw(sessionColumns)}) ${series(counts.activeSessions, sessionRow(0))}`.execute(db);
+    await sql`insert into sessions ${sql.raw(sessionColumns)}) ${series(counts.emptySessions, sessionRow(counts.activeSessions))}`.execute(db);
     // Participant k (0, 1) of session i: a made-up identifier of its own, number (2i + k) mod pool.
     for (const k of [0, 1]) {
       const participant = `'KP' || ${hex(`2 * i + ${k}`)}`;
@@ -136,11 +136,12 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
     }
     await sql`update phone_numbers set in_use = (select count(*) from assignments where assignments.phone_number_sid = phone_numbers.sid)`.execute(db);
     if (postgres) await sql`analyze`.execute(db);
+    // The sessions created after the active ones have no participants.
     const empty = await db
       .selectFrom('sessions')
       .select('sid')
       .where('service_sid', '=', serviceSid)
-      .where('participant_count', '=', 0)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('participants').select('sid').whereRef('participants.session_sid', '=', 'sessions.sid'))))
       .execute();
     return { serviceSid, emptySessionSids: empty.map((row) => row.sid) };
   } finally {

@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type { SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
+import { WithoutRowLocks } from './row-locks.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -18,10 +19,11 @@ export interface Capabilities {
 }
 
 /**
- * Holds `key` until the transaction `trx` ends, so transactions using the same key run one after
- * another. SQLite needs nothing: its one connection already runs one write transaction at a time.
+ * Holds each key, in the order given, until the transaction `trx` ends, so transactions using the
+ * same key run one after another. SQLite needs nothing: its one connection already runs one write
+ * transaction at a time.
  */
-export type TransactionLock = (trx: Kysely<Database>, key: string) => Promise<void>;
+export type TransactionLock = (trx: Kysely<Database>, ...keys: string[]) => Promise<void>;
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -53,7 +55,7 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new WithoutRowLocks()] });
   return {
     db,
     capabilities: { engine: 'sqlite', skipLocked: false },
@@ -106,8 +108,11 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     capabilities: { engine: 'postgres', skipLocked: true },
-    lock: async (trx, key) => {
-      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    lock: async (trx, ...keys) => {
+      if (keys.length === 0) return;
+      // One round trip; PostgreSQL evaluates the select list left to right.
+      const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+      await sql`select ${sql.join(locks)}`.execute(trx);
     },
     ping: async () => {
       try {

@@ -43,8 +43,6 @@ export interface SessionsTable {
   ttl_started_at: number;
   /** When the session stops being active (see sessions.expiry.ts); null for never. Indexed for the sweeper. */
   expires_at: number | null;
-  /** Participants not removed; a conditional UPDATE on it enforces the limit of two. */
-  participant_count: number;
   date_created: number;
   date_updated: number;
 }

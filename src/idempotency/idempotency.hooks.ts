@@ -4,7 +4,7 @@
 // failed created nothing, so its retry runs again. See README "Idempotent retries".
 
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
@@ -34,7 +34,7 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
   app.decorateRequest('bodyDigest', null);
   app.decorateRequest('idempotencyKey', null);
 
-  app.addHook('preHandler', async (request, reply) => {
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers[IDEMPOTENCY_HEADER];
     if (request.method !== 'POST' || key === undefined) return;
     if (typeof key !== 'string' || !KEY.test(key)) {
@@ -64,9 +64,9 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
       throw new ApiError(70002, `A request with Idempotency-Key "${key}" is still being processed; retry later`, { status: 409 });
     }
     return replay(reply, existing.status, existing.response ?? '');
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const key = request.idempotencyKey;
     if (key === null) return payload;
     request.idempotencyKey = null;
@@ -76,7 +76,19 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
       await releaseKey(db, request.accountSid, key);
     }
     return payload;
+  };
+
+  // Only POST routes carry the hooks, so reads pay nothing for them.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST')) return;
+    route.preHandler = [...asArray(route.preHandler), preHandler];
+    route.onSend = [...asArray(route.onSend), onSend];
   });
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function replay(reply: FastifyReply, status: number, response: string): FastifyReply {

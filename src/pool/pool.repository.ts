@@ -60,34 +60,40 @@ function inPreferenceOrder<QB extends ReturnType<typeof eligible>>(query: QB) {
   return query.orderBy('in_use', 'asc').orderBy('last_assigned_at', 'asc').orderBy('sid', 'asc').limit(1);
 }
 
-const selectLeastUsed = prepare((db, param) => inPreferenceOrder(eligible(db, param)));
-
-const selectLeastUsedUnused = prepare((db, param) =>
-  inPreferenceOrder(
-    eligible(db, param).where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('participants')
-            .select(sql.lit(1).as('used'))
-            .whereRef('participants.service_sid', '=', 'phone_numbers.service_sid')
-            .where('participants.identifier', '=', param('identifier'))
-            .whereRef('participants.proxy_identifier_sid', '=', 'phone_numbers.sid'),
-        ),
+function neverUsedBy(query: ReturnType<typeof eligible>, param: Param) {
+  return query.where(({ not, exists, selectFrom }) =>
+    not(
+      exists(
+        selectFrom('participants')
+          .select(sql.lit(1).as('used'))
+          .whereRef('participants.service_sid', '=', 'phone_numbers.service_sid')
+          .where('participants.identifier', '=', param('identifier'))
+          .whereRef('participants.proxy_identifier_sid', '=', 'phone_numbers.sid'),
       ),
     ),
+  );
+}
+
+// Concurrent transactions (other identifiers: the same identifier is serialised by its lock) would
+// all pick the same least-used number and queue on its row until each commits. `SKIP LOCKED`
+// lets each take the best number nobody is assigning right now; when every candidate is being
+// assigned, the plain query shares one (waiting is then the right answer).
+const selectLeastUsedFree = prepare((db, param) => inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked());
+const selectLeastUsed = prepare((db, param) => inPreferenceOrder(eligible(db, param)));
+const selectLeastUsedUnusedFree = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)).forUpdate().skipLocked());
+const selectLeastUsedUnused = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)));
+
+/** The identifier's most recent number in the service, if it is still eligible: one query. */
+const selectSticky = prepare((db, param) =>
+  eligible(db, param).where('sid', '=', (eb) =>
+    eb
+      .selectFrom('participants')
+      .select('proxy_identifier_sid')
+      .where('participants.service_sid', '=', param('serviceSid'))
+      .where('participants.identifier', '=', param('identifier'))
+      .orderBy('participants.date_created', 'desc')
+      .limit(1),
   ),
-);
-
-const selectEligible = prepare((db, param) => eligible(db, param).where('sid', '=', param('sid')));
-
-const selectLastNumber = prepare((db, param) =>
-  db
-    .selectFrom('participants')
-    .select('proxy_identifier_sid')
-    .where('service_sid', '=', param('serviceSid'))
-    .where('identifier', '=', param('identifier'))
-    .orderBy('date_created', 'desc')
-    .limit(1),
 );
 
 function paramsOf(c: Criteria): Record<string, unknown> {
@@ -107,17 +113,14 @@ function paramsOf(c: Criteria): Record<string, unknown> {
  * phone_numbers_selection index in that order and stops at the first fit.
  */
 export async function leastUsedNumber(db: Kysely<Database>, c: Criteria, unusedOnly = false): Promise<PhoneNumberRow | undefined> {
-  return (await (unusedOnly ? selectLeastUsedUnused : selectLeastUsed)(db, paramsOf(c)))[0];
+  const params = paramsOf(c);
+  const [free, any] = unusedOnly ? [selectLeastUsedUnusedFree, selectLeastUsedUnused] : [selectLeastUsedFree, selectLeastUsed];
+  return (await free(db, params))[0] ?? (await any(db, params))[0];
 }
 
-/** The number, if it is eligible under `c`. */
-export async function eligibleNumber(db: Kysely<Database>, c: Criteria, sid: string): Promise<PhoneNumberRow | undefined> {
-  return (await selectEligible(db, { ...paramsOf(c), sid }))[0];
-}
-
-/** The number the identifier was given most recently in the service (prefer-sticky). */
-export async function lastNumberOf(db: Kysely<Database>, serviceSid: string, identifier: string): Promise<string | undefined> {
-  return (await selectLastNumber(db, { serviceSid, identifier }))[0]?.proxy_identifier_sid;
+/** The number the identifier was given most recently in the service, if it is still eligible (prefer-sticky). */
+export async function stickyNumber(db: Kysely<Database>, c: Criteria): Promise<PhoneNumberRow | undefined> {
+  return (await selectSticky(db, paramsOf(c)))[0];
 }
 
 /** Whether any number of the service matches; the questions behind each "no number" error. */

@@ -31,8 +31,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['service_sid', 'iso_country', 'is_reserved', 'in_use', 'last_assigned_at', 'sid'])
     .execute();
 
-  await db.schema.alterTable('sessions').addColumn('participant_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-
   await db.schema
     .createTable('participants')
     .addColumn('sid', 'text', (c) => c.primaryKey())
@@ -49,7 +47,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // Removed participants stay (soft delete), so an identifier can never be added twice (80103 / 80612).
   await db.schema.createIndex('participants_session_identifier').unique().on('participants').columns(['session_sid', 'identifier']).execute();
-  await db.schema.createIndex('participants_session_listing').on('participants').columns(['session_sid', 'date_created', 'sid']).execute();
+  // A session's participants (at most two live ones) are found through participants_session_identifier;
+  // a listing index of its own would only cost every insert another page.
   // An identifier's history in a service, for sticky and avoid-sticky selection.
   await db.schema
     .createIndex('participants_identifier_history')
@@ -75,7 +74,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['service_sid', 'identifier', 'phone_number_sid'])
     .execute();
   await db.schema.createIndex('assignments_session').on('assignments').column('session_sid').execute();
-  await db.schema.createIndex('assignments_phone_number').on('assignments').column('phone_number_sid').execute();
+  // No index on phone_number_sid: it would serve only the foreign-key check when a pool number is
+  // deleted (rare, and refused while in_use > 0), and cost every assignment another page.
 
   // Replays of POSTs that carried an Idempotency-Key.
   await db.schema
@@ -96,6 +96,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('idempotency_keys').execute();
   await db.schema.dropTable('assignments').execute();
   await db.schema.dropTable('participants').execute();
-  await db.schema.alterTable('sessions').dropColumn('participant_count').execute();
   await db.schema.dropTable('phone_numbers').execute();
 }

@@ -13,7 +13,7 @@ import { acquire, AssignmentConflict } from '../../pool/pool.repository.js';
 import { findInAccount } from '../phone-numbers/phone-numbers.repository.js';
 import { isActive } from '../sessions/sessions.expiry.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
-import { findByIdentifier, insertParticipant, takeParticipantPlace } from './participants.repository.js';
+import { identifiersOf, insertParticipant } from './participants.repository.js';
 
 /** Twilio's limit (80609). */
 export const MAX_PARTICIPANTS = 2;
@@ -36,9 +36,11 @@ export async function addParticipant(
   now: number,
 ): Promise<ParticipantRow> {
   if (!isActive(session.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: participants cannot be added to it');
-  const existing = await findByIdentifier(trx, session.sid, identifier.e164);
+  // The caller holds the session's lock (or SQLite's one writer), so this cannot change under us.
+  const members = await identifiersOf(trx, session.sid);
+  const existing = members.find((member) => member.identifier === identifier.e164);
   if (existing !== undefined) throw new ApiError(existing.date_deleted === null ? 80103 : 80612);
-  if (!(await takeParticipantPlace(trx, session.sid, MAX_PARTICIPANTS))) throw new ApiError(80609);
+  if (members.filter((member) => member.date_deleted === null).length >= MAX_PARTICIPANTS) throw new ApiError(80609);
 
   const pinned = input.proxyIdentifier !== undefined || input.proxyIdentifierSid !== undefined;
   const number = pinned ? await pinnedNumber(trx, service, session.mode, input) : await selectNumber(trx, service, session.mode, identifier);

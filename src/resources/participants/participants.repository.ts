@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, ParticipantRow } from '../../db/schema.js';
@@ -41,15 +40,6 @@ export async function findParticipant(
     .executeTakeFirst();
 }
 
-const selectByIdentifier = prepare((db, param) =>
-  db.selectFrom('participants').selectAll().where('session_sid', '=', param('sessionSid')).where('identifier', '=', param('identifier')),
-);
-
-/** The participant with this identifier in the session, removed or not. */
-export async function findByIdentifier(db: Kysely<Database>, sessionSid: string, identifier: string): Promise<ParticipantRow | undefined> {
-  return (await selectByIdentifier(db, { sessionSid, identifier }))[0];
-}
-
 /** Every participant of the session, removed ones included (their date_deleted is set). */
 export async function listParticipants(
   db: Kysely<Database>,
@@ -70,23 +60,11 @@ export async function markRemoved(db: Kysely<Database>, sid: string, now: number
   await db.updateTable('participants').set({ date_deleted: now, date_updated: now }).where('sid', '=', sid).execute();
 }
 
-/**
- * Takes one of the session's two participant places; false when both are taken. A conditional
- * UPDATE, so two concurrent requests can never both take the last place.
- */
-const takePlace = prepare((db, param) =>
-  db
-    .updateTable('sessions')
-    .set({ participant_count: sql`participant_count + 1` })
-    .where('sid', '=', param('sessionSid'))
-    .where('participant_count', '<', param('limit'))
-    .returning('participant_count'),
+const selectIdentifiers = prepare((db, param) =>
+  db.selectFrom('participants').select(['identifier', 'date_deleted']).where('session_sid', '=', param('sessionSid')),
 );
 
-export async function takeParticipantPlace(db: Kysely<Database>, sessionSid: string, limit: number): Promise<boolean> {
-  return (await takePlace(db, { sessionSid, limit })).length > 0;
-}
-
-export async function freeParticipantPlace(db: Kysely<Database>, sessionSid: string): Promise<void> {
-  await db.updateTable('sessions').set({ participant_count: sql`participant_count - 1` }).where('sid', '=', sessionSid).execute();
+/** Who is or was in the session: enough to check duplicates and the limit in one query. */
+export async function identifiersOf(db: Kysely<Database>, sessionSid: string): Promise<Array<{ identifier: string; date_deleted: number | null }>> {
+  return selectIdentifiers(db, { sessionSid });
 }

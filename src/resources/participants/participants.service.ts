@@ -28,8 +28,7 @@ export class ParticipantsService {
     return retryOnConflict(() =>
       this.db.transaction().execute(async (trx) => {
         // Always the session first, then identifiers (as a re-open does): one lock order, no deadlock.
-        await this.lock(trx, sessionLockKey(sessionSid));
-        await this.lock(trx, identifierLockKey(key.serviceSid, identifier.e164));
+        await this.lock(trx, sessionLockKey(sessionSid), identifierLockKey(key.serviceSid, identifier.e164));
         const session = await findSession(trx, key, sessionSid);
         const service = session && (await findService(trx, key.accountSid, key.serviceSid));
         if (session === undefined || service === undefined) return undefined;
@@ -61,7 +60,6 @@ export class ParticipantsService {
       const participant = await repo.findParticipant(trx, key, sessionSid, sid);
       if (participant === undefined || participant.date_deleted !== null) return false;
       await repo.markRemoved(trx, sid, this.clock.now());
-      await repo.freeParticipantPlace(trx, sessionSid);
       await release(trx, { participantSid: sid });
       return true;
     }));

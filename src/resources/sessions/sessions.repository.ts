@@ -24,7 +24,6 @@ const COLUMNS: Record<keyof SessionsTable, true> = {
   date_last_interaction: true,
   ttl_started_at: true,
   expires_at: true,
-  participant_count: true,
   date_created: true,
   date_updated: true,
 };

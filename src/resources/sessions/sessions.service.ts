@@ -52,9 +52,8 @@ export class SessionsService {
     const identifiers = input.participants.map((participant, index) => within(index, () => parseIdentifier(participant.identifier)));
     return retryOnConflict(() =>
       this.db.transaction().execute(async (trx) => {
-        for (const e164 of [...new Set(identifiers.map((identifier) => identifier.e164))].sort()) {
-          await this.lock(trx, identifierLockKey(service.sid, e164));
-        }
+        const distinct = [...new Set(identifiers.map((identifier) => identifier.e164))].sort();
+        await this.lock(trx, ...distinct.map((e164) => identifierLockKey(service.sid, e164)));
         const now = this.clock.now();
         const dateExpiry = input.dateExpiry ?? null;
         requireFuture(dateExpiry, now);
@@ -74,7 +73,6 @@ export class SessionsService {
           date_last_interaction: null,
           ttl_started_at: now,
           expires_at: expiresAt({ date_expiry: dateExpiry, ttl, ttl_started_at: now }, service.default_ttl),
-          participant_count: 0,
           date_created: now,
           date_updated: now,
         };
@@ -82,7 +80,7 @@ export class SessionsService {
         for (const [index, participant] of input.participants.entries()) {
           await withinAsync(index, () => addParticipant(trx, service, row, participant, identifiers[index]!, now));
         }
-        return { ...row, participant_count: input.participants.length };
+        return row;
       }),
     );
   }
@@ -170,9 +168,8 @@ export class SessionsService {
   async #reacquire(trx: Kysely<Database>, sessionSid: string, now: number): Promise<void> {
     // In number order, as release() updates them, so concurrent changes lock rows in one order.
     const assignments = (await assignmentsOfSession(trx, sessionSid, now)).sort((a, b) => a.phone_number_sid.localeCompare(b.phone_number_sid));
-    for (const e164 of [...new Set(assignments.map((a) => a.identifier))].sort()) {
-      await this.lock(trx, identifierLockKey(assignments[0]!.service_sid, e164));
-    }
+    const distinct = [...new Set(assignments.map((a) => a.identifier))].sort();
+    await this.lock(trx, ...distinct.map((e164) => identifierLockKey(assignments[0]!.service_sid, e164)));
     for (const assignment of assignments) {
       try {
         await acquire(trx, assignment);
