@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
 import { placeholders, prepare } from '../db/prepared.js';
-import type { AssignmentRow, Database, PhoneNumberRow } from '../db/schema.js';
+import type { AssignmentRow, Database, ParticipantRow, PhoneNumberRow } from '../db/schema.js';
 
 export interface Criteria {
   serviceSid: string;
@@ -166,9 +166,15 @@ export async function acquire(db: Kysely<Database>, assignment: AssignmentRow): 
 }
 
 /** Gives back the numbers held by these participants or sessions (closed, expired, removed). */
-export async function release(db: Kysely<Database>, by: { sessionSids?: string[]; participantSid?: string }): Promise<void> {
+export async function release(db: Kysely<Database>, by: { sessionSids?: string[]; participant?: ParticipantRow }): Promise<void> {
   let query = db.deleteFrom('assignments');
-  if (by.participantSid !== undefined) query = query.where('participant_sid', '=', by.participantSid);
+  if (by.participant !== undefined) {
+    query = query
+      .where('service_sid', '=', by.participant.service_sid)
+      .where('identifier', '=', by.participant.identifier)
+      .where('phone_number_sid', '=', by.participant.proxy_identifier_sid)
+      .where('participant_sid', '=', by.participant.sid);
+  }
   else if (by.sessionSids !== undefined && by.sessionSids.length > 0) query = query.where('session_sid', 'in', by.sessionSids);
   else return;
   const released = await query.returning('phone_number_sid').execute();

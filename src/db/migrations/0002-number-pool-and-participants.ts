@@ -56,22 +56,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['service_sid', 'identifier', 'proxy_identifier_sid', 'date_created'])
     .execute();
 
-  // One row per participant holding its proxy number in an active session. The unique index IS
+  // One row per participant holding its proxy number in an active session. The primary key IS
   // the masking invariant: an identifier never holds one number twice among active sessions.
+  // (participant_sid is not a key: the rows go with their session, and by this key.)
   await db.schema
     .createTable('assignments')
-    .addColumn('participant_sid', 'text', (c) => c.primaryKey().references('participants.sid').onDelete('cascade'))
     .addColumn('service_sid', 'text', (c) => c.notNull().references('services.sid').onDelete('cascade'))
-    .addColumn('session_sid', 'text', (c) => c.notNull().references('sessions.sid').onDelete('cascade'))
     .addColumn('identifier', 'text', (c) => c.notNull())
     .addColumn('phone_number_sid', 'text', (c) => c.notNull().references('phone_numbers.sid'))
+    .addColumn('participant_sid', 'text', (c) => c.notNull())
+    .addColumn('session_sid', 'text', (c) => c.notNull().references('sessions.sid').onDelete('cascade'))
     .addColumn('date_created', 'bigint', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('assignments_active_identifier_number')
-    .unique()
-    .on('assignments')
-    .columns(['service_sid', 'identifier', 'phone_number_sid'])
+    .addPrimaryKeyConstraint('assignments_active_identifier_number', ['service_sid', 'identifier', 'phone_number_sid'])
     .execute();
   await db.schema.createIndex('assignments_session').on('assignments').column('session_sid').execute();
   // No index on phone_number_sid: it would serve only the foreign-key check when a pool number is

@@ -60,7 +60,7 @@ export class ParticipantsService {
       const participant = await repo.findParticipant(trx, key, sessionSid, sid);
       if (participant === undefined || participant.date_deleted !== null) return false;
       await repo.markRemoved(trx, sid, this.clock.now());
-      await release(trx, { participantSid: sid });
+      await release(trx, { participant });
       return true;
     }));
   }

@@ -1,0 +1,49 @@
+// SQLite writes a commit into the WAL and, every so often, copies the WAL back into the database
+// file (a checkpoint, which also syncs it). Done by the committing connection, that copy stalls
+// the request thread for tens of milliseconds at a time; a worker thread with its own connection
+// does it instead, and the request thread only appends. The request connection keeps a far
+// larger automatic checkpoint as a backstop, should the worker ever fall behind.
+
+import { Worker } from 'node:worker_threads';
+
+const INTERVAL_MS = 200;
+
+// The worker's code, run as a script (eval) so that it needs no build step or loader of its own.
+// A PASSIVE checkpoint never blocks the writer or the readers.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require('better-sqlite3');
+const sqlite = new SQLite(workerData.path);
+sqlite.pragma('busy_timeout = 5000');
+const checkpoint = () => {
+  try { sqlite.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy for a moment: next tick */ }
+};
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => {
+  clearInterval(timer);
+  checkpoint();
+  sqlite.close();
+  parentPort.postMessage('stopped');
+});
+`;
+
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
+
+export function startCheckpointer(path: string): Checkpointer {
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs: INTERVAL_MS } });
+  worker.unref();
+  // A failing checkpoint worker must not take the server down (the backstop still checkpoints),
+  // but it must not fail silently either.
+  worker.on('error', (err) => process.emitWarning(`SQLite checkpoint worker stopped: ${err.message}`));
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (worker.threadId === -1) return resolve();
+        worker.once('exit', () => resolve());
+        worker.once('message', () => void worker.terminate());
+        worker.postMessage('stop');
+      }),
+  };
+}
