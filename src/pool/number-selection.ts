@@ -9,11 +9,11 @@
 // When nothing fits, diagnose() names the precise reason with Twilio's error code.
 
 import type { Kysely } from 'kysely';
-import type { Database, PhoneNumberRow, ServiceRow } from '../db/schema.js';
+import type { Database, ServiceRow } from '../db/schema.js';
 import { ApiError } from '../errors/api-error.js';
 import type { PhoneNumber } from '../phone/phone-number.js';
 import { poolCountryFor } from '../phone/phone-number.js';
-import type { Criteria } from './pool.repository.js';
+import type { ChosenNumber, Criteria } from './pool.repository.js';
 import { anyNumber, leastUsedNumber, stickyNumber } from './pool.repository.js';
 
 export interface ModeNeeds {
@@ -30,7 +30,7 @@ export async function selectNumber(
   service: ServiceRow,
   mode: string,
   identifier: PhoneNumber,
-): Promise<PhoneNumberRow> {
+): Promise<ChosenNumber> {
   const base: Criteria = {
     serviceSid: service.sid,
     identifier: identifier.e164,
@@ -48,7 +48,7 @@ export async function selectNumber(
   throw await diagnose(db, attempts[attempts.length - 1]!, identifier);
 }
 
-async function preferred(db: Kysely<Database>, behavior: string, c: Criteria): Promise<PhoneNumberRow | undefined> {
+async function preferred(db: Kysely<Database>, behavior: string, c: Criteria): Promise<ChosenNumber | undefined> {
   if (behavior === 'avoid-sticky') {
     return (await leastUsedNumber(db, c, true)) ?? leastUsedNumber(db, c);
   }
