@@ -8,6 +8,8 @@ import type { DefaultAccount } from './accounts/accounts.service.js';
 import { AdjustableClock, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { createComponents } from './components.js';
+import type { Components } from './components.js';
 import { openDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -17,16 +19,14 @@ import { basicAuth } from './http/auth.js';
 import { parseFormBuffer } from './http/form-body.js';
 import { urls } from './http/routing.js';
 import { digestBody, IDEMPOTENCY_HEADER, registerIdempotency } from './idempotency/idempotency.hooks.js';
-import { ExpirySweeper } from './jobs/expiry-sweeper.js';
 import { participantsRoutes } from './resources/participants/participants.routes.js';
-import { ParticipantsService } from './resources/participants/participants.service.js';
 import { phoneNumbersRoutes } from './resources/phone-numbers/phone-numbers.routes.js';
-import { PhoneNumbersService } from './resources/phone-numbers/phone-numbers.service.js';
 import { servicesRoutes } from './resources/services/services.routes.js';
-import { ServicesService } from './resources/services/services.service.js';
 import { sessionsRoutes } from './resources/sessions/sessions.routes.js';
-import { SessionsService } from './resources/sessions/sessions.service.js';
-import { clockRoutes } from './simulator/clock.routes.js';
+import { clockRoutes } from './carriers/simulator/clock.routes.js';
+import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
+import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
+import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 
 export interface AppOptions {
   /** Replaces the clock (tests); by default the simulator gets an adjustable clock, other carriers real time. */
@@ -39,7 +39,7 @@ export interface Parley {
   readonly database: DatabaseHandle;
   readonly clock: Clock;
   readonly account: DefaultAccount;
-  readonly sweeper: ExpirySweeper;
+  readonly components: Components;
 }
 
 declare module 'fastify' {
@@ -73,11 +73,16 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { db } = database;
-  const sweeper = new ExpirySweeper(db, clock, config.expirySweepIntervalMs, app.log);
-  app.decorate('parley', { config, database, clock, account, sweeper });
-  app.addHook('onReady', async () => sweeper.start());
+  const components = createComponents(config, database, clock, app.log);
+  const { sweeper, outbox } = components;
+  app.decorate('parley', { config, database, clock, account, components });
+  app.addHook('onReady', async () => {
+    sweeper.start();
+    outbox.start();
+  });
   app.addHook('onClose', async () => {
     await sweeper.stop();
+    await outbox.stop();
     await database.destroy();
   });
 
@@ -105,19 +110,21 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
   });
 
   const links = urls(config.publicUrl);
-  const services = new ServicesService(db, clock);
-  const sessions = new SessionsService(db, clock, database.lock);
-  const numbers = new PhoneNumbersService(db, clock, config);
-  const participants = new ParticipantsService(db, clock, database.lock);
   const authenticate = basicAuth(new Authenticator(db));
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
-    servicesRoutes(api, services, links);
-    sessionsRoutes(api, services, sessions, links);
-    phoneNumbersRoutes(api, services, numbers, links);
-    participantsRoutes(api, participants, links);
-    if (clock instanceof AdjustableClock && config.carrier === 'simulator') clockRoutes(api, clock, sweeper);
+    servicesRoutes(api, components.services, links);
+    sessionsRoutes(api, components.services, components.sessions, links);
+    phoneNumbersRoutes(api, components.services, components.numbers, links);
+    participantsRoutes(api, components.participants, links);
+    interactionsRoutes(api, components.interactions, links);
+    if (clock instanceof AdjustableClock && config.carrier === 'simulator') {
+      clockRoutes(api, clock, sweeper, outbox);
+      handsetRoutes(api, db, clock, components.router, links);
+    }
   });
+  // Twilio's webhooks carry its signature instead of Basic credentials.
+  if (config.twilio !== null) twilioRoutes(app, db, components.router, config.twilio, links);
   return app;
 }

@@ -24,6 +24,16 @@ export interface Config {
   readonly poolMaxReserved: number;
   /** How long an Idempotency-Key's first response is replayed. */
   readonly idempotencyTtlSeconds: number;
+  /** The Twilio account Parley sends through and checks webhook signatures with (carrier twilio). */
+  readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly apiUrl: string } | null;
+  /** How long the intercept and out-of-session callbacks may take before Parley goes on without them. */
+  readonly interceptTimeoutMs: number;
+  /** How long one delivery of a service callback may take. */
+  readonly callbackTimeoutMs: number;
+  /** Deliveries of one callback before it is given up (with exponential backoff, capped at an hour). */
+  readonly callbackMaxAttempts: number;
+  /** How often the outbox worker looks for due work when nothing woke it. */
+  readonly outboxPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -72,7 +82,26 @@ export function loadConfig(env: Env = process.env): Config {
     poolMaxUnreserved: integer(env, 'PARLEY_POOL_MAX_UNRESERVED', 0, 0, 10_000_000),
     poolMaxReserved: integer(env, 'PARLEY_POOL_MAX_RESERVED', 0, 0, 10_000_000),
     idempotencyTtlSeconds: integer(env, 'PARLEY_IDEMPOTENCY_TTL', 86_400, 1, 30 * 86_400),
+    twilio: twilioCarrier(env),
+    interceptTimeoutMs: integer(env, 'PARLEY_INTERCEPT_TIMEOUT_MS', 5000, 10, 60_000),
+    callbackTimeoutMs: integer(env, 'PARLEY_CALLBACK_TIMEOUT_MS', 10_000, 10, 120_000),
+    callbackMaxAttempts: integer(env, 'PARLEY_CALLBACK_MAX_ATTEMPTS', 20, 1, 100),
+    outboxPollMs: integer(env, 'PARLEY_OUTBOX_POLL_MS', 250, 10, 60_000),
   });
+}
+
+/** PARLEY_TWILIO_* are required with PARLEY_CARRIER=twilio and ignored otherwise. */
+function twilioCarrier(env: Env): Config['twilio'] {
+  if ((optional(env, 'PARLEY_CARRIER') ?? 'simulator') !== 'twilio') return null;
+  const accountSid = optional(env, 'PARLEY_TWILIO_ACCOUNT_SID');
+  const authToken = optional(env, 'PARLEY_TWILIO_AUTH_TOKEN');
+  if (accountSid === null || !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
+    throw new ConfigError('PARLEY_TWILIO_ACCOUNT_SID', 'must be your Twilio account SID (AC + 32 hex digits) when PARLEY_CARRIER=twilio');
+  }
+  if (authToken === null) throw new ConfigError('PARLEY_TWILIO_AUTH_TOKEN', 'must be set when PARLEY_CARRIER=twilio');
+  const apiUrl = optional(env, 'PARLEY_TWILIO_API_URL') ?? 'https://api.twilio.com';
+  if (!/^https?:\/\/[^/?#]+/.test(apiUrl)) throw new ConfigError('PARLEY_TWILIO_API_URL', `must be an http(s) URL, got "${apiUrl}"`);
+  return Object.freeze({ accountSid, authToken, apiUrl: apiUrl.replace(/\/+$/, '') });
 }
 
 function optional(env: Env, name: string): string | null {

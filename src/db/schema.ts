@@ -102,6 +102,74 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+export interface InteractionsTable {
+  sid: string;
+  account_sid: string;
+  service_sid: string;
+  session_sid: string;
+  type: string;
+  data: string | null;
+  participant_sid: string | null;
+  inbound_participant_sid: string | null;
+  inbound_resource_sid: string | null;
+  inbound_resource_status: string | null;
+  inbound_resource_type: string | null;
+  inbound_resource_url: string | null;
+  outbound_participant_sid: string | null;
+  outbound_resource_sid: string | null;
+  outbound_resource_status: string | null;
+  outbound_resource_type: string | null;
+  outbound_resource_url: string | null;
+  error_code: number | null;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface OutboxTable {
+  sid: string;
+  account_sid: string;
+  kind: string;
+  /** JSON of the job's parameters. */
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface SimulatorMessagesTable {
+  sid: string;
+  account_sid: string;
+  from_number: string;
+  to_number: string;
+  body: string;
+  /** JSON array of URLs. */
+  media_urls: string;
+  direction: string;
+  status: string;
+  interaction_sid: string | null;
+  session_sid: string | null;
+  date_created: number;
+}
+
+export interface SimulatorCallsTable {
+  sid: string;
+  account_sid: string;
+  from_number: string;
+  to_number: string;
+  status: string;
+  bridged_from: string | null;
+  bridged_to: string | null;
+  bridged_sid: string | null;
+  interaction_sid: string | null;
+  session_sid: string | null;
+  date_created: number;
+  date_updated: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -110,6 +178,10 @@ export interface Database {
   participants: ParticipantsTable;
   assignments: AssignmentsTable;
   idempotency_keys: IdempotencyKeysTable;
+  interactions: InteractionsTable;
+  outbox: OutboxTable;
+  simulator_messages: SimulatorMessagesTable;
+  simulator_calls: SimulatorCallsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -121,3 +193,7 @@ export type SessionUpdate = Updateable<SessionsTable>;
 export type PhoneNumberRow = Selectable<PhoneNumbersTable>;
 export type ParticipantRow = Selectable<ParticipantsTable>;
 export type AssignmentRow = Selectable<AssignmentsTable>;
+export type InteractionRow = Selectable<InteractionsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type SimulatorMessageRow = Selectable<SimulatorMessagesTable>;
+export type SimulatorCallRow = Selectable<SimulatorCallsTable>;

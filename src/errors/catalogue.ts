@@ -43,7 +43,9 @@ export const CATALOGUE = {
   80612: { status: 400, message: 'You may not add a participant with the same identifier as a previously removed participant' },
   80622: { status: 400, message: 'You attempted to add a number to a Proxy Number Pool that has reached its maximum allowed size.' },
   80623: { status: 409, message: 'Possible duplicate Participant created in multiple Sessions.' },
+  80625: { status: 403, message: 'Unauthorized Request. Signature is missing or is invalid.' },
   80701: { status: 400, message: 'Parameter Validation Failed' },
+  80910: { status: 400, message: 'Message To Voice Only Session Rejected' },
 } as const satisfies Record<number, Entry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -124,3 +124,27 @@ export async function recomputeDefaultTtlExpiry(db: Kysely<Database>, serviceSid
     .where(ACTIVE)
     .execute();
 }
+
+const recordActivity = prepare((db, param) =>
+  db
+    .updateTable('sessions')
+    .set({
+      status: 'in-progress',
+      date_started: sql<number>`coalesce(date_started, ${param('now')})`,
+      date_last_interaction: param('now'),
+      ttl_started_at: param('now'),
+      expires_at: param('expiresAt'),
+      date_updated: param('now'),
+    })
+    .where('sid', '=', param('sid'))
+    .where(ACTIVE)
+    .returning('sid'),
+);
+
+/**
+ * An interaction happened: the session is in progress, and its TTL window starts again. False when
+ * the session stopped being active meanwhile (then nothing changed).
+ */
+export async function recordSessionActivity(db: Kysely<Database>, sid: string, now: number, expiresAt: number | null): Promise<boolean> {
+  return (await recordActivity(db, { sid, now, expiresAt })).length > 0;
+}

@@ -1,13 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AdjustableClock } from '../clock.js';
-import { missingParameter } from '../errors/api-error.js';
-import type { ExpirySweeper } from '../jobs/expiry-sweeper.js';
-import { formatDate } from '../http/dates.js';
-import { optionalInteger } from '../http/params.js';
-import { onlyMethods } from '../http/routing.js';
-import { IntegerParam } from '../http/schema-kit.js';
+import type { AdjustableClock } from '../../clock.js';
+import { missingParameter } from '../../errors/api-error.js';
+import type { ExpirySweeper } from '../../jobs/expiry-sweeper.js';
+import type { OutboxWorker } from '../../outbox/outbox.worker.js';
+import { formatDate } from '../../http/dates.js';
+import { optionalInteger } from '../../http/params.js';
+import { onlyMethods } from '../../http/routing.js';
+import { IntegerParam } from '../../http/schema-kit.js';
 
 const ClockResource = Type.Object({
   now: Type.String(),
@@ -19,7 +20,7 @@ const ClockResource = Type.Object({
 const MAX_ADVANCE = 10 * 366 * 24 * 3600;
 
 /** The emulator's controllable clock: move time forward to test TTL and expiry without sleeping. */
-export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweeper: ExpirySweeper): void {
+export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweeper: ExpirySweeper, outbox: OutboxWorker): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const render = () => ({ now: formatDate(clock.now())!, now_ms: clock.now(), offset_seconds: clock.offsetSeconds });
 
@@ -32,8 +33,10 @@ export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweepe
       const seconds = optionalInteger('Advance', request.body.Advance, MAX_ADVANCE);
       if (seconds === undefined) throw missingParameter('Advance');
       clock.advance(seconds);
-      // Sessions that expired on the way close now, and free their numbers, before the answer.
+      // Before the answer: sessions that expired on the way close and free their numbers, and
+      // callbacks whose retry came due are delivered.
       await sweeper.sweep();
+      await outbox.drain();
       return render();
     },
   );

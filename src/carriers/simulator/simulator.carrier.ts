@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { newSid } from '../../http/sids.js';
+import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
+import { insertSimulatorMessage } from './simulator.repository.js';
+
+/** The emulator's carrier: a message "sent" lands at once on the recipient's simulated handset. */
+export class SimulatorCarrier implements Carrier {
+  readonly name = 'simulator';
+
+  async sendMessage(trx: Kysely<Database>, message: OutboundMessage): Promise<SentLeg> {
+    const sid = newSid('SM');
+    await insertSimulatorMessage(trx, {
+      sid,
+      account_sid: message.accountSid,
+      from_number: message.from,
+      to_number: message.to,
+      body: message.body,
+      media_urls: JSON.stringify(message.mediaUrls),
+      direction: 'outbound',
+      status: 'delivered',
+      interaction_sid: message.interactionSid,
+      session_sid: message.sessionSid,
+      date_created: message.now,
+    });
+    return { resourceSid: sid, status: 'delivered', url: null };
+  }
+}

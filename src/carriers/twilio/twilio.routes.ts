@@ -1,0 +1,135 @@
+// Twilio's webhooks, each checked against X-Twilio-Signature (PARLEY_TWILIO_AUTH_TOKEN, the URL
+// Twilio called, the form parameters). Point a number's "A message comes in" at
+// /carriers/twilio/messages, "A call comes in" at /carriers/twilio/voice, and its status callbacks
+// at /carriers/twilio/status (README, "Running on Twilio").
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/schema.js';
+import { ApiError } from '../../errors/api-error.js';
+import { signatureMatches } from '../../callbacks/signature.js';
+import type { FormParams } from '../../callbacks/signature.js';
+import type { FormFields } from '../../http/form-body.js';
+import type { Urls } from '../../http/routing.js';
+import { onlyMethods } from '../../http/routing.js';
+import { parsePhoneNumber } from '../../phone/phone-number.js';
+import { findByResource, findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
+import type { Router } from '../../routing/router.js';
+import { messageUrl, resourceStatus } from './twilio.carrier.js';
+
+type TwilioSettings = NonNullable<Config['twilio']>;
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+function field(params: FormFields, name: string): string {
+  const value = params[name];
+  return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/** Twilio sends numbers in E.164 already; normalise anyway so lookups match the pool. */
+function e164(value: string): string {
+  return parsePhoneNumber(value)?.e164 ?? value;
+}
+
+export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, router: Router, twilio: TwilioSettings, urls: Urls): void {
+  const verified = (request: FastifyRequest): FormFields => {
+    const params = (request.body ?? {}) as FormFields;
+    const url = urls.base(request) + request.url;
+    const signature = request.headers['x-twilio-signature'];
+    if (!signatureMatches(twilio.authToken, typeof signature === 'string' ? signature : undefined, url, params as FormParams)) {
+      throw new ApiError(80625, `Unauthorized Request. Signature is missing or is invalid for ${url}`);
+    }
+    if (field(params, 'AccountSid') !== '' && field(params, 'AccountSid') !== twilio.accountSid) {
+      throw new ApiError(80625, 'Unauthorized Request. The webhook is for another Twilio account');
+    }
+    return params;
+  };
+  const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
+
+  app.post('/carriers/twilio/messages', async (request, reply) => {
+    const params = verified(request);
+    const count = Number(field(params, 'NumMedia') || '0');
+    const mediaUrls = Array.from({ length: Number.isInteger(count) ? Math.min(count, 10) : 0 }, (_, i) => field(params, `MediaUrl${i}`)).filter(Boolean);
+    const sid = field(params, 'MessageSid');
+    const routed = await router.routeMessage({
+      accountSid: null,
+      from: e164(field(params, 'From')),
+      to: e164(field(params, 'To')),
+      body: field(params, 'Body'),
+      mediaUrls,
+      resourceSid: sid,
+      resourceUrl: sid === '' ? null : messageUrl(twilio, sid),
+    });
+    return twiml(reply, routed.outOfSession?.twiml ?? EMPTY_TWIML);
+  });
+
+  app.post('/carriers/twilio/voice', async (request, reply) => {
+    const params = verified(request);
+    const callSid = field(params, 'CallSid');
+    const routed = await router.routeCall({
+      accountSid: null,
+      from: e164(field(params, 'From')),
+      to: e164(field(params, 'To')),
+      resourceSid: callSid,
+      resourceUrl: `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Calls/${callSid}.json`,
+      outboundResourceSid: null,
+      outboundStatus: 'initiated',
+    });
+    if (routed.bridge !== null && routed.interaction !== null) {
+      // The partner's leg reports to the status route, which learns its Call SID from it.
+      const statusUrl = `${urls.base(request)}/carriers/twilio/status?Interaction=${routed.interaction.sid}`;
+      return twiml(
+        reply,
+        '<?xml version="1.0" encoding="UTF-8"?><Response>' +
+          `<Dial callerId="${escapeXml(routed.bridge.from)}">` +
+          `<Number statusCallback="${escapeXml(statusUrl)}" statusCallbackEvent="initiated ringing answered completed">${escapeXml(routed.bridge.to)}</Number>` +
+          '</Dial></Response>',
+      );
+    }
+    return twiml(reply, routed.outOfSession?.twiml ?? '<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>');
+  });
+
+  app.post('/carriers/twilio/status', async (request, reply) => {
+    const params = verified(request);
+    const query = request.query as Record<string, string | undefined>;
+    const messageSid = field(params, 'MessageSid');
+    const callSid = field(params, 'CallSid');
+    if (messageSid !== '' && field(params, 'MessageStatus') !== '') {
+      const found = await findByResource(db, messageSid);
+      if (found !== undefined) {
+        const status = resourceStatus(field(params, 'MessageStatus'));
+        await router.recordStatus(found.row, found.leg === 'outbound' ? { outbound_resource_status: status } : { inbound_resource_status: status });
+      }
+    } else if (callSid !== '') {
+      const status = resourceStatus(field(params, 'CallStatus'));
+      const duration = field(params, 'CallDuration');
+      const interactionSid = query.Interaction;
+      const found = interactionSid ? await findOutboundLeg(db, interactionSid) : await findByResource(db, callSid);
+      if (found !== undefined) {
+        const changes =
+          found.leg === 'outbound'
+            ? {
+                outbound_resource_sid: callSid,
+                outbound_resource_status: status,
+                outbound_resource_url: `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Calls/${callSid}.json`,
+              }
+            : { inbound_resource_status: status };
+        await router.recordStatus(found.row, duration === '' ? changes : { ...changes, data: JSON.stringify({ duration }) });
+      }
+    }
+    return reply.code(204).send();
+  });
+
+  for (const path of ['/carriers/twilio/messages', '/carriers/twilio/voice', '/carriers/twilio/status']) onlyMethods(app, path, ['POST']);
+}
+
+/** The <Number> leg of a bridged call reports with the interaction's SID in its URL. */
+async function findOutboundLeg(db: Kysely<Database>, interactionSid: string) {
+  const row = await findInteractionBySid(db, interactionSid);
+  return row === undefined ? undefined : { row, leg: 'outbound' as const };
+}

@@ -1,0 +1,73 @@
+// Builds every domain component once, from the configuration: services, the masking engine, its
+// carrier, and the background workers. app.ts puts HTTP in front of them.
+
+import type { FastifyBaseLogger } from 'fastify';
+import { callbackDelivery } from './callbacks/interaction-callback.js';
+import type { Carrier } from './carriers/carrier.js';
+import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
+import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { ExpirySweeper } from './jobs/expiry-sweeper.js';
+import { OutboxWorker, PermanentFailure } from './outbox/outbox.worker.js';
+import { InteractionsService } from './resources/interactions/interactions.service.js';
+import { ParticipantsService } from './resources/participants/participants.service.js';
+import { PhoneNumbersService } from './resources/phone-numbers/phone-numbers.service.js';
+import { ServicesService } from './resources/services/services.service.js';
+import { SessionsService } from './resources/sessions/sessions.service.js';
+import { Interceptor } from './routing/intercept.js';
+import { OutOfSession } from './routing/out-of-session.js';
+import { Router } from './routing/router.js';
+
+export interface Components {
+  services: ServicesService;
+  sessions: SessionsService;
+  numbers: PhoneNumbersService;
+  participants: ParticipantsService;
+  interactions: InteractionsService;
+  router: Router;
+  sweeper: ExpirySweeper;
+  outbox: OutboxWorker;
+}
+
+export function createComponents(config: Config, database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger): Components {
+  const { db, lock } = database;
+  const sessions = new SessionsService(db, clock, lock);
+  const carrier: Carrier = config.twilio !== null ? new TwilioCarrier() : new SimulatorCarrier();
+  // The router wakes the outbox after each commit (only ever at request time, once both exist);
+  // the outbox's Twilio sender reports back to the router.
+  const router = new Router({
+    db,
+    clock,
+    carrier,
+    interceptor: new Interceptor(db, config.interceptTimeoutMs, log),
+    outOfSession: new OutOfSession(db, sessions, config.interceptTimeoutMs, log),
+    kickOutbox: () => outbox.kick(),
+  });
+  const outbox = new OutboxWorker(
+    db,
+    clock,
+    {
+      callback: callbackDelivery(db, config.callbackTimeoutMs),
+      'twilio-message': config.twilio !== null ? twilioMessageSender(db, router, config.twilio, config.publicUrl) : noTwilio,
+    },
+    { pollMs: config.outboxPollMs, maxAttempts: config.callbackMaxAttempts, claimMs: Math.max(60_000, config.callbackTimeoutMs * 3) },
+    log,
+  );
+  return {
+    services: new ServicesService(db, clock),
+    sessions,
+    numbers: new PhoneNumbersService(db, clock, config),
+    participants: new ParticipantsService(db, clock, lock),
+    interactions: new InteractionsService(db, clock, router),
+    router,
+    sweeper: new ExpirySweeper(db, clock, config.expirySweepIntervalMs, log),
+    outbox,
+  };
+}
+
+/** A job queued for Twilio while another carrier is configured cannot be sent (the config changed). */
+async function noTwilio(): Promise<void> {
+  throw new PermanentFailure('PARLEY_CARRIER is not twilio: a queued Twilio message cannot be sent');
+}

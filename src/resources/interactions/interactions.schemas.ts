@@ -1,0 +1,65 @@
+import type { Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { ListEnvelope, NullableDate, NullableEnum, NullableString, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
+
+export const RESOURCE_STATUSES = [
+  'accepted', 'answered', 'busy', 'canceled', 'completed', 'deleted', 'delivered', 'delivery-unknown', 'failed',
+  'in-progress', 'initiated', 'no-answer', 'queued', 'received', 'receiving', 'ringing', 'scheduled', 'sending',
+  'sent', 'undelivered', 'unknown',
+] as const;
+
+const interactionFields = {
+  sid: Type.String(),
+  session_sid: Type.String(),
+  service_sid: Type.String(),
+  account_sid: Type.String(),
+  data: NullableString,
+  type: Type.String(),
+  inbound_participant_sid: NullableString,
+  inbound_resource_sid: NullableString,
+  inbound_resource_status: NullableEnum(RESOURCE_STATUSES),
+  inbound_resource_type: NullableString,
+  inbound_resource_url: NullableString,
+  outbound_participant_sid: NullableString,
+  outbound_resource_sid: NullableString,
+  outbound_resource_status: NullableEnum(RESOURCE_STATUSES),
+  outbound_resource_type: NullableString,
+  outbound_resource_url: NullableString,
+  date_created: NullableDate,
+  date_updated: NullableDate,
+  url: Type.String(),
+};
+
+export const InteractionResource = Type.Object(interactionFields);
+export type InteractionResource = Static<typeof InteractionResource>;
+export const InteractionList = ListEnvelope('interactions', InteractionResource);
+
+export const MessageInteractionResource = Type.Object({ ...interactionFields, participant_sid: NullableString });
+export type MessageInteractionResource = Static<typeof MessageInteractionResource>;
+/** Twilio keys the MessageInteraction list `interactions` too. */
+export const MessageInteractionList = ListEnvelope('interactions', MessageInteractionResource);
+
+export const CreateMessageInteractionBody = Type.Object({
+  Body: Type.Optional(TextParam('Body', 1600)),
+  MediaUrl: Type.Optional(RepeatedParam(UrlParam('MediaUrl'))),
+});
+export type CreateMessageInteractionBody = Static<typeof CreateMessageInteractionBody>;
+
+export const InteractionParams = Type.Object({
+  ServiceSid: Type.String({ maxLength: 64 }),
+  SessionSid: Type.String({ maxLength: 64 }),
+  Sid: Type.String({ maxLength: 64 }),
+});
+
+export const ParticipantSidParams = Type.Object({
+  ServiceSid: Type.String({ maxLength: 64 }),
+  SessionSid: Type.String({ maxLength: 64 }),
+  ParticipantSid: Type.String({ maxLength: 64 }),
+});
+
+export const MessageInteractionParams = Type.Object({
+  ServiceSid: Type.String({ maxLength: 64 }),
+  SessionSid: Type.String({ maxLength: 64 }),
+  ParticipantSid: Type.String({ maxLength: 64 }),
+  Sid: Type.String({ maxLength: 64 }),
+});

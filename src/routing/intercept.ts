@@ -1,0 +1,34 @@
+// The service's intercept_callback_url: asked before the outbound leg of every interaction.
+// A 403 blocks it (recorded, nothing delivered: 80909); any other answer, an error or no answer
+// within PARLEY_INTERCEPT_TIMEOUT_MS lets it through (Twilio's rule).
+
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import { findAccount } from '../accounts/accounts.repository.js';
+import { interactionParams } from '../callbacks/interaction-callback.js';
+import { postSignedForm } from '../callbacks/http-post.js';
+import type { Database, InteractionRow, ServiceRow } from '../db/schema.js';
+
+export class Interceptor {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly timeoutMs: number,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async blocks(service: ServiceRow, interaction: InteractionRow, mediaUrls: string[]): Promise<boolean> {
+    const url = service.intercept_callback_url;
+    if (url === null) return false;
+    const account = await findAccount(this.db, service.account_sid);
+    if (account === undefined) return false;
+    const params = interactionParams(interaction, 'inbound');
+    if (mediaUrls.length > 0) params.MediaUrls = mediaUrls;
+    try {
+      const answer = await postSignedForm(url, params, account.auth_token, this.timeoutMs);
+      return answer.status === 403;
+    } catch (err) {
+      this.log.info({ err, url, interaction: interaction.sid }, 'intercept callback failed; the interaction goes ahead');
+      return false;
+    }
+  }
+}

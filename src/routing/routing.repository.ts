@@ -1,0 +1,85 @@
+// The lookups behind routing: from (sender, dialled pool number) to the session and its partner.
+// Each is an index lookup: phone_numbers by number, assignments by its primary key, participants
+// by session.
+
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { prepare } from '../db/prepared.js';
+import type { Database, ParticipantRow, PhoneNumberRow } from '../db/schema.js';
+
+export interface ActiveRoute {
+  accountSid: string;
+  serviceSid: string;
+  sessionSid: string;
+  participantSid: string;
+}
+
+const selectRoute = prepare((db, param) =>
+  db
+    .selectFrom('phone_numbers')
+    .innerJoin('assignments', (join) =>
+      join
+        .onRef('assignments.service_sid', '=', 'phone_numbers.service_sid')
+        .onRef('assignments.phone_number_sid', '=', 'phone_numbers.sid')
+        .on('assignments.identifier', '=', param('from')),
+    )
+    .select([
+      'phone_numbers.account_sid as accountSid',
+      'phone_numbers.service_sid as serviceSid',
+      'assignments.session_sid as sessionSid',
+      'assignments.participant_sid as participantSid',
+    ])
+    .where('phone_numbers.phone_number', '=', param('to'))
+    .where(sql<boolean>`(cast(${param('accountSid')} as text) is null or phone_numbers.account_sid = ${param('accountSid')})`),
+);
+
+/**
+ * The active session in which `from` holds the pool number `to`. `accountSid` null means any
+ * account (carrier webhooks, which know only the numbers); the masking invariant makes the answer
+ * unique within an account.
+ */
+export async function findActiveRoute(db: Kysely<Database>, accountSid: string | null, to: string, from: string): Promise<ActiveRoute | undefined> {
+  return (await selectRoute(db, { accountSid, to, from }))[0];
+}
+
+const selectMembers = prepare((db, param) =>
+  db.selectFrom('participants').selectAll().where('session_sid', '=', param('sessionSid')).where('date_deleted', 'is', null),
+);
+
+/** The session's current participants (at most two). */
+export async function currentParticipants(db: Kysely<Database>, sessionSid: string): Promise<ParticipantRow[]> {
+  return selectMembers(db, { sessionSid });
+}
+
+const selectPoolNumber = prepare((db, param) =>
+  db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where('phone_number', '=', param('to'))
+    .where(sql<boolean>`(cast(${param('accountSid')} as text) is null or account_sid = ${param('accountSid')})`)
+    .orderBy('date_created', 'desc')
+    .limit(1),
+);
+
+/** The pool number dialled, when no active session matches (out-of-session handling). */
+export async function findPoolNumber(db: Kysely<Database>, accountSid: string | null, to: string): Promise<PhoneNumberRow | undefined> {
+  return (await selectPoolNumber(db, { accountSid, to }))[0];
+}
+
+/** The sender's most recent participation on this number: the context an out-of-session callback gets. */
+export async function lastParticipation(
+  db: Kysely<Database>,
+  serviceSid: string,
+  identifier: string,
+  numberSid: string,
+): Promise<ParticipantRow | undefined> {
+  return db
+    .selectFrom('participants')
+    .selectAll()
+    .where('service_sid', '=', serviceSid)
+    .where('identifier', '=', identifier)
+    .where('proxy_identifier_sid', '=', numberSid)
+    .orderBy('date_created', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
