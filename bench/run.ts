@@ -10,8 +10,9 @@ import { CONNECTIONS, DURATION_SECONDS, measure } from './lib/load.js';
 import type { Measurement, Workload } from './lib/load.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley, startRaw } from './lib/processes.js';
 import { renderReport, updateReadme } from './lib/report.js';
+import type { LossCheck } from './lib/report.js';
 import type { Row } from './lib/report.js';
-import { seed, seedPool, validNumbers } from './lib/seed.js';
+import { countRouted, seed, seedPool, validNumbers } from './lib/seed.js';
 
 const AUTH = 'Basic ' + Buffer.from(`${BENCH_ACCOUNT_SID}:${BENCH_AUTH_TOKEN}`).toString('base64');
 const SMALL = 1_000;
@@ -23,6 +24,7 @@ const EMPTY_SESSIONS = 40_000;
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const memory: Record<string, number> = {};
+  const lossCheck: Record<string, LossCheck> = {};
   const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   try {
     log('raw node:http server');
@@ -95,13 +97,33 @@ async function main(): Promise<void> {
       const label = `${engine}, ${POOL_NUMBERS} numbers, ${ACTIVE_SESSIONS.toLocaleString('en-US')} active sessions`;
       rows.push({ engine: label, workload: 'session create', ...sessionCreate, ratio: null });
       rows.push({ engine: label, workload: 'participant create (auto-selected number)', ...participantCreate, ratio: participantCreate.requestsPerSecond / sessionCreate.requestsPerSecond, ratioOf: 'session create' });
+      // Inbound messages from participants to their proxy numbers, routed through the simulator.
+      // Afterwards: exactly one interaction and one delivery per accepted message.
+      const before = await countRouted(poolUrl);
+      let message = 0;
+      const routing = await measure(poolServer.url, AUTH, {
+        method: 'POST',
+        paths: ['/simulator/v1/Messages'],
+        bodyFor: () => {
+          const route = pool.routes[message++ % pool.routes.length]!;
+          return `From=${encodeURIComponent(route.from)}&To=${encodeURIComponent(route.to)}&Body=hello`;
+        },
+      });
+      const after = await countRouted(poolUrl);
+      rows.push({ engine: label, workload: 'inbound message routed (simulator)', ...routing, ratio: null });
+      lossCheck[engine] = {
+        accepted: routing.ok,
+        inbound: after.inbound - before.inbound,
+        interactions: after.interactions - before.interactions,
+        deliveries: after.deliveries - before.deliveries,
+      };
       memory[`${engine}, pool`] = poolServer.peakRssMb();
       await poolServer.stop();
     }
 
-    const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: CONNECTIONS });
+    const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: CONNECTIONS }, lossCheck);
     process.stdout.write('\n' + report + '\n');
-    writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), rows, memory }, null, 2) + '\n');
+    writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), rows, memory, lossCheck }, null, 2) + '\n');
     if (process.env.BENCH_NO_README !== '1') updateReadme(report);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

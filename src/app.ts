@@ -125,6 +125,6 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
     }
   });
   // Twilio's webhooks carry its signature instead of Basic credentials.
-  if (config.twilio !== null) twilioRoutes(app, db, components.router, config.twilio, links);
+  if (config.twilio !== null) twilioRoutes(app, db, clock, components.router, config.twilio, links);
   return app;
 }

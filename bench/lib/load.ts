@@ -9,6 +9,8 @@ export interface Measurement {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Requests answered 2xx. */
+  ok: number;
 }
 
 export interface Workload {
@@ -50,5 +52,6 @@ export async function measure(baseUrl: string, authorization: string, workload: 
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ok: result['2xx'],
   };
 }

@@ -2,6 +2,13 @@ import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Measurement } from './load.js';
 
+export interface LossCheck {
+  accepted: number;
+  inbound: number;
+  interactions: number;
+  deliveries: number;
+}
+
 export interface Row extends Measurement {
   engine: string;
   workload: string;
@@ -10,7 +17,12 @@ export interface Row extends Measurement {
   ratioOf?: string;
 }
 
-export function renderReport(rows: Row[], memory: Record<string, number>, setup: { durationSeconds: number; connections: number }): string {
+export function renderReport(
+  rows: Row[],
+  memory: Record<string, number>,
+  setup: { durationSeconds: number; connections: number },
+  lossCheck: Record<string, LossCheck> = {},
+): string {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; autocannon, ${setup.connections} connections, ${setup.durationSeconds} s per row, server and load generator in separate processes on the loopback.`,
@@ -23,6 +35,11 @@ export function renderReport(rows: Row[], memory: Record<string, number>, setup:
     ),
     '',
     `Peak server memory (RSS): ${Object.entries(memory).map(([k, v]) => `${k}: ${v} MB`).join('; ')}.`,
+    ...Object.entries(lossCheck).map(([engine, c]) => {
+      // Requests still in flight when the measurement window closed complete afterwards: at most one per connection.
+      const intact = c.inbound === c.interactions && c.interactions === c.deliveries && c.inbound >= c.accepted && c.inbound - c.accepted <= setup.connections;
+      return `Inbound routing on ${engine}: ${c.accepted} messages answered 2xx in the window, ${c.inbound} taken in all, ${c.interactions} interactions, ${c.deliveries} deliveries: ${intact ? 'exactly one interaction and one delivery each' : 'MISMATCH'}.`;
+    }),
   ];
   return lines.join('\n');
 }

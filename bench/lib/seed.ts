@@ -85,6 +85,8 @@ export interface SeededPool {
   serviceSid: string;
   /** Sessions without participants, for the participant-create workload to fill. */
   emptySessionSids: string[];
+  /** (sender, dialled number) pairs of participants in active sessions, for inbound routing. */
+  routes: Array<{ from: string; to: string }>;
 }
 
 /**
@@ -125,7 +127,8 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
     // Participant k (0, 1) of session i: a made-up identifier of its own, number (2i + k) mod pool.
     for (const k of [0, 1]) {
       const participant = `'KP' || ${hex(`2 * i + ${k}`)}`;
-      const identifier = postgres ? `'+1646' || lpad((2 * i + ${k})::text, 7, '0')` : `'+1646' || printf('%07d', 2 * i + ${k})`;
+      // +1 646 220-0000 onwards: valid numbers (no N11 exchange below 240-0000), as Parley checks them.
+      const identifier = `'+1646' || (2200000 + 2 * i + ${k})`;
       const number = `'PN' || ${hex(`(2 * i + ${k}) % ${counts.numbers}`)}`;
       const session = `'KC' || ${hex('i')}`;
       await sql`insert into participants (sid, account_sid, service_sid, session_sid, identifier, friendly_name, proxy_identifier,
@@ -135,6 +138,7 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
         ${series(counts.activeSessions, `${participant}, '${serviceSid}', ${session}, ${identifier}, ${number}, ${START} + i`)}`.execute(db);
     }
     await sql`update phone_numbers set in_use = (select count(*) from assignments where assignments.phone_number_sid = phone_numbers.sid)`.execute(db);
+    await sql`update participants set proxy_identifier = (select phone_number from phone_numbers where phone_numbers.sid = participants.proxy_identifier_sid)`.execute(db);
     if (postgres) await sql`analyze`.execute(db);
     // The sessions created after the active ones have no participants.
     const empty = await db
@@ -143,7 +147,14 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
       .where('service_sid', '=', serviceSid)
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('participants').select('sid').whereRef('participants.session_sid', '=', 'sessions.sid'))))
       .execute();
-    return { serviceSid, emptySessionSids: empty.map((row) => row.sid) };
+    const routes = await db
+      .selectFrom('participants')
+      .select(['identifier as from', 'proxy_identifier as to'])
+      .where('service_sid', '=', serviceSid)
+      .orderBy(sql`random()`)
+      .limit(5000)
+      .execute();
+    return { serviceSid, emptySessionSids: empty.map((row) => row.sid), routes };
   } finally {
     await handle.destroy();
   }
@@ -157,4 +168,18 @@ export function validNumbers(prefix: string, count: number): string[] {
     if (parsePhoneNumber(candidate) !== null) found.push(candidate);
   }
   return found;
+}
+
+/** What routing produced: inbound messages taken, interactions, and messages delivered to handsets. */
+export async function countRouted(databaseUrl: string): Promise<{ inbound: number; interactions: number; deliveries: number }> {
+  const handle = openDatabase(databaseUrl);
+  try {
+    const count = async (query: Promise<{ count: unknown } | undefined>) => Number((await query)?.count ?? 0);
+    const interactions = await count(handle.db.selectFrom('interactions').select((eb) => eb.fn.countAll().as('count')).executeTakeFirst());
+    const messages = (direction: string) =>
+      count(handle.db.selectFrom('simulator_messages').select((eb) => eb.fn.countAll().as('count')).where('direction', '=', direction).executeTakeFirst());
+    return { inbound: await messages('inbound'), interactions, deliveries: await messages('outbound') };
+  } finally {
+    await handle.destroy();
+  }
 }

@@ -170,6 +170,12 @@ export interface SimulatorCallsTable {
   date_updated: number;
 }
 
+export interface CarrierStatusReportsTable {
+  resource_sid: string;
+  status: string;
+  date_created: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -182,6 +188,7 @@ export interface Database {
   outbox: OutboxTable;
   simulator_messages: SimulatorMessagesTable;
   simulator_calls: SimulatorCallsTable;
+  carrier_status_reports: CarrierStatusReportsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

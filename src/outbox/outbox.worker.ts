@@ -10,7 +10,8 @@ import type { Database, OutboxRow } from '../db/schema.js';
 import type { OutboxKind } from './outbox.repository.js';
 import { claimDue, giveUp, markDone, purgeFinished, scheduleRetry } from './outbox.repository.js';
 
-export type JobHandler = (payload: any, job: OutboxRow) => Promise<void>;
+/** Runs one job; throws to have it retried. `lastAttempt`: no retry follows a failure of this one. */
+export type JobHandler = (payload: any, job: OutboxRow, attempt: { lastAttempt: boolean }) => Promise<void>;
 
 /** A failure that retrying cannot fix (the job is given up at once). */
 export class PermanentFailure extends Error {}
@@ -92,7 +93,7 @@ export class OutboxWorker {
     const handler = this.handlers[job.kind as OutboxKind];
     try {
       if (handler === undefined) throw new PermanentFailure(`no handler for ${job.kind}`);
-      await handler(JSON.parse(job.payload), job);
+      await handler(JSON.parse(job.payload), job, { lastAttempt: job.attempts >= this.options.maxAttempts });
       await markDone(this.db, job.sid, this.clock.now());
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

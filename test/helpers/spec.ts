@@ -21,7 +21,10 @@ function strict(schema: unknown): unknown {
   if (typeof schema !== 'object' || schema === null) return schema;
   const source = schema as Json;
   if (typeof source.$ref === 'string') {
-    return { $ref: source.$ref.replace('#/components/schemas/', 'spec#/definitions/') };
+    const ref = { $ref: source.$ref.replace('#/components/schemas/', 'spec#/definitions/') };
+    // Enum fields are $refs without `nullable` since the 2024 generator change, yet Twilio returns
+    // null for them (e.g. a MessageInteraction's inbound_resource_status): allow null there.
+    return source.$ref.includes('_enum_') ? { anyOf: [ref, { type: 'null' }] } : ref;
   }
   const out: Json = {};
   for (const [key, value] of Object.entries(source)) {

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
-import { RESOURCE_STATUSES } from '../../resources/interactions/interactions.schemas.js';
+import { advances, resourceStatus, takeEarlyReport } from './twilio-status.js';
 import { findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
 import { enqueue } from '../../outbox/outbox.repository.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
@@ -37,44 +37,53 @@ export function messageUrl(twilio: TwilioSettings, sid: string): string {
   return `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages/${sid}.json`;
 }
 
-/** Twilio's statuses, in the Interaction's enum ("read" is a delivered message; anything new is unknown). */
-export function resourceStatus(status: string | undefined): string {
-  if (status === 'read') return 'delivered';
-  return (RESOURCE_STATUSES as readonly string[]).includes(status ?? '') ? status! : 'unknown';
-}
-
 /**
  * The outbox job that sends one message through Twilio. A 4xx answer (but 429) will not get
  * better by retrying: the outbound leg is recorded as failed. Network errors and 5xx are retried.
  */
 export function twilioMessageSender(db: Kysely<Database>, router: Router, twilio: TwilioSettings, publicUrl: string | null): JobHandler {
-  return async (job: SendJob) => {
+  return async (job: SendJob, _row, { lastAttempt }) => {
     const interaction = await findInteractionBySid(db, job.interactionSid);
     if (interaction === undefined) return; // deleted meanwhile: nothing left to report to
-    const form = new URLSearchParams({ From: job.from, To: job.to, Body: job.body });
-    for (const url of job.mediaUrls) form.append('MediaUrl', url);
-    if (publicUrl !== null) form.set('StatusCallback', `${publicUrl}/carriers/twilio/status`);
-    const response = await fetch(`${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
-      method: 'POST',
-      headers: {
-        authorization: 'Basic ' + Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64'),
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: form.toString(),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    if (response.status >= 400 && response.status < 500 && response.status !== 429) {
-      await router.recordStatus(interaction, { outbound_resource_status: 'failed' });
-      throw new PermanentFailure(`Twilio refused the message: HTTP ${response.status} ${text.slice(0, 300)}`);
+    let sent: { sid: string; status: string };
+    try {
+      sent = await send(twilio, publicUrl, job);
+    } catch (err) {
+      // No more tries (or none would help): the leg failed, and the service hears of it.
+      if (lastAttempt || err instanceof PermanentFailure) await router.recordStatus(interaction, { outbound_resource_status: 'failed' });
+      throw err;
     }
-    if (!response.ok) throw new Error(`Twilio answered HTTP ${response.status}`);
-    const sent = JSON.parse(text) as { sid?: string; status?: string };
-    if (typeof sent.sid !== 'string') throw new PermanentFailure('Twilio answered without a message SID');
+    // A delivery report may have beaten Twilio's answer here: the later of the two wins.
+    const early = await takeEarlyReport(db, sent.sid);
+    const answered = resourceStatus(sent.status);
     await router.recordStatus(interaction, {
       outbound_resource_sid: sent.sid,
-      outbound_resource_status: resourceStatus(sent.status),
+      outbound_resource_status: early !== undefined && advances(answered, early) ? early : answered,
       outbound_resource_url: messageUrl(twilio, sent.sid),
     });
   };
+}
+
+/** One request to Twilio's Messages API; PermanentFailure when retrying cannot help. */
+async function send(twilio: TwilioSettings, publicUrl: string | null, job: SendJob): Promise<{ sid: string; status: string }> {
+  const form = new URLSearchParams({ From: job.from, To: job.to, Body: job.body });
+  for (const url of job.mediaUrls) form.append('MediaUrl', url);
+  if (publicUrl !== null) form.set('StatusCallback', `${publicUrl}/carriers/twilio/status`);
+  const response = await fetch(`${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
+    method: 'POST',
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64'),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: form.toString(),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+    throw new PermanentFailure(`Twilio refused the message: HTTP ${response.status} ${text.slice(0, 300)}`);
+  }
+  if (!response.ok) throw new Error(`Twilio answered HTTP ${response.status}`);
+  const sent = JSON.parse(text) as { sid?: unknown; status?: unknown };
+  if (typeof sent.sid !== 'string') throw new PermanentFailure('Twilio answered without a message SID');
+  return { sid: sent.sid, status: typeof sent.status === 'string' ? sent.status : 'queued' };
 }

@@ -5,6 +5,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import { ApiError } from '../../errors/api-error.js';
@@ -16,7 +17,8 @@ import { onlyMethods } from '../../http/routing.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
 import { findByResource, findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
 import type { Router } from '../../routing/router.js';
-import { messageUrl, resourceStatus } from './twilio.carrier.js';
+import { messageUrl } from './twilio.carrier.js';
+import { keepEarlyReport, laterStatus, resourceStatus } from './twilio-status.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
 
@@ -36,7 +38,7 @@ function e164(value: string): string {
   return parsePhoneNumber(value)?.e164 ?? value;
 }
 
-export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, router: Router, twilio: TwilioSettings, urls: Urls): void {
+export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: Clock, router: Router, twilio: TwilioSettings, urls: Urls): void {
   const verified = (request: FastifyRequest): FormFields => {
     const params = (request.body ?? {}) as FormFields;
     const url = urls.base(request) + request.url;
@@ -101,8 +103,11 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, router:
     const callSid = field(params, 'CallSid');
     if (messageSid !== '' && field(params, 'MessageStatus') !== '') {
       const found = await findByResource(db, messageSid);
-      if (found !== undefined) {
-        const status = resourceStatus(field(params, 'MessageStatus'));
+      const reported = resourceStatus(field(params, 'MessageStatus'));
+      if (found === undefined) {
+        await keepEarlyReport(db, messageSid, reported, clock.now());
+      } else {
+        const status = laterStatus(found.row, found.leg, reported);
         await router.recordStatus(found.row, found.leg === 'outbound' ? { outbound_resource_status: status } : { inbound_resource_status: status });
       }
     } else if (callSid !== '') {
@@ -115,10 +120,10 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, router:
           found.leg === 'outbound'
             ? {
                 outbound_resource_sid: callSid,
-                outbound_resource_status: status,
+                outbound_resource_status: laterStatus(found.row, 'outbound', status),
                 outbound_resource_url: `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Calls/${callSid}.json`,
               }
-            : { inbound_resource_status: status };
+            : { inbound_resource_status: laterStatus(found.row, 'inbound', status) };
         await router.recordStatus(found.row, duration === '' ? changes : { ...changes, data: JSON.stringify({ duration }) });
       }
     }

@@ -1,5 +1,6 @@
 // Frozen in time: never edit a migration that has shipped; add a new one instead.
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // Inbound traffic names a pool number by its digits, before any account is known (carrier webhooks).
@@ -31,10 +32,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_updated', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('interactions_session_listing').on('interactions').columns(['session_sid', 'date_created', 'sid']).execute();
+  // Only MessageInteractions have a participant_sid: routed traffic does not pay for this index.
   await db.schema
     .createIndex('interactions_participant_listing')
     .on('interactions')
     .columns(['participant_sid', 'date_created', 'sid'])
+    .where(sql<boolean>`participant_sid is not null`)
     .execute();
   // Carrier status updates name a leg by its Call or Message SID.
   await db.schema.createIndex('interactions_inbound_resource').on('interactions').column('inbound_resource_sid').execute();
@@ -57,6 +60,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_updated', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+
+  // Twilio can report a message's status before Parley has stored that message's SID (the report
+  // races the API's answer): such reports wait here until the SID is known.
+  await db.schema
+    .createTable('carrier_status_reports')
+    .addColumn('resource_sid', 'text', (c) => c.primaryKey())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('date_created', 'bigint', (c) => c.notNull())
+    .execute();
 
   // The simulator's handsets: every message a simulated phone sent or received.
   await db.schema
@@ -97,6 +109,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('phone_numbers_number').execute();
   await db.schema.dropTable('simulator_calls').execute();
   await db.schema.dropTable('simulator_messages').execute();
+  await db.schema.dropTable('carrier_status_reports').execute();
   await db.schema.dropTable('outbox').execute();
   await db.schema.dropTable('interactions').execute();
 }

@@ -1,0 +1,214 @@
+// A small local stand-in for Twilio's REST API (api.twilio.com) on a loopback port: it records
+// every request Parley makes and answers message creates as Twilio does (201, a JSON Message with
+// an SM… SID, status "queued"). `failNext` makes the next requests fail with a chosen status,
+// `dropNext` closes their connections unanswered (a network error), and `beforeAnswer` runs a
+// hook once a message's SID is chosen but before Twilio's answer leaves (to race status callbacks).
+
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+
+export type FakeParams = Record<string, string | string[]>;
+
+export interface RecordedRequest {
+  method: string;
+  /** The path without its query string. */
+  path: string;
+  query: string;
+  headers: IncomingMessage['headers'];
+  /** Decoded from `Authorization: Basic …`; null when absent or not Basic. */
+  auth: { username: string; password: string } | null;
+  /** The form body; repeated keys become arrays, in the order sent. */
+  params: FakeParams;
+  /** What the fake answered. */
+  status: number;
+  /** The SID it answered with, for a successful message create. */
+  sid: string | null;
+}
+
+interface Failure {
+  /** 0: drop the connection without answering. */
+  status: number;
+  remaining: number;
+  body: Record<string, unknown> | undefined;
+}
+
+const MESSAGES = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
+
+export class FakeTwilio {
+  readonly requests: RecordedRequest[] = [];
+  #server: Server | null = null;
+  #failures: Failure[] = [];
+  #waiters: Array<() => void> = [];
+  url = '';
+  /** Runs after a message create is recorded (with its SID) and before the fake answers it. */
+  beforeAnswer: ((request: RecordedRequest) => Promise<void>) | null = null;
+
+  /** Starts listening on 127.0.0.1 on a free port; `url` is then its base URL (no trailing slash). */
+  async start(): Promise<this> {
+    const server = createServer((request, response) => {
+      this.#handle(request, response).catch((err: unknown) => {
+        response.statusCode = 500;
+        response.end(String(err));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.#server = server;
+    const address = server.address() as { port: number };
+    this.url = `http://127.0.0.1:${address.port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = null;
+    if (server === null) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The next `count` requests are answered with `status` (and a Twilio error body, or `body`). */
+  failNext(status: number, count = 1, body?: Record<string, unknown>): void {
+    this.#failures.push({ status, remaining: count, body });
+  }
+
+  /** The next `count` requests get no answer: their connection is closed (a network error). */
+  dropNext(count = 1): void {
+    this.#failures.push({ status: 0, remaining: count, body: undefined });
+  }
+
+  /** Forgets the recorded requests, pending failures and the beforeAnswer hook. */
+  reset(): void {
+    this.requests.length = 0;
+    this.#failures = [];
+    this.beforeAnswer = null;
+  }
+
+  /** Requests that created (or tried to create) a message. */
+  messageRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'POST' && MESSAGES.test(r.path));
+  }
+
+  /** Resolves once `count` requests have been recorded in all; rejects after `timeoutMs`. */
+  async waitForRequests(count: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.requests.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`fake Twilio: expected ${count} request(s), got ${this.requests.length} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.requests.slice(0, count);
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const [path = '', query = ''] = (request.url ?? '').split(/\?(.*)/s);
+    const recorded: RecordedRequest = {
+      method: request.method ?? '',
+      path,
+      query,
+      headers: request.headers,
+      auth: basicCredentials(request.headers.authorization),
+      params: parseForm(raw),
+      status: 0,
+      sid: null,
+    };
+
+    const failure = this.#failures[0];
+    let status: number;
+    let body: Record<string, unknown>;
+    if (failure !== undefined) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) this.#failures.shift();
+      status = failure.status;
+      body = failure.body ?? { code: 20500, message: `Fake failure ${failure.status}`, more_info: 'https://www.twilio.com/docs/errors/20500', status: failure.status };
+    } else {
+      const match = MESSAGES.exec(path);
+      if (request.method === 'POST' && match !== null) {
+        status = 201;
+        body = messageResource(match[1]!, recorded.params);
+        recorded.sid = body.sid as string;
+      } else {
+        status = 404;
+        body = { code: 20404, message: `The requested resource ${path} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 };
+      }
+    }
+    recorded.status = status;
+    this.requests.push(recorded);
+    for (const wake of this.#waiters.splice(0)) wake();
+    if (status === 0) {
+      request.socket.destroy();
+      return;
+    }
+    if (recorded.sid !== null && this.beforeAnswer !== null) await this.beforeAnswer(recorded);
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(JSON.stringify(body));
+  }
+}
+
+export async function startFakeTwilio(): Promise<FakeTwilio> {
+  return new FakeTwilio().start();
+}
+
+/** Twilio's Message resource, as its API answers a create. */
+function messageResource(accountSid: string, params: FakeParams): Record<string, unknown> {
+  const sid = 'SM' + randomBytes(16).toString('hex');
+  const first = (name: string) => {
+    const value = params[name];
+    return (Array.isArray(value) ? value[0] : value) ?? null;
+  };
+  const media = params.MediaUrl === undefined ? [] : ([] as string[]).concat(params.MediaUrl);
+  const now = new Date().toUTCString().replace('GMT', '+0000');
+  return {
+    sid,
+    account_sid: accountSid,
+    api_version: '2010-04-01',
+    body: first('Body'),
+    date_created: now,
+    date_sent: null,
+    date_updated: now,
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: first('From'),
+    messaging_service_sid: null,
+    num_media: String(media.length),
+    num_segments: '1',
+    price: null,
+    price_unit: 'USD',
+    status: 'queued',
+    subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
+    to: first('To'),
+    uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+  };
+}
+
+function basicCredentials(header: string | undefined): RecordedRequest['auth'] {
+  if (header === undefined || !/^Basic /i.test(header)) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function parseForm(text: string): FakeParams {
+  const params: FakeParams = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const previous = params[key];
+    if (previous === undefined) params[key] = value;
+    else if (Array.isArray(previous)) previous.push(value);
+    else params[key] = [previous, value];
+  }
+  return params;
+}
