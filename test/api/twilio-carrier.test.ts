@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import twilio from 'twilio';
-import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
@@ -188,22 +188,6 @@ describe('Twilio carrier', () => {
   const outboxJobs = () => t.app.parley.database.db.selectFrom('outbox').selectAll().where('kind', '=', 'twilio-message').execute();
   /** The Twilio send jobs of one interaction (the outbox is shared by every test of the app). */
   const jobsFor = async (interactionSid: string) => (await outboxJobs()).filter((job) => JSON.parse(job.payload).interactionSid === interactionSid);
-  /** A /v1 request without the spec check of HttpClient (see the MessageInteractions test). */
-  const unchecked = async (method: string, path: string, form?: Record<string, string | string[]>) => {
-    const body = new URLSearchParams();
-    for (const [key, value] of Object.entries(form ?? {})) for (const v of ([] as string[]).concat(value)) body.append(key, v);
-    const response = await fetch(t.baseUrl + path, {
-      method,
-      headers: {
-        authorization: 'Basic ' + Buffer.from(`${TEST_ACCOUNT_SID}:${TEST_AUTH_TOKEN}`).toString('base64'),
-        ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-      },
-      body: form === undefined ? undefined : body.toString(),
-    });
-    const text = await response.text();
-    return { status: response.status, text, body: JSON.parse(text) as Record<string, any> };
-  };
-
   test('a signed inbound message goes on to the partner through Twilio, from the partner’s proxy number', async () => {
     const media = ['https://api.twilio.com/2010-04-01/Accounts/x/Messages/MM1/Media/ME1', 'https://example.com/cat.jpg?size=large&x=1'];
     const params = inboundSms(ALICE, pair.alice.proxy, 'Hi Bob & co — ünïcode ✓ 1+1=2', {
@@ -430,7 +414,7 @@ describe('Twilio carrier', () => {
   // the enum $ref rejects; so these requests go around HttpClient's spec check.
   test('MessageInteractions go out through Twilio too', async () => {
     const path = `${pair.service}/Sessions/${pair.session}/Participants/${pair.bob.sid}/MessageInteractions`;
-    const created = await unchecked('POST', path, { Body: 'Your driver is here', MediaUrl: ['https://example.com/a.png', 'https://example.com/b.png'] });
+    const created = await t.api.post(path, { Body: 'Your driver is here', MediaUrl: ['https://example.com/a.png', 'https://example.com/b.png'] });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.participant_sid, pair.bob.sid);
     assert.equal(created.body.outbound_participant_sid, pair.bob.sid);
@@ -447,7 +431,7 @@ describe('Twilio carrier', () => {
     assert.deepEqual(sent!.params.MediaUrl, ['https://example.com/a.png', 'https://example.com/b.png']);
 
     const fetched = await eventually(async () => {
-      const row = (await unchecked('GET', `${path}/${created.body.sid}`)).body;
+      const row = (await t.api.get(`${path}/${created.body.sid}`)).body;
       assert.equal(row.outbound_resource_sid, sent!.sid);
       return row;
     });
@@ -456,10 +440,10 @@ describe('Twilio carrier', () => {
 
     const report = await webhook(t, '/carriers/twilio/status', { AccountSid: TWILIO_ACCOUNT_SID, MessageSid: sent!.sid!, MessageStatus: 'delivered' });
     assert.ok(report.status >= 200 && report.status < 300, report.text);
-    assert.equal((await unchecked('GET', `${path}/${created.body.sid}`)).body.outbound_resource_status, 'delivered');
-    const listed = (await unchecked('GET', path)).body.interactions as Array<Record<string, string>>;
+    assert.equal((await t.api.get(`${path}/${created.body.sid}`)).body.outbound_resource_status, 'delivered');
+    const listed = (await t.api.get(path)).body.interactions as Array<Record<string, string>>;
     assert.deepEqual(listed.map((i) => [i.sid, i.outbound_resource_status]), [[created.body.sid, 'delivered']]);
-    const logged = (await unchecked('GET', `${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions as Array<Record<string, string>>;
+    const logged = (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions as Array<Record<string, string>>;
     assert.deepEqual(logged.map((i) => [i.sid, i.outbound_resource_sid]), [[created.body.sid, sent!.sid]]);
     assert.equal(fake.requests.length, 1);
   });

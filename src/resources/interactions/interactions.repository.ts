@@ -58,6 +58,7 @@ export async function listInteractions(db: Kysely<Database>, key: ServiceKey, se
 export async function listMessageInteractions(
   db: Kysely<Database>,
   key: ServiceKey,
+  sessionSid: string,
   participantSid: string,
   page: PageRequest,
 ): Promise<InteractionRow[]> {
@@ -65,6 +66,7 @@ export async function listMessageInteractions(
     .selectFrom('interactions')
     .selectAll()
     .where('participant_sid', '=', participantSid)
+    .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid);
   return pageOf(query, 'interactions', page).execute();

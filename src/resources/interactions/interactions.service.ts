@@ -66,11 +66,10 @@ export class InteractionsService {
 
   /** The page's MessageInteractions, or undefined when the participant does not exist. */
   async listMessages(key: ServiceKey, sessionSid: string, participantSid: string, page: PageRequest): Promise<InteractionRow[] | undefined> {
-    const rows = await repo.listMessageInteractions(this.db, key, participantSid, page);
-    if (rows.length === 0) {
-      const participant = isSid('KP', participantSid) ? await findParticipant(this.db, key, sessionSid, participantSid) : undefined;
-      if (participant === undefined) return undefined;
+    const rows = await repo.listMessageInteractions(this.db, key, sessionSid, participantSid, page);
+    if (rows.length === 0 && (!isSid('KP', participantSid) || (await findParticipant(this.db, key, sessionSid, participantSid)) === undefined)) {
+      return undefined;
     }
-    return rows.filter((row) => row.session_sid === sessionSid);
+    return rows;
   }
 }
