@@ -32,13 +32,14 @@ export interface Components {
 }
 
 export function createComponents(config: Config, database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger): Components {
-  const { db, lock } = database;
-  const sessions = new SessionsService(db, clock, lock);
+  const { db, transactions } = database;
+  const sessions = new SessionsService(db, clock, transactions);
   const carrier: Carrier = config.twilio !== null ? new TwilioCarrier() : new SimulatorCarrier();
   // The router wakes the outbox after each commit (only ever at request time, once both exist);
   // the outbox's Twilio sender reports back to the router.
   const router = new Router({
     db,
+    transactions,
     clock,
     carrier,
     interceptor: new Interceptor(db, config.interceptTimeoutMs, log),
@@ -56,13 +57,13 @@ export function createComponents(config: Config, database: DatabaseHandle, clock
     log,
   );
   return {
-    services: new ServicesService(db, clock),
+    services: new ServicesService(db, clock, transactions),
     sessions,
     numbers: new PhoneNumbersService(db, clock, config),
-    participants: new ParticipantsService(db, clock, lock),
+    participants: new ParticipantsService(db, clock, transactions),
     interactions: new InteractionsService(db, clock, router),
     router,
-    sweeper: new ExpirySweeper(db, clock, config.expirySweepIntervalMs, log),
+    sweeper: new ExpirySweeper(db, transactions, clock, config.expirySweepIntervalMs, log),
     outbox,
   };
 }

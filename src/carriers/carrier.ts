@@ -22,6 +22,8 @@ export interface SentLeg {
   resourceSid: string | null;
   status: string;
   url: string | null;
+  /** True when the message waits in the outbox (the worker must be woken after the commit). */
+  queued: boolean;
 }
 
 export interface Carrier {

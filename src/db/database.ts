@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type { SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import { WithoutRowLocks } from './row-locks.js';
+import { GroupCommitter } from './group-commit.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './schema.js';
 
@@ -26,10 +27,17 @@ export interface Capabilities {
  */
 export type TransactionLock = (trx: Kysely<Database>, ...keys: string[]) => Promise<void>;
 
+/** How the domain writes: every transaction goes through `run`, which each engine does its way. */
+export interface Transactions {
+  /** Runs `work` in a transaction (on SQLite, batched with concurrent ones: db/group-commit.ts). */
+  run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  readonly lock: TransactionLock;
+}
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly capabilities: Capabilities;
-  readonly lock: TransactionLock;
+  readonly transactions: Transactions;
   /** Answers whether the database is reachable right now. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
@@ -58,10 +66,11 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new WithoutRowLocks()] });
   const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
+  const committer = new GroupCommitter(db);
   return {
     db,
     capabilities: { engine: 'sqlite', skipLocked: false },
-    lock: async () => {},
+    transactions: { run: (work) => committer.run(work), lock: async () => {} },
     ping: async () => sqlite.open,
     destroy: async () => {
       await checkpointer?.stop();
@@ -113,11 +122,14 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     capabilities: { engine: 'postgres', skipLocked: true },
-    lock: async (trx, ...keys) => {
-      if (keys.length === 0) return;
-      // One round trip; PostgreSQL evaluates the select list left to right.
-      const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-      await sql`select ${sql.join(locks)}`.execute(trx);
+    transactions: {
+      run: (work) => db.transaction().execute(work),
+      lock: async (trx, ...keys) => {
+        if (keys.length === 0) return;
+        // One round trip; PostgreSQL evaluates the select list left to right.
+        const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+        await sql`select ${sql.join(locks)}`.execute(trx);
+      },
     },
     ping: async () => {
       try {

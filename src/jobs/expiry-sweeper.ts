@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.js';
+import type { Transactions } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { purgeExpiredKeys } from '../idempotency/idempotency.repository.js';
 import { release } from '../pool/pool.repository.js';
@@ -20,6 +21,7 @@ export class ExpirySweeper {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly transactions: Transactions,
     private readonly clock: Clock,
     private readonly intervalMs: number,
     private readonly log: FastifyBaseLogger,
@@ -57,7 +59,7 @@ export class ExpirySweeper {
       let closed: string[];
       do {
         // Closing and releasing the numbers is one transaction: no number stays held by a closed session.
-        closed = await this.db.transaction().execute(async (trx) => {
+        closed = await this.transactions.run(async (trx) => {
           const sids = await closeExpiredSessions(trx, now, BATCH);
           await release(trx, { sessionSids: sids });
           return sids;

@@ -47,24 +47,28 @@ export async function enqueue(db: Kysely<Database>, job: { accountSid: string; k
  * One UPDATE, so two workers never claim the same job; PostgreSQL skips rows another worker is
  * claiming (the plugin in db/row-locks.ts drops that clause on SQLite).
  */
-export async function claimDue(db: Kysely<Database>, now: number, limit: number, lockMs: number): Promise<OutboxRow[]> {
-  const due = db
-    .selectFrom('outbox')
-    .select('sid')
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  return db
+const claim = prepare((db, param) =>
+  db
     .updateTable('outbox')
-    .set({ locked_until: now + lockMs, attempts: sql`attempts + 1` })
-    .where('sid', 'in', due)
+    .set({ locked_until: param('lockedUntil'), attempts: sql`attempts + 1` })
+    .where('sid', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('sid')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', param('now'))
+        .where((or) => or.or([or('locked_until', 'is', null), or('locked_until', '<=', param('now'))]))
+        .orderBy('next_attempt_at')
+        .limit(param('limit'))
+        .forUpdate()
+        .skipLocked(),
+    )
     .where('status', '=', 'pending')
-    .returningAll()
-    .execute();
+    .returningAll(),
+);
+
+export async function claimDue(db: Kysely<Database>, now: number, limit: number, lockMs: number): Promise<OutboxRow[]> {
+  return claim(db, { now, limit, lockedUntil: now + lockMs });
 }
 
 export async function markDone(db: Kysely<Database>, sid: string, now: number): Promise<void> {

@@ -1,23 +1,25 @@
 // The masking engine: an inbound message or call from identifier X to proxy number P reaches the
 // other participant Y of the session in which X holds P, from Y's own proxy number. Each one is
 // recorded as an Interaction, keeps the session alive, and is reported to the service's callback.
-// Network calls (intercept, out-of-session) happen outside transactions; the interaction, the
-// outbound leg (or its durable queue entry), the session's activity and the callback job are one
-// transaction, so an accepted message yields exactly one interaction and one delivery.
+// Reading the route and recording the interaction, the outbound leg (or its durable queue entry),
+// the session's activity and the callback job are one unit of work, so an accepted message yields
+// exactly one interaction and one delivery (and SQLite can commit many such units together).
+// Network calls (intercept, out-of-session) happen between units, never inside one.
 
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Carrier } from '../carriers/carrier.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
+import type { Transactions } from '../db/database.js';
 import type { Database, InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
 import { newSid } from '../http/sids.js';
 import { insertInteraction, updateInteraction } from '../resources/interactions/interactions.repository.js';
 import { findService } from '../resources/services/services.repository.js';
 import { expiresAt, isExpired } from '../resources/sessions/sessions.expiry.js';
-import { findSession, recordSessionActivity } from '../resources/sessions/sessions.repository.js';
+import { recordSessionActivity } from '../resources/sessions/sessions.repository.js';
 import type { Interceptor } from './intercept.js';
 import type { OutOfSession, OutOfSessionOutcome } from './out-of-session.js';
-import { currentParticipants, findActiveRoute } from './routing.repository.js';
+import { findActiveRoute } from './routing.repository.js';
 
 export interface InboundMessage {
   /** The account the traffic arrived for, when the carrier knows it (the simulator does). */
@@ -66,6 +68,7 @@ interface Context {
 
 export interface RouterDeps {
   db: Kysely<Database>;
+  transactions: Transactions;
   clock: Clock;
   carrier: Carrier;
   interceptor: Interceptor;
@@ -74,6 +77,30 @@ export interface RouterDeps {
   kickOutbox: () => void;
 }
 
+/** What differs between routing a message and a call. */
+interface Traffic {
+  accountSid: string | null;
+  from: string;
+  to: string;
+  mediaUrls: string[];
+  /** The interaction's inbound side and type. */
+  draft: Partial<InteractionRow>;
+  /** Why the traffic must not be forwarded in this context (80xxx), or null. */
+  rejection(context: Context): number | null;
+  /** Sends the outbound leg to the partner; true when that queued work for the outbox. */
+  forward(trx: Kysely<Database>, interaction: InteractionRow, partner: ParticipantRow): Promise<boolean>;
+  /** What is recorded when it is not forwarded. */
+  notForwarded(interaction: InteractionRow): void;
+  outOfSession(): Promise<OutOfSessionOutcome>;
+}
+
+type Step =
+  | { kind: 'routed'; routed: Routed; queued: boolean }
+  | { kind: 'ask-intercept'; context: Context; interaction: InteractionRow }
+  /** The session closed between reading and writing (PostgreSQL, concurrently): read again. */
+  | { kind: 'read-again' }
+  | { kind: 'out-of-session' };
+
 export class Router {
   constructor(private readonly deps: RouterDeps) {}
 
@@ -81,77 +108,55 @@ export class Router {
    * Routes a message. `alsoInTransaction` lets the carrier record its own view of the inbound
    * message (the simulator's handset log) atomically with the interaction.
    */
-  async routeMessage(
-    message: InboundMessage,
-    alsoInTransaction?: (trx: Kysely<Database>, routed: Routed) => Promise<void>,
-    askOutOfSession = true,
-  ): Promise<Routed> {
-    const context = await this.#context(message.accountSid, message.to, message.from);
-    if (context === undefined) {
-      const outcome = askOutOfSession ? await this.deps.outOfSession.handle({ kind: 'message', ...message }) : null;
-      // The callback created a session for this sender: route through it (once).
-      if (outcome?.createdSession) return this.routeMessage(message, alsoInTransaction, false);
-      const routed: Routed = { interaction: null, sessionSid: null, bridge: null, outOfSession: outcome };
-      if (alsoInTransaction !== undefined) await this.deps.db.transaction().execute((trx) => alsoInTransaction(trx, routed));
-      return routed;
-    }
-    const { service, session, partner } = context;
-    const now = this.deps.clock.now();
-    const interaction = this.#draft(context, 'message', now, {
-      data: JSON.stringify({ body: message.body }),
-      inbound_resource_sid: message.resourceSid,
-      inbound_resource_status: 'delivered',
-      inbound_resource_type: 'Message',
-      inbound_resource_url: message.resourceUrl,
-    });
-    interaction.error_code =
-      session.mode === 'voice-only' ? 80910 : OPT_OUT.has(message.body.trim().toUpperCase()) ? 80901 : partner === undefined ? 80614 : null;
-    if (interaction.error_code === null && (await this.deps.interceptor.blocks(service, interaction, message.mediaUrls))) {
-      interaction.error_code = 80909;
-    }
-    const routed = await this.#commit(context, interaction, async (trx) => {
-      if (interaction.error_code !== null || partner === undefined) {
-        markNotSent(interaction);
-        return;
-      }
-      await this.#sendMessage(trx, interaction, partner, message);
-    }, alsoInTransaction);
-    return routed ?? this.routeMessage(message, alsoInTransaction, askOutOfSession);
+  async routeMessage(message: InboundMessage, alsoInTransaction?: (trx: Kysely<Database>, routed: Routed) => Promise<void>): Promise<Routed> {
+    return this.#route(
+      {
+        ...message,
+        draft: {
+          type: 'message',
+          data: JSON.stringify({ body: message.body }),
+          inbound_resource_sid: message.resourceSid,
+          inbound_resource_status: 'delivered',
+          inbound_resource_type: 'Message',
+          inbound_resource_url: message.resourceUrl,
+          outbound_resource_type: 'Message',
+        },
+        rejection: ({ session, partner }) =>
+          session.mode === 'voice-only' ? 80910 : OPT_OUT.has(message.body.trim().toUpperCase()) ? 80901 : partner === undefined ? 80614 : null,
+        forward: (trx, interaction, partner) => this.#sendMessage(trx, interaction, partner, message),
+        notForwarded: markNotSent,
+        outOfSession: () => this.deps.outOfSession.handle({ kind: 'message', ...message }),
+      },
+      alsoInTransaction,
+    );
   }
 
   /** Routes a call: records the interaction and says where the carrier must bridge it. */
-  async routeCall(call: InboundCall, askOutOfSession = true): Promise<Routed> {
-    const context = await this.#context(call.accountSid, call.to, call.from);
-    if (context === undefined) {
-      const outcome = askOutOfSession ? await this.deps.outOfSession.handle({ kind: 'call', ...call }) : null;
-      if (outcome?.createdSession) return this.routeCall(call, false);
-      return { interaction: null, sessionSid: null, bridge: null, outOfSession: outcome };
-    }
-    const { service, session, partner } = context;
-    const now = this.deps.clock.now();
-    const interaction = this.#draft(context, 'voice', now, {
-      data: null,
-      inbound_resource_sid: call.resourceSid,
-      inbound_resource_status: 'in-progress',
-      inbound_resource_type: 'Call',
-      inbound_resource_url: call.resourceUrl,
-    });
-    interaction.error_code = session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null;
-    if (interaction.error_code === null && (await this.deps.interceptor.blocks(service, interaction, []))) {
-      interaction.error_code = 80909;
-    }
-    const bridge = interaction.error_code === null && partner !== undefined ? { from: partner.proxy_identifier, to: partner.identifier } : null;
-    const routed = await this.#commit(context, interaction, async () => {
-      if (bridge === null) {
+  async routeCall(call: InboundCall): Promise<Routed> {
+    const routed = await this.#route({
+      ...call,
+      mediaUrls: [],
+      draft: {
+        type: 'voice',
+        inbound_resource_sid: call.resourceSid,
+        inbound_resource_status: 'in-progress',
+        inbound_resource_type: 'Call',
+        inbound_resource_url: call.resourceUrl,
+        outbound_resource_type: 'Call',
+      },
+      rejection: ({ session, partner }) => (session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null),
+      forward: async (_trx, interaction) => {
+        interaction.outbound_resource_sid = call.outboundResourceSid;
+        interaction.outbound_resource_status = call.outboundStatus;
+        return false;
+      },
+      notForwarded: (interaction) => {
         markNotSent(interaction);
         interaction.inbound_resource_status = 'canceled';
-        return;
-      }
-      interaction.outbound_resource_sid = call.outboundResourceSid;
-      interaction.outbound_resource_status = call.outboundStatus;
+      },
+      outOfSession: () => this.deps.outOfSession.handle({ kind: 'call', ...call }),
     });
-    if (routed === null) return this.routeCall(call, askOutOfSession);
-    return { ...routed, bridge };
+    return routed;
   }
 
   /**
@@ -165,11 +170,19 @@ export class Router {
     participant: ParticipantRow,
     message: { body: string; mediaUrls: string[] },
   ): Promise<InteractionRow | null> {
-    const now = this.deps.clock.now();
     const context: Context = { service, session, sender: undefined, partner: participant };
-    const interaction = this.#draft(context, 'message', now, { data: JSON.stringify({ body: message.body }), participant_sid: participant.sid });
-    const routed = await this.#commit(context, interaction, (trx) => this.#sendMessage(trx, interaction, participant, message));
-    return routed?.interaction ?? null;
+    const interaction = this.#draft(context, newSid('KI'), this.deps.clock.now(), {
+      type: 'message',
+      data: JSON.stringify({ body: message.body }),
+      participant_sid: participant.sid,
+      outbound_resource_type: 'Message',
+    });
+    const step = await this.deps.transactions.run((trx) =>
+      this.#record(trx, context, interaction, (unit) => this.#sendMessage(unit, interaction, participant, message)),
+    );
+    if (step === null) return null;
+    if (step.queued) this.deps.kickOutbox();
+    return interaction;
   }
 
   /**
@@ -179,30 +192,74 @@ export class Router {
   async recordStatus(interaction: InteractionRow, changes: Partial<InteractionRow>): Promise<InteractionRow> {
     const now = this.deps.clock.now();
     const updated: InteractionRow = { ...interaction, ...changes, date_updated: now };
-    await this.deps.db.transaction().execute(async (trx) => {
+    const queued = await this.deps.transactions.run(async (trx) => {
       await updateInteraction(trx, interaction.sid, { ...changes, date_updated: now });
       const service = await findService(trx, interaction.account_sid, interaction.service_sid);
-      await enqueueInteractionCallback(trx, service?.callback_url ?? null, updated, now);
+      return enqueueInteractionCallback(trx, service?.callback_url ?? null, updated, now);
     });
-    this.deps.kickOutbox();
+    if (queued) this.deps.kickOutbox();
     return updated;
   }
 
-  async #context(accountSid: string | null, to: string, from: string): Promise<Context | undefined> {
-    const { db, clock } = this.deps;
-    const route = await findActiveRoute(db, accountSid, to, from);
-    if (route === undefined) return undefined;
-    const key = { accountSid: route.accountSid, serviceSid: route.serviceSid };
-    const [session, service, members] = await Promise.all([
-      findSession(db, key, route.sessionSid),
-      findService(db, route.accountSid, route.serviceSid),
-      currentParticipants(db, route.sessionSid),
-    ]);
+  /**
+   * One unit of work reads the route and records the interaction. The service's intercept
+   * callback, when it has one, is asked between units (then the route is read again); so is the
+   * out-of-session callback, which may create the session the traffic then goes through.
+   */
+  async #route(traffic: Traffic, alsoInTransaction?: (trx: Kysely<Database>, routed: Routed) => Promise<void>): Promise<Routed> {
+    const sid = newSid('KI');
+    let blocked: boolean | undefined;
+    let outOfSession: OutOfSessionOutcome | null = null;
+    for (;;) {
+      const step = await this.deps.transactions.run(async (trx): Promise<Step> => {
+        const context = await this.#context(trx, traffic.accountSid, traffic.to, traffic.from);
+        if (context === undefined) return { kind: 'out-of-session' };
+        const interaction = this.#draft(context, sid, this.deps.clock.now(), traffic.draft);
+        interaction.error_code = traffic.rejection(context);
+        if (interaction.error_code === null && context.service.intercept_callback_url !== null) {
+          if (blocked === undefined) return { kind: 'ask-intercept', context, interaction };
+          if (blocked) interaction.error_code = 80909;
+        }
+        const partner = context.partner;
+        const recorded = await this.#record(trx, context, interaction, async (unit) => {
+          if (interaction.error_code !== null || partner === undefined) {
+            traffic.notForwarded(interaction);
+            return false;
+          }
+          return traffic.forward(unit, interaction, partner);
+        });
+        if (recorded === null) return { kind: 'read-again' };
+        const routed: Routed = { interaction, sessionSid: context.session.sid, bridge: bridgeOf(interaction, partner), outOfSession: null };
+        if (alsoInTransaction !== undefined) await alsoInTransaction(trx, routed);
+        return { kind: 'routed', routed, queued: recorded.queued };
+      });
+      if (step.kind === 'routed') {
+        if (step.queued) this.deps.kickOutbox();
+        return step.routed;
+      }
+      if (step.kind === 'ask-intercept') {
+        blocked = await this.deps.interceptor.blocks(step.context.service, step.interaction, traffic.mediaUrls);
+        continue;
+      }
+      if (step.kind === 'read-again') continue;
+      // Asked once: if its answer created a session for this sender, the traffic goes through it.
+      if (outOfSession === null) {
+        outOfSession = await traffic.outOfSession();
+        if (outOfSession.createdSession) continue;
+      }
+      const routed: Routed = { interaction: null, sessionSid: null, bridge: null, outOfSession };
+      if (alsoInTransaction !== undefined) await this.deps.transactions.run((trx) => alsoInTransaction(trx, routed));
+      return routed;
+    }
+  }
+
+  async #context(trx: Kysely<Database>, accountSid: string | null, to: string, from: string): Promise<Context | undefined> {
+    const route = await findActiveRoute(trx, accountSid, to, from);
     // Expired but not yet closed by the job: traffic to it is out of session (80904).
-    if (session === undefined || service === undefined || isExpired(session, clock.now())) return undefined;
-    const sender = members.find((member) => member.sid === route.participantSid);
-    if (sender === undefined) return undefined;
-    return { service, session, sender, partner: members.find((member) => member.sid !== sender.sid) };
+    if (route === undefined || isExpired(route.session, this.deps.clock.now())) return undefined;
+    const service = await findService(trx, route.session.account_sid, route.session.service_sid);
+    if (service === undefined) return undefined;
+    return { service, session: route.session, sender: route.sender, partner: route.partner };
   }
 
   /** The outbound leg of a message: from the recipient's proxy number to the recipient. */
@@ -211,7 +268,7 @@ export class Router {
     interaction: InteractionRow,
     recipient: ParticipantRow,
     message: { body: string; mediaUrls: string[] },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const sent = await this.deps.carrier.sendMessage(trx, {
       accountSid: interaction.account_sid,
       interactionSid: interaction.sid,
@@ -225,15 +282,16 @@ export class Router {
     interaction.outbound_resource_sid = sent.resourceSid;
     interaction.outbound_resource_status = sent.status;
     interaction.outbound_resource_url = sent.url;
+    return sent.queued;
   }
 
-  #draft(context: Context, type: 'message' | 'voice', now: number, inbound: Partial<InteractionRow>): InteractionRow {
+  #draft(context: Context, sid: string, now: number, fields: Partial<InteractionRow>): InteractionRow {
     return {
-      sid: newSid('KI'),
+      sid,
       account_sid: context.service.account_sid,
       service_sid: context.service.sid,
       session_sid: context.session.sid,
-      type,
+      type: 'message',
       data: null,
       participant_sid: null,
       inbound_participant_sid: context.sender?.sid ?? null,
@@ -244,40 +302,40 @@ export class Router {
       outbound_participant_sid: context.partner?.sid ?? null,
       outbound_resource_sid: null,
       outbound_resource_status: null,
-      outbound_resource_type: type === 'message' ? 'Message' : 'Call',
+      outbound_resource_type: null,
       outbound_resource_url: null,
       error_code: null,
       date_created: now,
       date_updated: now,
-      ...inbound,
+      ...fields,
     };
   }
 
   /**
-   * The transaction: the outbound leg, the interaction, the session's activity, the callback job.
-   * Null when the session stopped being active since it was read (the caller routes again).
+   * Within the unit: the session's activity, the outbound leg, the interaction, the callback job.
+   * Null when the session stopped being active since it was read (nothing is written).
    */
-  async #commit(
+  async #record(
+    trx: Kysely<Database>,
     context: Context,
     interaction: InteractionRow,
-    sendOutbound: (trx: Kysely<Database>) => Promise<void>,
-    alsoInTransaction?: (trx: Kysely<Database>, routed: Routed) => Promise<void>,
-  ): Promise<Routed | null> {
+    sendOutbound: (trx: Kysely<Database>) => Promise<boolean>,
+  ): Promise<{ queued: boolean } | null> {
     const { service, session } = context;
     const now = interaction.date_created;
     const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);
-    const queued = await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await recordSessionActivity(trx, session.sid, now, expiry))) return null;
-      await sendOutbound(trx);
-      await insertInteraction(trx, interaction);
-      const routed: Routed = { interaction, sessionSid: session.sid, bridge: null, outOfSession: null };
-      if (alsoInTransaction !== undefined) await alsoInTransaction(trx, routed);
-      await enqueueInteractionCallback(trx, service.callback_url, interaction, now);
-      return routed;
-    });
-    if (queued !== null) this.deps.kickOutbox();
-    return queued;
+    if (!(await recordSessionActivity(trx, session.sid, now, expiry))) return null;
+    const sent = await sendOutbound(trx);
+    await insertInteraction(trx, interaction);
+    const called = await enqueueInteractionCallback(trx, service.callback_url, interaction, now);
+    return { queued: sent || called };
   }
+}
+
+/** Where a call is bridged: from the partner's proxy number to the partner, if it went through. */
+function bridgeOf(interaction: InteractionRow, partner: ParticipantRow | undefined): Routed['bridge'] {
+  if (interaction.type !== 'voice' || interaction.error_code !== null || partner === undefined) return null;
+  return { from: partner.proxy_identifier, to: partner.identifier };
 }
 
 /** The outbound leg was not sent: why is in error_code (kept out of the API). */

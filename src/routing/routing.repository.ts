@@ -5,15 +5,23 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { prepare } from '../db/prepared.js';
-import type { Database, ParticipantRow, PhoneNumberRow } from '../db/schema.js';
+import type { Database, ParticipantRow, PhoneNumberRow, SessionRow } from '../db/schema.js';
 
 export interface ActiveRoute {
-  accountSid: string;
-  serviceSid: string;
-  sessionSid: string;
-  participantSid: string;
+  session: SessionRow;
+  /** The participant who sent (holds the dialled number). */
+  sender: ParticipantRow;
+  /** The other current participant, if any. */
+  partner: ParticipantRow | undefined;
 }
 
+const PARTICIPANT_COLUMNS = [
+  'sid', 'account_sid', 'service_sid', 'session_sid', 'identifier', 'friendly_name', 'proxy_identifier',
+  'proxy_identifier_sid', 'date_deleted', 'date_created', 'date_updated',
+] as const;
+
+// One query for the whole route: the dialled number, the sender's assignment on it, the session,
+// and the session's current participants (one row each).
 const selectRoute = prepare((db, param) =>
   db
     .selectFrom('phone_numbers')
@@ -23,23 +31,29 @@ const selectRoute = prepare((db, param) =>
         .onRef('assignments.phone_number_sid', '=', 'phone_numbers.sid')
         .on('assignments.identifier', '=', param('from')),
     )
-    .select([
-      'phone_numbers.account_sid as accountSid',
-      'phone_numbers.service_sid as serviceSid',
-      'assignments.session_sid as sessionSid',
-      'assignments.participant_sid as participantSid',
-    ])
+    .innerJoin('sessions', 'sessions.sid', 'assignments.session_sid')
+    .innerJoin('participants', (join) => join.onRef('participants.session_sid', '=', 'sessions.sid').on('participants.date_deleted', 'is', null))
+    .selectAll('sessions')
+    .select('assignments.participant_sid as sender_sid')
+    .select(PARTICIPANT_COLUMNS.map((column) => `participants.${column} as p_${column}` as const))
     .where('phone_numbers.phone_number', '=', param('to'))
     .where(sql<boolean>`(cast(${param('accountSid')} as text) is null or phone_numbers.account_sid = ${param('accountSid')})`),
 );
 
 /**
- * The active session in which `from` holds the pool number `to`. `accountSid` null means any
- * account (carrier webhooks, which know only the numbers); the masking invariant makes the answer
- * unique within an account.
+ * The active session in which `from` holds the pool number `to`, with its participants.
+ * `accountSid` null means any account (carrier webhooks, which know only the numbers); the masking
+ * invariant makes the answer unique within an account.
  */
 export async function findActiveRoute(db: Kysely<Database>, accountSid: string | null, to: string, from: string): Promise<ActiveRoute | undefined> {
-  return (await selectRoute(db, { accountSid, to, from }))[0];
+  const rows = await selectRoute(db, { accountSid, to, from });
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  const members = rows.map((row) => Object.fromEntries(PARTICIPANT_COLUMNS.map((column) => [column, row[`p_${column}` as keyof typeof row]])) as ParticipantRow);
+  const sender = members.find((member) => member.sid === first.sender_sid);
+  if (sender === undefined) return undefined;
+  const session = Object.fromEntries(Object.entries(first).filter(([key]) => !key.startsWith('p_') && key !== 'sender_sid')) as SessionRow;
+  return { session, sender, partner: members.find((member) => member.sid !== sender.sid) };
 }
 
 const selectMembers = prepare((db, param) =>

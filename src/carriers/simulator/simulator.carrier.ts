@@ -23,6 +23,6 @@ export class SimulatorCarrier implements Carrier {
       session_sid: message.sessionSid,
       date_created: message.now,
     });
-    return { resourceSid: sid, status: 'delivered', url: null };
+    return { resourceSid: sid, status: 'delivered', url: null, queued: false };
   }
 }

@@ -29,7 +29,7 @@ export class TwilioCarrier implements Carrier {
   async sendMessage(trx: Kysely<Database>, message: OutboundMessage): Promise<SentLeg> {
     const job: SendJob = { interactionSid: message.interactionSid, from: message.from, to: message.to, body: message.body, mediaUrls: message.mediaUrls };
     await enqueue(trx, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
-    return { resourceSid: null, status: 'queued', url: null };
+    return { resourceSid: null, status: 'queued', url: null, queued: true };
   }
 }
 

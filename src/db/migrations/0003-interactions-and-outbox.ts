@@ -39,9 +39,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['participant_sid', 'date_created', 'sid'])
     .where(sql<boolean>`participant_sid is not null`)
     .execute();
-  // Carrier status updates name a leg by its Call or Message SID.
-  await db.schema.createIndex('interactions_inbound_resource').on('interactions').column('inbound_resource_sid').execute();
-  await db.schema.createIndex('interactions_outbound_resource').on('interactions').column('outbound_resource_sid').execute();
+  // Twilio's status reports name a leg by its Call or Message SID. Only legs with a carrier URL
+  // (Twilio's) are ever looked up that way, so the simulator's traffic does not pay for these.
+  await db.schema
+    .createIndex('interactions_inbound_resource')
+    .on('interactions')
+    .column('inbound_resource_sid')
+    .where(sql<boolean>`inbound_resource_url is not null`)
+    .execute();
+  await db.schema
+    .createIndex('interactions_outbound_resource')
+    .on('interactions')
+    .column('outbound_resource_sid')
+    .where(sql<boolean>`outbound_resource_url is not null`)
+    .execute();
 
   // Work to do after a commit, durably: service callbacks and carrier sends. Claimed by one
   // worker at a time (locked_until), retried with backoff until done or out of attempts.
@@ -70,10 +81,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_created', 'bigint', (c) => c.notNull())
     .execute();
 
-  // The simulator's handsets: every message a simulated phone sent or received.
+  // The simulator's handsets: every message a simulated phone sent or received. Read only as a
+  // log (newest first), never by SID: no key index to keep up on every message.
   await db.schema
     .createTable('simulator_messages')
-    .addColumn('sid', 'text', (c) => c.primaryKey())
+    .addColumn('sid', 'text', (c) => c.notNull())
     .addColumn('account_sid', 'text', (c) => c.notNull())
     .addColumn('from_number', 'text', (c) => c.notNull())
     .addColumn('to_number', 'text', (c) => c.notNull())

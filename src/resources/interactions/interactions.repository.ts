@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, InteractionRow } from '../../db/schema.js';
@@ -83,11 +84,24 @@ export async function deleteInteraction(db: Kysely<Database>, key: ServiceKey, s
   return result.numDeletedRows > 0n;
 }
 
-/** The interaction one of whose legs is this Call or Message. */
+/**
+ * The interaction one of whose carrier legs (those with a carrier URL: Twilio's) is this Call or
+ * Message. The `url is not null` terms match the partial indexes on the resource SIDs.
+ */
 export async function findByResource(db: Kysely<Database>, resourceSid: string): Promise<{ row: InteractionRow; leg: 'inbound' | 'outbound' } | undefined> {
-  const outbound = await db.selectFrom('interactions').selectAll().where('outbound_resource_sid', '=', resourceSid).executeTakeFirst();
+  const outbound = await db
+    .selectFrom('interactions')
+    .selectAll()
+    .where('outbound_resource_sid', '=', resourceSid)
+    .where(sql<boolean>`outbound_resource_url is not null`)
+    .executeTakeFirst();
   if (outbound !== undefined) return { row: outbound, leg: 'outbound' };
-  const inbound = await db.selectFrom('interactions').selectAll().where('inbound_resource_sid', '=', resourceSid).executeTakeFirst();
+  const inbound = await db
+    .selectFrom('interactions')
+    .selectAll()
+    .where('inbound_resource_sid', '=', resourceSid)
+    .where(sql<boolean>`inbound_resource_url is not null`)
+    .executeTakeFirst();
   return inbound === undefined ? undefined : { row: inbound, leg: 'inbound' };
 }
 

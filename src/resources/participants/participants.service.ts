@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
-import type { TransactionLock } from '../../db/database.js';
+import type { Transactions } from '../../db/database.js';
 import type { Database, ParticipantRow } from '../../db/schema.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid } from '../../http/sids.js';
@@ -18,7 +18,7 @@ export class ParticipantsService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly lock: TransactionLock,
+    private readonly transactions: Transactions,
   ) {}
 
   /** Undefined when the session does not exist. */
@@ -26,9 +26,9 @@ export class ParticipantsService {
     if (!isSid('KC', sessionSid)) return undefined;
     const identifier = parseIdentifier(input.identifier);
     return retryOnConflict(() =>
-      this.db.transaction().execute(async (trx) => {
+      this.transactions.run(async (trx) => {
         // Always the session first, then identifiers (as a re-open does): one lock order, no deadlock.
-        await this.lock(trx, sessionLockKey(sessionSid), identifierLockKey(key.serviceSid, identifier.e164));
+        await this.transactions.lock(trx, sessionLockKey(sessionSid), identifierLockKey(key.serviceSid, identifier.e164));
         const session = await findSession(trx, key, sessionSid);
         const service = session && (await findService(trx, key.accountSid, key.serviceSid));
         if (session === undefined || service === undefined) return undefined;
@@ -55,8 +55,8 @@ export class ParticipantsService {
    */
   async remove(key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
     if (!isSid('KP', sid)) return false;
-    return retryOnConflict(() => this.db.transaction().execute(async (trx) => {
-      await this.lock(trx, sessionLockKey(sessionSid));
+    return retryOnConflict(() => this.transactions.run(async (trx) => {
+      await this.transactions.lock(trx, sessionLockKey(sessionSid));
       const participant = await repo.findParticipant(trx, key, sessionSid, sid);
       if (participant === undefined || participant.date_deleted !== null) return false;
       await repo.markRemoved(trx, sid, this.clock.now());

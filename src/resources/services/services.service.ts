@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
+import type { Transactions } from '../../db/database.js';
 import { translateUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database, ServiceRow } from '../../db/schema.js';
 import { ApiError } from '../../errors/api-error.js';
@@ -27,6 +28,7 @@ export class ServicesService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
+    private readonly transactions: Transactions,
   ) {}
 
   async create(accountSid: string, input: NewService): Promise<ServiceRow> {
@@ -68,7 +70,7 @@ export class ServicesService {
   }
 
   async update(accountSid: string, sid: string, changes: ServiceChanges): Promise<ServiceRow | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.transactions.run(async (trx) => {
       const current = isSid('KS', sid) ? await repo.findService(trx, accountSid, sid) : undefined;
       if (current === undefined) return undefined;
       const now = this.clock.now();

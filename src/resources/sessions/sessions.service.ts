@@ -5,7 +5,7 @@ import type { Database, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
-import type { TransactionLock } from '../../db/database.js';
+import type { Transactions } from '../../db/database.js';
 import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { acquire, assignmentsOfSession, AssignmentConflict, release } from '../../pool/pool.repository.js';
 import { addParticipant, MAX_PARTICIPANTS, parseIdentifier } from '../participants/add-participant.js';
@@ -36,7 +36,7 @@ export class SessionsService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly lock: TransactionLock,
+    private readonly transactions: Transactions,
   ) {}
 
   /**
@@ -51,9 +51,9 @@ export class SessionsService {
     if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
     const identifiers = input.participants.map((participant, index) => within(index, () => parseIdentifier(participant.identifier)));
     return retryOnConflict(() =>
-      this.db.transaction().execute(async (trx) => {
+      this.transactions.run(async (trx) => {
         const distinct = [...new Set(identifiers.map((identifier) => identifier.e164))].sort();
-        await this.lock(trx, ...distinct.map((e164) => identifierLockKey(service.sid, e164)));
+        await this.transactions.lock(trx, ...distinct.map((e164) => identifierLockKey(service.sid, e164)));
         const now = this.clock.now();
         const dateExpiry = input.dateExpiry ?? null;
         requireFuture(dateExpiry, now);
@@ -108,9 +108,9 @@ export class SessionsService {
    */
   async update(key: ServiceKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
     if (!isSid('KC', sid)) return undefined;
-    return retryOnConflict(() => this.db.transaction().execute(async (trx) => {
+    return retryOnConflict(() => this.transactions.run(async (trx) => {
       // Updates of one session run one after another: each sees the status the last one left.
-      await this.lock(trx, sessionLockKey(sid));
+      await this.transactions.lock(trx, sessionLockKey(sid));
       const stored = await repo.findSession(trx, key, sid);
       const service = stored && (await findService(trx, key.accountSid, key.serviceSid));
       if (stored === undefined || service === undefined) return undefined;
@@ -155,8 +155,8 @@ export class SessionsService {
 
   async remove(key: ServiceKey, sid: string): Promise<boolean> {
     if (!isSid('KC', sid)) return false;
-    return retryOnConflict(() => this.db.transaction().execute(async (trx) => {
-      await this.lock(trx, sessionLockKey(sid));
+    return retryOnConflict(() => this.transactions.run(async (trx) => {
+      await this.transactions.lock(trx, sessionLockKey(sid));
       // Counters on the pool numbers move with the assignments; a cascade would skip them.
       if ((await repo.findSession(trx, key, sid)) === undefined) return false;
       await release(trx, { sessionSids: [sid] });
@@ -169,7 +169,7 @@ export class SessionsService {
     // In number order, as release() updates them, so concurrent changes lock rows in one order.
     const assignments = (await assignmentsOfSession(trx, sessionSid, now)).sort((a, b) => a.phone_number_sid.localeCompare(b.phone_number_sid));
     const distinct = [...new Set(assignments.map((a) => a.identifier))].sort();
-    await this.lock(trx, ...distinct.map((e164) => identifierLockKey(assignments[0]!.service_sid, e164)));
+    await this.transactions.lock(trx, ...distinct.map((e164) => identifierLockKey(assignments[0]!.service_sid, e164)));
     for (const assignment of assignments) {
       try {
         await acquire(trx, assignment);
