@@ -3,7 +3,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { Authenticator, ensureDefaultAccount } from './accounts/accounts.service.js';
+import { ensureDefaultAccount } from './accounts/accounts.service.js';
+import { Authenticator } from './accounts/authenticator.js';
 import type { DefaultAccount } from './accounts/accounts.service.js';
 import { AdjustableClock, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
@@ -16,6 +17,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { frameworkError, registerErrorHandling } from './errors/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
+import { rateLimiter } from './http/rate-limit.js';
 import { parseFormBuffer } from './http/form-body.js';
 import { urls } from './http/routing.js';
 import { digestBody, IDEMPOTENCY_HEADER, registerIdempotency } from './idempotency/idempotency.hooks.js';
@@ -49,7 +51,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const database = openDatabase(config.databaseUrl);
+  const database = openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
   try {
     await migrateToLatest(database.db);
     const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
@@ -88,6 +90,7 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
 
   // Declared up front so every request object has the same shape (set by the auth hook).
   app.decorateRequest('accountSid', '');
+  app.decorateRequest('account', null);
   registerErrorHandling(app);
   // Form bodies only, like Twilio; any other content type is a 415.
   app.removeAllContentTypeParsers();
@@ -113,6 +116,7 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
   const authenticate = basicAuth(new Authenticator(db));
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
+    api.addHook('onRequest', rateLimiter({ limit: config.rateLimit, burst: config.rateBurst }));
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, components.services, links);
     sessionsRoutes(api, components.services, components.sessions, links);

@@ -34,6 +34,11 @@ export interface Config {
   readonly callbackMaxAttempts: number;
   /** How often the outbox worker looks for due work when nothing woke it. */
   readonly outboxPollMs: number;
+  /** Default rate limit per account and endpoint (requests per second, 0: off) and its burst (0: 5x). */
+  readonly rateLimit: number;
+  readonly rateBurst: number;
+  /** How long a database operation may wait for a connection or an answer before the request gets a 503. */
+  readonly databaseTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +92,9 @@ export function loadConfig(env: Env = process.env): Config {
     callbackTimeoutMs: integer(env, 'PARLEY_CALLBACK_TIMEOUT_MS', 10_000, 10, 120_000),
     callbackMaxAttempts: integer(env, 'PARLEY_CALLBACK_MAX_ATTEMPTS', 20, 1, 100),
     outboxPollMs: integer(env, 'PARLEY_OUTBOX_POLL_MS', 250, 10, 60_000),
+    rateLimit: integer(env, 'PARLEY_RATE_LIMIT', 0, 0, 1_000_000),
+    rateBurst: integer(env, 'PARLEY_RATE_BURST', 0, 0, 10_000_000),
+    databaseTimeoutMs: integer(env, 'PARLEY_DB_TIMEOUT_MS', 10_000, 100, 600_000),
   });
 }
 

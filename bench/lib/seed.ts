@@ -39,7 +39,7 @@ async function accountAndService(db: Kysely<Database>): Promise<string> {
 }
 
 export async function seed(databaseUrl: string, sessions: number): Promise<Seeded> {
-  const handle = openDatabase(databaseUrl);
+  const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
   const { db } = handle;
   try {
     const serviceSid = await accountAndService(db);
@@ -94,7 +94,7 @@ export interface SeededPool {
  * each (holding their numbers, in_use consistent), plus `emptySessions` open sessions.
  */
 export async function seedPool(databaseUrl: string, counts: { numbers: number; activeSessions: number; emptySessions: number }): Promise<SeededPool> {
-  const handle = openDatabase(databaseUrl);
+  const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
   const { db } = handle;
   const postgres = handle.capabilities.engine === 'postgres';
   try {
@@ -172,7 +172,7 @@ export function validNumbers(prefix: string, count: number): string[] {
 
 /** What routing produced: inbound messages taken, interactions, and messages delivered to handsets. */
 export async function countRouted(databaseUrl: string): Promise<{ inbound: number; interactions: number; deliveries: number }> {
-  const handle = openDatabase(databaseUrl);
+  const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
   try {
     const count = async (query: Promise<{ count: unknown } | undefined>) => Number((await query)?.count ?? 0);
     const interactions = await count(handle.db.selectFrom('interactions').select((eb) => eb.fn.countAll().as('count')).executeTakeFirst());

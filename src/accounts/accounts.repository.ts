@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AccountRow, Database } from '../db/schema.js';
+import type { AccountRow, ApiKeyRow, Database } from '../db/schema.js';
 
 export async function findAccount(db: Kysely<Database>, sid: string): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
@@ -9,10 +9,32 @@ export async function findOldestAccount(db: Kysely<Database>): Promise<AccountRo
   return db.selectFrom('accounts').selectAll().orderBy('date_created', 'asc').orderBy('sid', 'asc').limit(1).executeTakeFirst();
 }
 
+export async function listAccounts(db: Kysely<Database>): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').selectAll().orderBy('date_created', 'asc').orderBy('sid', 'asc').execute();
+}
+
 export async function insertAccount(db: Kysely<Database>, row: AccountRow): Promise<void> {
   await db.insertInto('accounts').values(row).execute();
 }
 
-export async function updateAuthToken(db: Kysely<Database>, sid: string, authToken: string, now: number): Promise<void> {
-  await db.updateTable('accounts').set({ auth_token: authToken, date_updated: now }).where('sid', '=', sid).execute();
+export async function updateAccount(db: Kysely<Database>, sid: string, changes: Partial<AccountRow>): Promise<boolean> {
+  const result = await db.updateTable('accounts').set(changes).where('sid', '=', sid).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+}
+
+export async function findApiKey(db: Kysely<Database>, sid: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('sid', '=', sid).executeTakeFirst();
+}
+
+export async function listApiKeys(db: Kysely<Database>, accountSid: string): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').selectAll().where('account_sid', '=', accountSid).orderBy('date_created', 'asc').execute();
+}
+
+export async function deleteApiKey(db: Kysely<Database>, sid: string): Promise<boolean> {
+  const result = await db.deleteFrom('api_keys').where('sid', '=', sid).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

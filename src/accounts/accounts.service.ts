@@ -1,9 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// Accounts (tenants) and their API keys. An account's auth token is kept as it is, because it
+// signs the account's callbacks (an HMAC needs the token itself); an API key's secret only ever
+// exists as a salted hash once it has been shown to whoever created the key.
+
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Database } from '../db/schema.js';
+import type { AccountRow, Database } from '../db/schema.js';
 import { newSid } from '../http/sids.js';
-import { findAccount, findOldestAccount, insertAccount, updateAuthToken } from './accounts.repository.js';
+import * as repo from './accounts.repository.js';
 
 export interface DefaultAccount {
   sid: string;
@@ -15,8 +19,8 @@ export interface DefaultAccount {
 }
 
 /**
- * The account the API accepts: PARLEY_ACCOUNT_SID/PARLEY_AUTH_TOKEN when set (created or
- * updated to match), else the one generated on the first start and kept in the database.
+ * The account `parley serve` announces: PARLEY_ACCOUNT_SID/PARLEY_AUTH_TOKEN when set (created or
+ * updated to match), else the oldest account, generated on the first start.
  */
 export async function ensureDefaultAccount(
   db: Kysely<Database>,
@@ -25,61 +29,54 @@ export async function ensureDefaultAccount(
 ): Promise<DefaultAccount> {
   const now = clock.now();
   if (configured !== null) {
-    const existing = await findAccount(db, configured.sid);
+    const existing = await repo.findAccount(db, configured.sid);
     if (existing === undefined) {
-      await insertAccount(db, account(configured.sid, configured.authToken, now));
+      await repo.insertAccount(db, accountRow(configured.sid, configured.authToken, 'Parley account', now));
     } else if (existing.auth_token !== configured.authToken) {
-      await updateAuthToken(db, configured.sid, configured.authToken, now);
+      await repo.updateAccount(db, configured.sid, { auth_token: configured.authToken, date_updated: now });
     }
     return { ...configured, stored: false, created: existing === undefined };
   }
-  const oldest = await findOldestAccount(db);
+  const oldest = await repo.findOldestAccount(db);
   if (oldest !== undefined) return { sid: oldest.sid, authToken: oldest.auth_token, stored: true, created: false };
-  const generated = account(newSid('AC'), randomBytes(16).toString('hex'), now);
-  await insertAccount(db, generated);
+  const generated = await createAccount(db, clock, { friendlyName: 'Parley account' });
   return { sid: generated.sid, authToken: generated.auth_token, stored: true, created: true };
 }
 
-function account(sid: string, authToken: string, now: number) {
-  return { sid, auth_token: authToken, friendly_name: 'Parley account', date_created: now, date_updated: now };
+export interface NewAccount {
+  friendlyName?: string;
+  rateLimit?: number | null;
+  rateBurst?: number | null;
 }
 
-function digest(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
+export async function createAccount(db: Kysely<Database>, clock: Clock, input: NewAccount = {}): Promise<AccountRow> {
+  const row = accountRow(newSid('AC'), randomBytes(16).toString('hex'), input.friendlyName ?? 'Parley account', clock.now());
+  row.rate_limit = input.rateLimit ?? null;
+  row.rate_burst = input.rateBurst ?? null;
+  await repo.insertAccount(db, row);
+  return row;
 }
 
-/** Compares digests, which have equal length, so the time taken says nothing about the guess. */
-export function secretMatches(given: string, expectedDigest: Buffer): boolean {
-  return timingSafeEqual(digest(given), expectedDigest);
+function accountRow(sid: string, authToken: string, friendlyName: string, now: number): AccountRow {
+  return { sid, auth_token: authToken, friendly_name: friendlyName, rate_limit: null, rate_burst: null, date_created: now, date_updated: now };
 }
 
-const CACHE_MS = 5_000;
+export function hashSecret(salt: string, secret: string): string {
+  return createHash('sha256').update(salt).update(secret).digest('hex');
+}
 
-/**
- * Checks Basic credentials against the accounts table. Tokens are cached for a few seconds so
- * a busy API does not read the accounts table on every request; a changed token applies within
- * CACHE_MS.
- */
-export class Authenticator {
-  readonly #cache = new Map<string, { tokenDigest: Buffer | null; until: number }>();
-
-  constructor(private readonly db: Kysely<Database>) {}
-
-  /** Returns the account SID the credentials belong to, or null. */
-  async authenticate(username: string, password: string): Promise<string | null> {
-    if (!/^AC[0-9a-fA-F]{32}$/.test(username)) return null;
-    const tokenDigest = await this.#tokenDigestOf(username);
-    return tokenDigest !== null && secretMatches(password, tokenDigest) ? username : null;
-  }
-
-  async #tokenDigestOf(sid: string): Promise<Buffer | null> {
-    const now = Date.now(); // real time, not the emulator's clock: this is a cache lifetime
-    const cached = this.#cache.get(sid);
-    if (cached !== undefined && cached.until > now) return cached.tokenDigest;
-    const row = await findAccount(this.db, sid);
-    const tokenDigest = row === undefined ? null : digest(row.auth_token);
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(sid, { tokenDigest, until: now + CACHE_MS });
-    return tokenDigest;
-  }
+/** A new API key of the account: its SID and secret (the secret is not stored, only its hash). */
+export async function createApiKey(
+  db: Kysely<Database>,
+  clock: Clock,
+  accountSid: string,
+  friendlyName = 'API key',
+): Promise<{ sid: string; secret: string } | undefined> {
+  if ((await repo.findAccount(db, accountSid)) === undefined) return undefined;
+  const sid = newSid('SK');
+  const secret = randomBytes(24).toString('base64url');
+  const salt = randomBytes(16).toString('hex');
+  const now = clock.now();
+  await repo.insertApiKey(db, { sid, account_sid: accountSid, friendly_name: friendlyName, secret_salt: salt, secret_hash: hashSecret(salt, secret), date_created: now, date_updated: now });
+  return { sid, secret };
 }

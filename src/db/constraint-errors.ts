@@ -13,6 +13,24 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
+const UNAVAILABLE_CODES = new Set([
+  // The network or the server went away (node, pg).
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
+  // PostgreSQL: shutting down, starting up, connection failures, too many connections.
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
+  // SQLite: the file is locked for too long, unreadable or full.
+  'SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_FULL',
+]);
+
+/** The database cannot be reached or cannot answer now (an outage, not a bad request): a 503. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR'))) return true;
+  // pg's own timeouts and lost connections carry no code.
+  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error/i.test(message);
+}
+
 /**
  * PostgreSQL aborted the transaction because of another one (deadlock, serialization failure);
  * running it again is the documented remedy.

@@ -46,6 +46,8 @@ export interface DatabaseHandle {
 export interface DatabaseOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** PostgreSQL: longest wait for a connection, and for the answer to one query. */
+  timeoutMs?: number;
 }
 
 export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
@@ -111,10 +113,14 @@ const pgTypes = {
 };
 
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     types: pgTypes as pg.CustomTypesConfig,
+    // During an outage requests fail with a 503 after this long instead of hanging.
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

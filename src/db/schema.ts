@@ -4,8 +4,23 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export interface AccountsTable {
   sid: string;
+  /** Kept as given: it signs the account's callbacks (HMAC needs the token itself). */
   auth_token: string;
   friendly_name: string;
+  /** Requests per second per endpoint, and the burst; null: PARLEY_RATE_LIMIT / PARLEY_RATE_BURST. */
+  rate_limit: number | null;
+  rate_burst: number | null;
+  date_created: number;
+  date_updated: number;
+}
+
+export interface ApiKeysTable {
+  sid: string;
+  account_sid: string;
+  friendly_name: string;
+  secret_salt: string;
+  /** SHA-256 of salt + secret, hex. */
+  secret_hash: string;
   date_created: number;
   date_updated: number;
 }
@@ -178,6 +193,7 @@ export interface CarrierStatusReportsTable {
 
 export interface Database {
   accounts: AccountsTable;
+  api_keys: ApiKeysTable;
   services: ServicesTable;
   sessions: SessionsTable;
   phone_numbers: PhoneNumbersTable;
@@ -204,3 +220,4 @@ export type InteractionRow = Selectable<InteractionsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type SimulatorMessageRow = Selectable<SimulatorMessagesTable>;
 export type SimulatorCallRow = Selectable<SimulatorCallsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;

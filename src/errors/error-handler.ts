@@ -3,12 +3,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
 import { validationError } from './validation.js';
+import { isDatabaseUnavailable } from '../db/constraint-errors.js';
 import { pathOf, resourceNotFound } from '../http/routing.js';
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
+    if (apiError.status === 503) request.log.warn({ err: error, path: pathOf(request) }, 'database unavailable');
+    else if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
     return send(reply, apiError);
   });
   app.setNotFoundHandler((request, reply) => send(reply, resourceNotFound(request)));
@@ -26,6 +28,9 @@ function send(reply: FastifyReply, error: ApiError) {
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(error.validation);
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError(20503, 'Service Unavailable: the database cannot be reached right now; retry shortly', { headers: { 'Retry-After': '1' } });
+  }
   // Fastify's own 4xx (body too large, unsupported content type, malformed body): keep the status.
   const status = error.statusCode;
   if (status === 415) {

@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Authenticator } from '../accounts/accounts.service.js';
+import type { AuthenticatedAccount, Authenticator } from '../accounts/authenticator.js';
 import { ApiError } from '../errors/api-error.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The account the request authenticated as; set by the auth hook on every API route. */
     accountSid: string;
+    /** Its rate limits, for the rate limiter. */
+    account: AuthenticatedAccount | null;
   }
 }
 
@@ -15,9 +17,10 @@ const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Twilio API"' };
 export function basicAuth(authenticator: Authenticator) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const credentials = parseBasic(request.headers.authorization);
-    const accountSid = credentials && (await authenticator.authenticate(credentials.username, credentials.password));
-    if (!accountSid) throw new ApiError(20003, undefined, { headers: CHALLENGE });
-    request.accountSid = accountSid;
+    const account = credentials && (await authenticator.authenticate(credentials.username, credentials.password));
+    if (!account) throw new ApiError(20003, undefined, { headers: CHALLENGE });
+    request.accountSid = account.sid;
+    request.account = account;
   };
 }
 

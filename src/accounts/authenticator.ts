@@ -1,0 +1,71 @@
+// Checks HTTP Basic credentials, as Twilio accepts them: an account SID with its auth token, or an
+// API key SID (SK…) with its secret. Answers are cached for a few seconds so a busy API does not
+// read these tables on every request; a changed token or a revoked key applies within CACHE_MS.
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { findAccount, findApiKey } from './accounts.repository.js';
+import { hashSecret } from './accounts.service.js';
+
+export interface AuthenticatedAccount {
+  sid: string;
+  rateLimit: number | null;
+  rateBurst: number | null;
+}
+
+interface Credential {
+  account: AuthenticatedAccount;
+  /** SHA-256 of what the password must hash to (the token itself, or the salted key secret). */
+  expected: Buffer;
+  /** Salt for API key secrets; empty for auth tokens. */
+  salt: string;
+}
+
+export const CACHE_MS = 5_000;
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const KEY_SID = /^SK[0-9a-fA-F]{32}$/;
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export class Authenticator {
+  readonly #cache = new Map<string, { credential: Credential | null; until: number }>();
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async authenticate(username: string, password: string): Promise<AuthenticatedAccount | null> {
+    if (!ACCOUNT_SID.test(username) && !KEY_SID.test(username)) return null;
+    const credential = await this.#credentialOf(username);
+    if (credential === null) return null;
+    const given = credential.salt === '' ? sha256(password) : Buffer.from(hashSecret(credential.salt, password), 'hex');
+    // Equal-length digests: the comparison takes the same time whatever the guess.
+    return timingSafeEqual(given, credential.expected) ? credential.account : null;
+  }
+
+  async #credentialOf(username: string): Promise<Credential | null> {
+    const now = Date.now(); // real time, not the emulator's clock: this is a cache lifetime
+    const cached = this.#cache.get(username);
+    if (cached !== undefined && cached.until > now) return cached.credential;
+    const credential = await this.#load(username);
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(username, { credential, until: now + CACHE_MS });
+    return credential;
+  }
+
+  async #load(username: string): Promise<Credential | null> {
+    if (username.startsWith('AC')) {
+      const account = await findAccount(this.db, username);
+      return account === undefined ? null : { account: accountOf(account), expected: sha256(account.auth_token), salt: '' };
+    }
+    const key = await findApiKey(this.db, username);
+    const account = key && (await findAccount(this.db, key.account_sid));
+    if (key === undefined || account === undefined) return null;
+    return { account: accountOf(account), expected: Buffer.from(key.secret_hash, 'hex'), salt: key.secret_salt };
+  }
+}
+
+function accountOf(row: { sid: string; rate_limit: number | null; rate_burst: number | null }): AuthenticatedAccount {
+  return { sid: row.sid, rateLimit: row.rate_limit, rateBurst: row.rate_burst };
+}

@@ -1,0 +1,89 @@
+// `parley accounts …` and `parley keys …`: tenant and credential administration, straight on the
+// database named by DATABASE_URL (a running server sees the changes within a few seconds).
+
+import type { Kysely } from 'kysely';
+import { deleteApiKey, findAccount, listAccounts, listApiKeys, updateAccount } from '../accounts/accounts.repository.js';
+import { createAccount, createApiKey } from '../accounts/accounts.service.js';
+import { systemClock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+import { formatDate } from '../http/dates.js';
+
+export class UsageError extends Error {}
+
+type Options = Record<string, string | boolean | undefined>;
+
+function text(options: Options, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A non-negative integer option; `off` or 0 turns a rate limit off, `default` clears it (null). */
+function rate(options: Options, name: string): number | null | undefined {
+  const value = text(options, name);
+  if (value === undefined) return undefined;
+  if (value === 'default') return null;
+  if (value === 'off') return 0;
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(`--${name} must be a whole number, "off" or "default"`);
+  return Number(value);
+}
+
+const out = (lines: string[]) => process.stdout.write(lines.join('\n') + '\n');
+
+export async function accountsCommand(db: Kysely<Database>, action: string | undefined, args: string[], options: Options): Promise<void> {
+  switch (action) {
+    case 'create': {
+      const account = await createAccount(db, systemClock, {
+        friendlyName: text(options, 'name'),
+        rateLimit: rate(options, 'rate-limit'),
+        rateBurst: rate(options, 'rate-burst'),
+      });
+      out([`account_sid ${account.sid}`, `auth_token  ${account.auth_token}`]);
+      return;
+    }
+    case 'list':
+      for (const account of await listAccounts(db)) {
+        out([`${account.sid}  ${formatDate(account.date_created)}  rate ${account.rate_limit ?? 'default'}/${account.rate_burst ?? 'default'}  ${account.friendly_name}`]);
+      }
+      return;
+    case 'set': {
+      const sid = args[0];
+      if (sid === undefined) throw new UsageError('parley accounts set AC… [--rate-limit N] [--rate-burst N] [--name NAME]');
+      const changes = { friendly_name: text(options, 'name'), rate_limit: rate(options, 'rate-limit'), rate_burst: rate(options, 'rate-burst') };
+      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      if (Object.keys(defined).length === 0) throw new UsageError('nothing to change: give --rate-limit, --rate-burst or --name');
+      if (!(await updateAccount(db, sid, { ...defined, date_updated: Date.now() }))) throw new UsageError(`no account ${sid}`);
+      out([`updated ${sid}`]);
+      return;
+    }
+    default:
+      throw new UsageError('parley accounts create|list|set …');
+  }
+}
+
+export async function keysCommand(db: Kysely<Database>, action: string | undefined, args: string[], options: Options): Promise<void> {
+  switch (action) {
+    case 'create': {
+      const account = text(options, 'account');
+      if (account === undefined) throw new UsageError('parley keys create --account AC… [--name NAME]');
+      const key = await createApiKey(db, systemClock, account, text(options, 'name'));
+      if (key === undefined) throw new UsageError(`no account ${account}`);
+      out([`key_sid ${key.sid}`, `secret  ${key.secret}`, '(the secret is shown only now; Parley keeps only a hash of it)']);
+      return;
+    }
+    case 'list': {
+      const account = text(options, 'account');
+      if (account === undefined || (await findAccount(db, account)) === undefined) throw new UsageError('parley keys list --account AC…');
+      for (const key of await listApiKeys(db, account)) out([`${key.sid}  ${formatDate(key.date_created)}  ${key.friendly_name}`]);
+      return;
+    }
+    case 'revoke': {
+      const sid = args[0];
+      if (sid === undefined) throw new UsageError('parley keys revoke SK…');
+      if (!(await deleteApiKey(db, sid))) throw new UsageError(`no key ${sid}`);
+      out([`revoked ${sid}`]);
+      return;
+    }
+    default:
+      throw new UsageError('parley keys create|list|revoke …');
+  }
+}
