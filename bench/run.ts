@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { CONNECTIONS, DURATION_SECONDS, measure } from './lib/load.js';
+import { CONNECTIONS, DURATION_SECONDS, measure, measureAcross } from './lib/load.js';
 import type { Measurement, Workload } from './lib/load.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley, startRaw } from './lib/processes.js';
 import { renderReport, updateReadme } from './lib/report.js';
@@ -19,7 +19,7 @@ const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_LARGE ?? 1_000_000);
 const POOL_NUMBERS = 1_000;
 const ACTIVE_SESSIONS = Number(process.env.BENCH_ACTIVE_SESSIONS ?? 100_000);
-const EMPTY_SESSIONS = 40_000;
+const EMPTY_SESSIONS = 80_000;
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       });
       const sessionCreate = await measure(poolServer.url, AUTH, { method: 'POST', paths: [poolBase], body: 'Ttl=3600' });
       const label = `${engine}, ${POOL_NUMBERS} numbers, ${ACTIVE_SESSIONS.toLocaleString('en-US')} active sessions`;
+      const fetchPaths = pool.emptySessionSids.slice(-1000).map((sid) => `${poolBase}/${sid}`);
       rows.push({ engine: label, workload: 'session create', ...sessionCreate, ratio: null });
       rows.push({ engine: label, workload: 'participant create (auto-selected number)', ...participantCreate, ratio: participantCreate.requestsPerSecond / sessionCreate.requestsPerSecond, ratioOf: 'session create' });
       // Inbound messages from participants to their proxy numbers, routed through the simulator.
@@ -117,8 +118,42 @@ async function main(): Promise<void> {
         interactions: after.interactions - before.interactions,
         deliveries: after.deliveries - before.deliveries,
       };
+      const poolFetch = await measure(poolServer.url, AUTH, { method: 'GET', paths: fetchPaths });
+      rows.push({ engine: label, workload: 'session fetch', ...poolFetch, ratio: null });
       memory[`${engine}, pool`] = poolServer.peakRssMb();
       await poolServer.stop();
+
+      // Several nodes on one PostgreSQL database: the same workloads, spread over two processes.
+      if (engine === 'PostgreSQL') {
+        const nodes = [await startParley(poolUrl, 4104), await startParley(poolUrl, 4105)];
+        const urlsOf = nodes.map((node) => node.url);
+        const twoNodes = `${label}, two nodes`;
+        const oneNode = (workload: string) => rows.find((r) => r.engine === label && r.workload === workload)!;
+        const compare = async (workload: string, spec: Workload) => {
+          const m = await measureAcross(urlsOf, AUTH, spec);
+          rows.push({ engine: twoNodes, workload, ...m, ratio: m.requestsPerSecond / oneNode(workload).requestsPerSecond, ratioOf: 'one node' });
+        };
+        await compare('session fetch', { method: 'GET', paths: fetchPaths });
+        await compare('session create', { method: 'POST', paths: [poolBase], body: 'Ttl=3600' });
+        // Sessions the one-node run did not reach, and identifiers carrying on from it.
+        const unused = participantPaths.slice(next);
+        await compare('participant create (auto-selected number)', {
+          method: 'POST',
+          paths: unused,
+          bodyFor: () => `Identifier=${encodeURIComponent(identifiers[next++ % identifiers.length]!)}`,
+        });
+        let message2 = 0;
+        await compare('inbound message routed (simulator)', {
+          method: 'POST',
+          paths: ['/simulator/v1/Messages'],
+          bodyFor: () => {
+            const route = pool.routes[message2++ % pool.routes.length]!;
+            return `From=${encodeURIComponent(route.from)}&To=${encodeURIComponent(route.to)}&Body=hello`;
+          },
+        });
+        memory[`${engine}, two nodes`] = Math.max(...nodes.map((node) => node.peakRssMb()));
+        for (const node of nodes) await node.stop();
+      }
     }
 
     const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: CONNECTIONS }, lossCheck);

@@ -26,12 +26,32 @@ export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 export async function measure(baseUrl: string, authorization: string, workload: Workload): Promise<Measurement> {
+  return measureAcross([baseUrl], authorization, workload);
+}
+
+/**
+ * The same workload against several nodes at once (the connections split between them, one path
+ * sequence shared): total requests/s, the worst p99.
+ */
+export async function measureAcross(baseUrls: string[], authorization: string, workload: Workload): Promise<Measurement> {
+  const next = { value: 0 };
+  const parts = await Promise.all(baseUrls.map((url) => run(url, authorization, workload, Math.max(1, Math.round(CONNECTIONS / baseUrls.length)), next)));
+  return {
+    requestsPerSecond: parts.reduce((sum, m) => sum + m.requestsPerSecond, 0),
+    p50: Math.max(...parts.map((m) => m.p50)),
+    p99: Math.max(...parts.map((m) => m.p99)),
+    errors: parts.reduce((sum, m) => sum + m.errors, 0),
+    non2xx: parts.reduce((sum, m) => sum + m.non2xx, 0),
+    ok: parts.reduce((sum, m) => sum + m.ok, 0),
+  };
+}
+
+async function run(baseUrl: string, authorization: string, workload: Workload, connections: number, next: { value: number }): Promise<Measurement> {
   const headers: Record<string, string> = { authorization };
   if (workload.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
-  let next = 0;
   const result = await autocannon({
     url: baseUrl,
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION_SECONDS,
     requests: [
       {
@@ -40,7 +60,7 @@ export async function measure(baseUrl: string, authorization: string, workload: 
         body: workload.body,
         setupRequest: (request) => ({
           ...request,
-          path: workload.paths[next++ % workload.paths.length]!,
+          path: workload.paths[next.value++ % workload.paths.length]!,
           ...(workload.bodyFor ? { body: workload.bodyFor() } : {}),
         }),
       },
