@@ -1,5 +1,7 @@
 // The one place errors become responses: every body is Twilio's `{code, message, more_info, status}`.
 
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
 import { validationError } from './validation.js';
@@ -41,4 +43,30 @@ function toApiError(error: FastifyError): ApiError {
   }
   // Never echo internals; the log has the details.
   return new ApiError(20500);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (an unknown method, a raw control
+ * byte in the target, a head over the size limit, a head that never finishes): answered on the
+ * socket, as Fastify's default handler does, but in Twilio's shape.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const apiError = clientError(error.code);
+    const body = JSON.stringify(apiError.toBody());
+    socket.write(
+      `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+function clientError(code: string | undefined): ApiError {
+  if (code === 'HPE_HEADER_OVERFLOW') return new ApiError(70002, 'Bad request: the request head is too large', { status: 431 });
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ApiError(70002, 'Bad request: the request did not arrive in time', { status: 408 });
+  return new ApiError(70002, 'Bad request: the HTTP request is malformed', { status: 400 });
 }

@@ -35,10 +35,26 @@ export function parseForm(text: string): FormFields {
 }
 
 function decode(component: string): string {
+  let decoded: string;
   try {
     // twilio-python encodes spaces as '+', twilio-node as %20.
-    return decodeURIComponent(component.replace(/\+/g, ' '));
+    decoded = decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {
     throw new ApiError(70002, `The request is not valid form encoding: cannot decode "${component.slice(0, 40)}"`);
   }
+  refuseNul(decoded, `"${component.slice(0, 40)}"`);
+  return decoded;
+}
+
+/**
+ * No text a person types holds a NUL, and PostgreSQL cannot store one: every way into the API
+ * (form values, JSON inside them, the URL) refuses it with a 400, on both engines alike.
+ */
+export function refuseNul(text: string, where: string): void {
+  if (text.includes('\u0000')) throw new ApiError(70002, `The request contains a NUL character in ${where}`);
+}
+
+/** The URL form of the same rule: a literal NUL never gets past Node's parser, an escaped one would. */
+export async function refuseNulInUrl(request: { url: string }): Promise<void> {
+  if (/%00/i.test(request.url)) throw new ApiError(70002, 'The request contains a NUL character (%00) in its URL');
 }

@@ -27,7 +27,9 @@ export function rateLimiter(defaults: RateDefaults) {
     if (account === null) return;
     const limit = account.rateLimit ?? defaults.limit;
     if (limit <= 0) return;
-    const burst = account.rateBurst ?? (defaults.burst > 0 ? defaults.burst : limit * 5);
+    // An account's burst of 0 (`--rate-burst off`) means no burst: the bucket still holds one
+    // request, or it would refuse every request forever.
+    const burst = Math.max(1, account.rateBurst ?? (defaults.burst > 0 ? defaults.burst : limit * 5));
     const key = `${account.sid} ${request.method} ${request.routeOptions.url ?? ''}`;
     const now = Date.now(); // real time: a rate is about the wall clock, not the emulator's
     const bucket = buckets.get(key) ?? { tokens: burst, updated: now };
