@@ -14,11 +14,11 @@ import type { Components } from './components.js';
 import { openDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { frameworkError, registerErrorHandling } from './errors/error-handler.js';
+import { answerClientError, frameworkError, registerErrorHandling } from './errors/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
 import { rateLimiter } from './http/rate-limit.js';
-import { parseFormBuffer } from './http/form-body.js';
+import { parseFormBuffer, refuseNulInUrl } from './http/form-body.js';
 import { urls } from './http/routing.js';
 import { digestBody, IDEMPOTENCY_HEADER, registerIdempotency } from './idempotency/idempotency.hooks.js';
 import { participantsRoutes } from './resources/participants/participants.routes.js';
@@ -56,7 +56,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await migrateToLatest(database.db);
     const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
     const configured = config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;
-    const account = await ensureDefaultAccount(database.db, clock, configured);
+    // Under a lock: nodes starting together on a fresh database must not both insert the configured
+    // account (a duplicate key ends one of them), nor each generate an account of its own.
+    const account = await database.transactions.run(async (trx) => {
+      await database.transactions.lock(trx, 'default-account');
+      return ensureDefaultAccount(trx, clock, configured);
+    });
     return createServer(config, database, clock, account);
   } catch (err) {
     await database.destroy();
@@ -72,6 +77,7 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { verbose: true }, plugins: [addParleyVocabulary] },
     frameworkErrors: frameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const { db } = database;
@@ -102,6 +108,7 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
       done(err as Error, undefined);
     }
   });
+  app.addHook('onRequest', refuseNulInUrl);
   // A POST without a body (twilio-python sends none for some updates) validates as no fields.
   app.addHook('preValidation', async (request) => {
     if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = Object.create(null);

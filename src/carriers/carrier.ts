@@ -26,11 +26,21 @@ export interface SentLeg {
   queued: boolean;
 }
 
+/**
+ * A leg being sent: what is known of it at once, and its write into the routing transaction,
+ * under way. The router issues that write together with the unit's other writes (one round trip
+ * on PostgreSQL) and awaits them all before the commit.
+ */
+export interface Sending {
+  leg: SentLeg;
+  written: Promise<unknown>;
+}
+
 export interface Carrier {
   readonly name: 'simulator' | 'twilio';
   /**
    * Sends the message, or queues it durably, inside the routing transaction: either way it is
    * delivered exactly when the interaction is recorded.
    */
-  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Promise<SentLeg>;
+  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending;
 }

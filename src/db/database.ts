@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type { SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
+import { discardingBrokenConnections, pipelinedTransactions } from './pg-connections.js';
 import { WithoutRowLocks } from './row-locks.js';
 import { GroupCommitter } from './group-commit.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
@@ -121,15 +122,22 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     // During an outage requests fail with a 503 after this long instead of hanging.
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
+    // Statements issued together go out together (see pipelinedTransactions).
+    pipeline: true,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A client losing its connection must not crash the process. Idle: the pool drops it and emits
+  // 'error'. Checked out (inside a transaction, between queries): the client itself emits 'error',
+  // with no listener of the pool's; its next query fails (a 503) and the pool discards it on release.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const connections = discardingBrokenConnections(pool);
+  const dialect = new PostgresDialect({ pool: connections });
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     capabilities: { engine: 'postgres', skipLocked: true },
     transactions: {
-      run: (work) => db.transaction().execute(work),
+      run: pipelinedTransactions(db, dialect, connections),
       lock: async (trx, ...keys) => {
         if (keys.length === 0) return;
         // One round trip; PostgreSQL evaluates the select list left to right.

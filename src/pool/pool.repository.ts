@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
 import { placeholders, prepare } from '../db/prepared.js';
 import type { AssignmentRow, Database, ParticipantRow, PhoneNumberRow } from '../db/schema.js';
+import { together } from '../db/together.js';
 
 export interface Criteria {
   serviceSid: string;
@@ -159,13 +160,13 @@ const countAssignment = prepare((db, param) =>
 );
 
 export async function acquire(db: Kysely<Database>, assignment: AssignmentRow): Promise<void> {
-  try {
-    await insertAssignment(db, assignment);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new AssignmentConflict();
-    throw err;
-  }
-  await countAssignment(db, assignment);
+  // Both at once (one round trip on PostgreSQL); a conflict rolls the whole transaction back.
+  await together([
+    insertAssignment(db, assignment).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? new AssignmentConflict() : err;
+    }),
+    countAssignment(db, assignment),
+  ]);
 }
 
 /** Gives back the numbers held by these participants or sessions (closed, expired, removed). */

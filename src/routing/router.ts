@@ -8,7 +8,7 @@
 
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Carrier } from '../carriers/carrier.js';
+import type { Carrier, Sending } from '../carriers/carrier.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
 import type { Transactions } from '../db/database.js';
 import type { Database, InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
@@ -20,6 +20,7 @@ import { recordSessionActivity } from '../resources/sessions/sessions.repository
 import type { Interceptor } from './intercept.js';
 import type { OutOfSession, OutOfSessionOutcome } from './out-of-session.js';
 import { findActiveRoute } from './routing.repository.js';
+import { together } from '../db/together.js';
 
 export interface InboundMessage {
   /** The account the traffic arrived for, when the carrier knows it (the simulator does). */
@@ -87,19 +88,31 @@ interface Traffic {
   draft: Partial<InteractionRow>;
   /** Why the traffic must not be forwarded in this context (80xxx), or null. */
   rejection(context: Context): number | null;
-  /** Sends the outbound leg to the partner; true when that queued work for the outbox. */
-  forward(trx: Kysely<Database>, interaction: InteractionRow, partner: ParticipantRow): Promise<boolean>;
+  /** Sends the outbound leg to the partner (filling in the interaction's outbound side at once). */
+  forward(trx: Kysely<Database>, interaction: InteractionRow, partner: ParticipantRow): Outbound;
   /** What is recorded when it is not forwarded. */
   notForwarded(interaction: InteractionRow): void;
   outOfSession(): Promise<OutOfSessionOutcome>;
 }
 
+/** The outbound leg within the unit: whether it queued outbox work, and its write under way. */
+interface Outbound {
+  queued: boolean;
+  written: Promise<unknown>;
+}
+
+const NOT_SENT: Outbound = { queued: false, written: Promise.resolve() };
+
 type Step =
   | { kind: 'routed'; routed: Routed; queued: boolean }
   | { kind: 'ask-intercept'; context: Context; interaction: InteractionRow }
-  /** The session closed between reading and writing (PostgreSQL, concurrently): read again. */
-  | { kind: 'read-again' }
   | { kind: 'out-of-session' };
+
+/**
+ * The session stopped being active between reading the route and writing (PostgreSQL, concurrently):
+ * thrown to roll the unit back, then the route is read again.
+ */
+class SessionNoLongerActive extends Error {}
 
 export class Router {
   constructor(private readonly deps: RouterDeps) {}
@@ -145,10 +158,10 @@ export class Router {
         outbound_resource_type: 'Call',
       },
       rejection: ({ session, partner }) => (session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null),
-      forward: async (_trx, interaction) => {
+      forward: (_trx, interaction) => {
         interaction.outbound_resource_sid = call.outboundResourceSid;
         interaction.outbound_resource_status = call.outboundStatus;
-        return false;
+        return NOT_SENT;
       },
       notForwarded: (interaction) => {
         markNotSent(interaction);
@@ -177,11 +190,9 @@ export class Router {
       participant_sid: participant.sid,
       outbound_resource_type: 'Message',
     });
-    const step = await this.deps.transactions.run((trx) =>
-      this.#record(trx, context, interaction, (unit) => this.#sendMessage(unit, interaction, participant, message)),
-    );
-    if (step === null) return null;
-    if (step.queued) this.deps.kickOutbox();
+    const queued = await this.#unit((trx) => this.#record(trx, context, interaction, this.#sendMessage(trx, interaction, participant, message)));
+    if (queued === null) return null;
+    if (queued) this.deps.kickOutbox();
     return interaction;
   }
 
@@ -211,7 +222,7 @@ export class Router {
     let blocked: boolean | undefined;
     let outOfSession: OutOfSessionOutcome | null = null;
     for (;;) {
-      const step = await this.deps.transactions.run(async (trx): Promise<Step> => {
+      const step = await this.#unit(async (trx): Promise<Step> => {
         const context = await this.#context(trx, traffic.accountSid, traffic.to, traffic.from);
         if (context === undefined) return { kind: 'out-of-session' };
         const interaction = this.#draft(context, sid, this.deps.clock.now(), traffic.draft);
@@ -221,18 +232,15 @@ export class Router {
           if (blocked) interaction.error_code = 80909;
         }
         const partner = context.partner;
-        const recorded = await this.#record(trx, context, interaction, async (unit) => {
-          if (interaction.error_code !== null || partner === undefined) {
-            traffic.notForwarded(interaction);
-            return false;
-          }
-          return traffic.forward(unit, interaction, partner);
-        });
-        if (recorded === null) return { kind: 'read-again' };
+        let outbound = NOT_SENT;
+        if (interaction.error_code !== null || partner === undefined) traffic.notForwarded(interaction);
+        else outbound = traffic.forward(trx, interaction, partner);
         const routed: Routed = { interaction, sessionSid: context.session.sid, bridge: bridgeOf(interaction, partner), outOfSession: null };
-        if (alsoInTransaction !== undefined) await alsoInTransaction(trx, routed);
-        return { kind: 'routed', routed, queued: recorded.queued };
+        const also = alsoInTransaction?.(trx, routed);
+        const queued = await this.#record(trx, context, interaction, outbound, also);
+        return { kind: 'routed', routed, queued };
       });
+      if (step === null) continue; // the session closed meanwhile: read the route again
       if (step.kind === 'routed') {
         if (step.queued) this.deps.kickOutbox();
         return step.routed;
@@ -241,7 +249,6 @@ export class Router {
         blocked = await this.deps.interceptor.blocks(step.context.service, step.interaction, traffic.mediaUrls);
         continue;
       }
-      if (step.kind === 'read-again') continue;
       // Asked once: if its answer created a session for this sender, the traffic goes through it.
       if (outOfSession === null) {
         outOfSession = await traffic.outOfSession();
@@ -253,23 +260,26 @@ export class Router {
     }
   }
 
+  /** One unit of work; null when it was rolled back because the session stopped being active. */
+  async #unit<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T | null> {
+    try {
+      return await this.deps.transactions.run(work);
+    } catch (err) {
+      if (err instanceof SessionNoLongerActive) return null;
+      throw err;
+    }
+  }
+
   async #context(trx: Kysely<Database>, accountSid: string | null, to: string, from: string): Promise<Context | undefined> {
     const route = await findActiveRoute(trx, accountSid, to, from);
     // Expired but not yet closed by the job: traffic to it is out of session (80904).
     if (route === undefined || isExpired(route.session, this.deps.clock.now())) return undefined;
-    const service = await findService(trx, route.session.account_sid, route.session.service_sid);
-    if (service === undefined) return undefined;
-    return { service, session: route.session, sender: route.sender, partner: route.partner };
+    return route;
   }
 
   /** The outbound leg of a message: from the recipient's proxy number to the recipient. */
-  async #sendMessage(
-    trx: Kysely<Database>,
-    interaction: InteractionRow,
-    recipient: ParticipantRow,
-    message: { body: string; mediaUrls: string[] },
-  ): Promise<boolean> {
-    const sent = await this.deps.carrier.sendMessage(trx, {
+  #sendMessage(trx: Kysely<Database>, interaction: InteractionRow, recipient: ParticipantRow, message: { body: string; mediaUrls: string[] }): Outbound {
+    const sending: Sending = this.deps.carrier.sendMessage(trx, {
       accountSid: interaction.account_sid,
       interactionSid: interaction.sid,
       sessionSid: interaction.session_sid,
@@ -279,10 +289,10 @@ export class Router {
       mediaUrls: message.mediaUrls,
       now: interaction.date_created,
     });
-    interaction.outbound_resource_sid = sent.resourceSid;
-    interaction.outbound_resource_status = sent.status;
-    interaction.outbound_resource_url = sent.url;
-    return sent.queued;
+    interaction.outbound_resource_sid = sending.leg.resourceSid;
+    interaction.outbound_resource_status = sending.leg.status;
+    interaction.outbound_resource_url = sending.leg.url;
+    return { queued: sending.leg.queued, written: sending.written };
   }
 
   #draft(context: Context, sid: string, now: number, fields: Partial<InteractionRow>): InteractionRow {
@@ -312,23 +322,24 @@ export class Router {
   }
 
   /**
-   * Within the unit: the session's activity, the outbound leg, the interaction, the callback job.
-   * Null when the session stopped being active since it was read (nothing is written).
+   * The unit's writes, issued together (one round trip on PostgreSQL; they touch different rows, so
+   * their order does not matter): the session's activity, the interaction, the callback job, plus
+   * the outbound leg's and the carrier's writes already under way. True when outbox work was queued.
+   * Throws SessionNoLongerActive (rolling the unit back) when the session closed since it was read.
    */
-  async #record(
-    trx: Kysely<Database>,
-    context: Context,
-    interaction: InteractionRow,
-    sendOutbound: (trx: Kysely<Database>) => Promise<boolean>,
-  ): Promise<{ queued: boolean } | null> {
+  async #record(trx: Kysely<Database>, context: Context, interaction: InteractionRow, outbound: Outbound, also?: Promise<void>): Promise<boolean> {
     const { service, session } = context;
     const now = interaction.date_created;
     const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);
-    if (!(await recordSessionActivity(trx, session.sid, now, expiry))) return null;
-    const sent = await sendOutbound(trx);
-    await insertInteraction(trx, interaction);
-    const called = await enqueueInteractionCallback(trx, service.callback_url, interaction, now);
-    return { queued: sent || called };
+    const [active, , , called] = await together([
+      recordSessionActivity(trx, session.sid, now, expiry),
+      outbound.written,
+      insertInteraction(trx, interaction),
+      enqueueInteractionCallback(trx, service.callback_url, interaction, now),
+      also,
+    ]);
+    if (!active) throw new SessionNoLongerActive();
+    return outbound.queued || called;
   }
 }
 

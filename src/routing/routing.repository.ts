@@ -5,9 +5,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { prepare } from '../db/prepared.js';
-import type { Database, ParticipantRow, PhoneNumberRow, SessionRow } from '../db/schema.js';
+import type { Database, ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../db/schema.js';
 
 export interface ActiveRoute {
+  service: ServiceRow;
   session: SessionRow;
   /** The participant who sent (holds the dialled number). */
   sender: ParticipantRow;
@@ -20,8 +21,14 @@ const PARTICIPANT_COLUMNS = [
   'proxy_identifier_sid', 'date_deleted', 'date_created', 'date_updated',
 ] as const;
 
+const SERVICE_COLUMNS = [
+  'sid', 'account_sid', 'unique_name', 'default_ttl', 'callback_url', 'geo_match_level', 'number_selection_behavior',
+  'intercept_callback_url', 'out_of_session_callback_url', 'chat_instance_sid', 'date_created', 'date_updated',
+] as const;
+
 // One query for the whole route: the dialled number, the sender's assignment on it, the session,
-// and the session's current participants (one row each).
+// its service, and the session's current participants (one row each). One round trip matters:
+// on PostgreSQL the round trips, not the queries, set the pace of routing.
 const selectRoute = prepare((db, param) =>
   db
     .selectFrom('phone_numbers')
@@ -32,10 +39,12 @@ const selectRoute = prepare((db, param) =>
         .on('assignments.identifier', '=', param('from')),
     )
     .innerJoin('sessions', 'sessions.sid', 'assignments.session_sid')
+    .innerJoin('services', 'services.sid', 'sessions.service_sid')
     .innerJoin('participants', (join) => join.onRef('participants.session_sid', '=', 'sessions.sid').on('participants.date_deleted', 'is', null))
     .selectAll('sessions')
     .select('assignments.participant_sid as sender_sid')
     .select(PARTICIPANT_COLUMNS.map((column) => `participants.${column} as p_${column}` as const))
+    .select(SERVICE_COLUMNS.map((column) => `services.${column} as svc_${column}` as const))
     .where('phone_numbers.phone_number', '=', param('to'))
     .where(sql<boolean>`(cast(${param('accountSid')} as text) is null or phone_numbers.account_sid = ${param('accountSid')})`),
 );
@@ -49,11 +58,20 @@ export async function findActiveRoute(db: Kysely<Database>, accountSid: string |
   const rows = await selectRoute(db, { accountSid, to, from });
   const first = rows[0];
   if (first === undefined) return undefined;
-  const members = rows.map((row) => Object.fromEntries(PARTICIPANT_COLUMNS.map((column) => [column, row[`p_${column}` as keyof typeof row]])) as ParticipantRow);
+  const members = rows.map((row) => unprefixed<ParticipantRow>(row, 'p_', PARTICIPANT_COLUMNS));
   const sender = members.find((member) => member.sid === first.sender_sid);
   if (sender === undefined) return undefined;
-  const session = Object.fromEntries(Object.entries(first).filter(([key]) => !key.startsWith('p_') && key !== 'sender_sid')) as SessionRow;
-  return { session, sender, partner: members.find((member) => member.sid !== sender.sid) };
+  const session = Object.fromEntries(
+    Object.entries(first).filter(([key]) => !key.startsWith('p_') && !key.startsWith('svc_') && key !== 'sender_sid'),
+  ) as SessionRow;
+  const service = unprefixed<ServiceRow>(first, 'svc_', SERVICE_COLUMNS);
+  return { service, session, sender, partner: members.find((member) => member.sid !== sender.sid) };
+}
+
+/** One table's row out of a joined row whose columns carry `prefix`. */
+function unprefixed<T>(row: object, prefix: string, columns: readonly string[]): T {
+  const values = row as Record<string, unknown>;
+  return Object.fromEntries(columns.map((column) => [column, values[prefix + column]])) as T;
 }
 
 const selectMembers = prepare((db, param) =>

@@ -1,13 +1,12 @@
 // `parley serve` and `parley migrate` as a user runs them: a real process, a real SQLite file.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-
-const CLI = ['--import', 'tsx', 'src/cli.ts'];
+import { basic, CLI, serve } from '../helpers/cli-process.js';
 
 describe('the parley command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
@@ -47,33 +46,3 @@ describe('the parley command', () => {
     assert.equal(await second.stop(), 0);
   });
 });
-
-function basic(user: string, password: string): string {
-  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
-}
-
-async function serve(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [...CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 20_000;
-  while (!/auth token +\S+/.test(output)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const url = /API at (http:\/\/\S+)\/v1/.exec(output)![1]!;
-  const sid = /account SID +(AC[0-9a-f]{32})/.exec(output)![1]!;
-  const token = /auth token +(\S+)/.exec(output)![1]!;
-  return {
-    url,
-    sid,
-    token,
-    banner: output,
-    stop: () =>
-      new Promise<number | null>((resolve) => {
-        child.once('exit', (code) => resolve(code));
-        child.kill('SIGTERM');
-      }),
-  };
-}

@@ -1,16 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { newSid } from '../../http/sids.js';
-import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
+import type { Carrier, OutboundMessage, Sending } from '../carrier.js';
 import { insertSimulatorMessage } from './simulator.repository.js';
 
 /** The emulator's carrier: a message "sent" lands at once on the recipient's simulated handset. */
 export class SimulatorCarrier implements Carrier {
   readonly name = 'simulator';
 
-  async sendMessage(trx: Kysely<Database>, message: OutboundMessage): Promise<SentLeg> {
+  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending {
     const sid = newSid('SM');
-    await insertSimulatorMessage(trx, {
+    const written = insertSimulatorMessage(trx, {
       sid,
       account_sid: message.accountSid,
       from_number: message.from,
@@ -23,6 +23,6 @@ export class SimulatorCarrier implements Carrier {
       session_sid: message.sessionSid,
       date_created: message.now,
     });
-    return { resourceSid: sid, status: 'delivered', url: null, queued: false };
+    return { leg: { resourceSid: sid, status: 'delivered', url: null, queued: false }, written };
   }
 }

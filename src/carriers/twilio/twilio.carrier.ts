@@ -11,7 +11,7 @@ import { enqueue } from '../../outbox/outbox.repository.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
 import { PermanentFailure } from '../../outbox/outbox.worker.js';
 import type { Router } from '../../routing/router.js';
-import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
+import type { Carrier, OutboundMessage, Sending } from '../carrier.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
 
@@ -26,10 +26,10 @@ interface SendJob {
 export class TwilioCarrier implements Carrier {
   readonly name = 'twilio';
 
-  async sendMessage(trx: Kysely<Database>, message: OutboundMessage): Promise<SentLeg> {
+  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending {
     const job: SendJob = { interactionSid: message.interactionSid, from: message.from, to: message.to, body: message.body, mediaUrls: message.mediaUrls };
-    await enqueue(trx, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
-    return { resourceSid: null, status: 'queued', url: null, queued: true };
+    const written = enqueue(trx, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
+    return { leg: { resourceSid: null, status: 'queued', url: null, queued: true }, written };
   }
 }
 

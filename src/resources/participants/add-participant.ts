@@ -14,6 +14,7 @@ import { findInAccount } from '../phone-numbers/phone-numbers.repository.js';
 import { isActive } from '../sessions/sessions.expiry.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
 import { identifiersOf, insertParticipant } from './participants.repository.js';
+import { together } from '../../db/together.js';
 
 /** Twilio's limit (80609). */
 export const MAX_PARTICIPANTS = 2;
@@ -57,31 +58,31 @@ export async function addParticipant(
     date_created: now,
     date_updated: now,
   };
-  try {
-    await insertParticipant(trx, row);
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new ApiError(80103);
-    throw err;
-  }
-  try {
-    await acquire(trx, {
-      participant_sid: row.sid,
-      service_sid: service.sid,
-      session_sid: session.sid,
-      identifier: identifier.e164,
-      phone_number_sid: number.sid,
-      date_created: now,
-    });
-  } catch (err) {
-    // A chosen number can lose a race (retried by the caller); a pinned one is simply taken.
-    if (pinned && err instanceof AssignmentConflict) {
-      throw new ApiError(
-        80623,
-        `Possible duplicate Participant created in multiple Sessions: ${identifier.e164} already holds proxy number ${number.phone_number} in another active session.`,
-      );
-    }
-    throw err;
-  }
+  const assignment = {
+    participant_sid: row.sid,
+    service_sid: service.sid,
+    session_sid: session.sid,
+    identifier: identifier.e164,
+    phone_number_sid: number.sid,
+    date_created: now,
+  };
+  // Issued together (one round trip on PostgreSQL; they touch different rows). The first failure
+  // in issue order is the one reported.
+  await together([
+    insertParticipant(trx, row).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? new ApiError(80103) : err;
+    }),
+    acquire(trx, assignment).catch((err: unknown) => {
+      // A chosen number can lose a race (retried by the caller); a pinned one is simply taken.
+      if (pinned && err instanceof AssignmentConflict) {
+        throw new ApiError(
+          80623,
+          `Possible duplicate Participant created in multiple Sessions: ${identifier.e164} already holds proxy number ${number.phone_number} in another active session.`,
+        );
+      }
+      throw err;
+    }),
+  ]);
   return row;
 }
 

@@ -3,6 +3,7 @@
 // come in PascalCase, camelCase or snake_case (clients-on-the-wire §0).
 
 import { invalidParameter } from '../../errors/api-error.js';
+import { refuseNul } from '../../http/form-body.js';
 import { isSid } from '../../http/sids.js';
 
 export interface ParticipantInput {
@@ -67,6 +68,8 @@ function toParticipant(value: unknown, index: number): ParticipantInput {
     }
     if (raw === null || raw === undefined) continue;
     if (typeof raw !== 'string') throw invalidParameter('Participants', `${where}.${key} must be a string`);
+    // A JSON escape (\u0000) can carry the NUL the form decoder refuses.
+    refuseNul(raw, `${where}.${key}`);
     if (raw.length > MAX_LENGTH[field]) {
       throw invalidParameter('Participants', `${where}.${key} must be at most ${MAX_LENGTH[field]} characters`);
     }

@@ -1,0 +1,226 @@
+// `parley accounts …` and `parley keys …` as an operator runs them: real processes on a real
+// database (a SQLite file, or a fresh PostgreSQL database on the PostgreSQL pass), and a
+// `parley serve` on the same database that accepts what they created.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, testEngine } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { runCli, serve } from '../helpers/cli-process.js';
+import type { CliRun, RunningServer } from '../helpers/cli-process.js';
+import { expectError, HttpClient } from '../helpers/http-client.js';
+
+const ACCOUNT_OUTPUT = /^account_sid (AC[0-9a-f]{32})\nauth_token {2}(\S+)\n$/;
+const KEY_OUTPUT = /^key_sid (SK[0-9a-f]{32})\nsecret {2}([A-Za-z0-9_-]+)\n\(the secret is shown only now; Parley keeps only a hash of it\)\n$/;
+const MISSING_ACCOUNT = `AC${'0'.repeat(32)}`;
+const MISSING_KEY = `SK${'0'.repeat(32)}`;
+
+function succeeded(run: CliRun, what: string): string {
+  assert.equal(run.status, 0, `${what}: exit ${run.status}\n${run.stderr}${run.stdout}`);
+  assert.equal(run.stderr, '', what);
+  return run.stdout;
+}
+
+describe('parley accounts and parley keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cli-admin-'));
+  let database: TestDatabase | null = null;
+  let env: NodeJS.ProcessEnv;
+  let server: RunningServer | null = null;
+
+  const cli = (...args: string[]) => runCli(args, env);
+  async function createAccount(...args: string[]): Promise<{ sid: string; token: string }> {
+    const match = ACCOUNT_OUTPUT.exec(succeeded(await cli('accounts', 'create', ...args), `accounts create ${args.join(' ')}`));
+    assert.ok(match, 'accounts create prints account_sid and auth_token');
+    return { sid: match[1]!, token: match[2]! };
+  }
+  async function createKey(account: string, ...args: string[]): Promise<{ sid: string; secret: string }> {
+    const output = succeeded(await cli('keys', 'create', '--account', account, ...args), 'keys create');
+    const match = KEY_OUTPUT.exec(output);
+    assert.ok(match, `keys create prints key_sid and secret: ${output}`);
+    return { sid: match[1]!, secret: match[2]! };
+  }
+  const listAccounts = async () => succeeded(await cli('accounts', 'list'), 'accounts list').trimEnd().split('\n');
+  const listKeys = async (account: string) => succeeded(await cli('keys', 'list', '--account', account), 'keys list').split('\n').filter((l) => l !== '');
+
+  before(async () => {
+    let url = `sqlite:${join(dir, 'parley.db')}`;
+    if (testEngine() === 'postgres') {
+      database = await createTestDatabase();
+      url = database.url;
+    }
+    env = { ...process.env, DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', PARLEY_LOG_LEVEL: 'warn' };
+    delete env.PARLEY_ACCOUNT_SID;
+    delete env.PARLEY_AUTH_TOKEN;
+    delete env.PARLEY_RATE_LIMIT;
+    delete env.PARLEY_RATE_BURST;
+  });
+  after(async () => {
+    await server?.stop();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let first: { sid: string; token: string };
+  let second: { sid: string; token: string };
+  let third: { sid: string; token: string };
+
+  test('accounts create prints new credentials; accounts list and set show and change them', async () => {
+    // On a database nobody has migrated yet.
+    first = await createAccount('--name', 'First tenant');
+    second = await createAccount('--name', 'Second', '--rate-limit', '1', '--rate-burst', '1');
+    third = await createAccount();
+    assert.equal(new Set([first.sid, second.sid, third.sid]).size, 3);
+    assert.equal(new Set([first.token, second.token, third.token]).size, 3);
+    assert.ok(first.token.length >= 32, 'a long random auth token');
+
+    let lines = await listAccounts();
+    assert.equal(lines.length, 3, lines.join('\n'));
+    const line = (sid: string) => lines.find((l) => l.startsWith(`${sid} `)) ?? assert.fail(`${sid} is not listed:\n${lines.join('\n')}`);
+    assert.match(line(first.sid), /^AC[0-9a-f]{32} {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}rate default\/default {2}First tenant$/);
+    assert.match(line(second.sid), / {2}rate 1\/1 {2}Second$/);
+    assert.match(line(third.sid), / {2}rate default\/default {2}Parley account$/);
+    // Oldest first.
+    assert.deepEqual(lines.map((l) => l.split(' ')[0]), [first.sid, second.sid, third.sid]);
+    // The token is not in the listing.
+    for (const token of [first.token, second.token, third.token]) assert.ok(!lines.join('\n').includes(token));
+
+    assert.equal(succeeded(await cli('accounts', 'set', third.sid, '--rate-limit', '2', '--rate-burst', '2', '--name', 'Third'), 'set'), `updated ${third.sid}\n`);
+    lines = await listAccounts();
+    assert.match(line(third.sid), / {2}rate 2\/2 {2}Third$/);
+    succeeded(await cli('accounts', 'set', third.sid, '--rate-burst', 'default'), 'set burst default');
+    lines = await listAccounts();
+    assert.match(line(third.sid), / {2}rate 2\/default {2}Third$/);
+    succeeded(await cli('accounts', 'set', first.sid, '--rate-limit', 'off'), 'set off');
+    lines = await listAccounts();
+    assert.match(line(first.sid), / {2}rate 0\/default {2}First tenant$/);
+    succeeded(await cli('accounts', 'set', first.sid, '--rate-limit', 'default'), 'set default');
+    lines = await listAccounts();
+    assert.match(line(first.sid), / {2}rate default\/default {2}First tenant$/);
+  });
+
+  let firstKey: { sid: string; secret: string };
+  let revokedKey: { sid: string; secret: string };
+
+  test('keys create, list and revoke', async () => {
+    firstKey = await createKey(first.sid, '--name', 'deploy');
+    const unnamed = await createKey(first.sid);
+    revokedKey = await createKey(second.sid, '--name', 'short-lived');
+    assert.notEqual(firstKey.secret, unnamed.secret);
+
+    const keys = await listKeys(first.sid);
+    assert.equal(keys.length, 2, keys.join('\n'));
+    assert.match(keys[0]!, new RegExp(`^${firstKey.sid} {2}\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ {2}deploy$`));
+    assert.match(keys[1]!, new RegExp(`^${unnamed.sid} {2}\\S+ {2}API key$`));
+    assert.ok(!keys.join('\n').includes(firstKey.secret), 'keys list does not show secrets');
+    assert.deepEqual((await listKeys(second.sid)).map((l) => l.split(' ')[0]), [revokedKey.sid]);
+    assert.deepEqual(await listKeys(third.sid), []);
+
+    assert.equal(succeeded(await cli('keys', 'revoke', revokedKey.sid), 'revoke'), `revoked ${revokedKey.sid}\n`);
+    assert.deepEqual(await listKeys(second.sid), []);
+    const again = await cli('keys', 'revoke', revokedKey.sid);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr, new RegExp(`^parley: no key ${revokedKey.sid}\n$`));
+    assert.equal(succeeded(await cli('keys', 'revoke', unnamed.sid), 'revoke unnamed'), `revoked ${unnamed.sid}\n`);
+    assert.deepEqual((await listKeys(first.sid)).map((l) => l.split(' ')[0]), [firstKey.sid]);
+  });
+
+  test('a server on that database accepts what the commands created, with their rate limits', async () => {
+    server = await serve(env);
+    // It announces the oldest account, which it did not create.
+    assert.equal(server.sid, first.sid);
+    assert.equal(server.token, first.token);
+    assert.doesNotMatch(server.banner, /\(new\)/);
+
+    const asFirst = new HttpClient(server.url, { username: first.sid, password: first.token });
+    const asKey = new HttpClient(server.url, { username: firstKey.sid, password: firstKey.secret });
+    const asSecond = new HttpClient(server.url, { username: second.sid, password: second.token });
+    const asThird = new HttpClient(server.url, { username: third.sid, password: third.token });
+
+    const made = await asKey.post('/v1/Services', { UniqueName: 'made-with-cli-key' });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.body.account_sid, first.sid);
+    assert.deepEqual((await asFirst.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid), [made.body.sid]);
+    // First's limit was set back to the default, and there is none: never limited.
+    for (let i = 0; i < 30; i++) assert.equal((await asFirst.get('/v1/Services')).status, 200);
+
+    // Second: 1 per second, a bucket of 1.
+    const own = await asSecond.post('/v1/Services', { UniqueName: 'second-svc' });
+    assert.equal(own.status, 201, own.text);
+    assert.deepEqual((await asSecond.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid), [own.body.sid]);
+    const limited = await asSecond.get('/v1/Services');
+    expectError(limited, 429, 20429);
+    assert.match(limited.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    expectError(await asSecond.get(`/v1/Services/${made.body.sid}`), 404, 20404);
+
+    // Third: 2 per second, the burst back to its default (five times the rate).
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await asThird.get('/v1/Services')).status);
+    assert.deepEqual(statuses, [...Array(10).fill(200), 429]);
+
+    // The revoked key never worked here; wrong secrets neither.
+    const revoked = new HttpClient(server.url, { username: revokedKey.sid, password: revokedKey.secret });
+    expectError(await revoked.get('/v1/Services'), 401, 20003);
+    expectError(await asFirst.get('/v1/Services', undefined, { auth: { username: firstKey.sid, password: 'not-the-secret' } }), 401, 20003);
+    expectError(await asFirst.get('/v1/Services', undefined, { auth: { username: second.sid, password: first.token } }), 401, 20003);
+  });
+
+  test('accounts and keys created while the server runs work at once; a key revoked before its first use is refused at once', async () => {
+    assert.ok(server, 'the server of the previous test');
+    const late = await createAccount('--name', 'Late');
+    const lateKey = await createKey(late.sid);
+    const unused = await createKey(late.sid);
+    succeeded(await cli('keys', 'revoke', unused.sid), 'revoke unused');
+
+    const asLate = new HttpClient(server.url, { username: late.sid, password: late.token });
+    const created = await asLate.post('/v1/Services', { UniqueName: 'late-svc' });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.account_sid, late.sid);
+    const viaKey = await asLate.get('/v1/Services', undefined, { auth: { username: lateKey.sid, password: lateKey.secret } });
+    assert.deepEqual(viaKey.body.services.map((s: { sid: string }) => s.sid), [created.body.sid]);
+    expectError(await asLate.get('/v1/Services', undefined, { auth: { username: unused.sid, password: unused.secret } }), 401, 20003);
+    assert.equal(await server.stop(), 0);
+    server = null;
+  });
+
+  test('usage errors exit 2 with a message and change nothing', async () => {
+    const before = await listAccounts();
+    const keysBefore = await listKeys(first.sid);
+    const cases: Array<[string[], RegExp]> = [
+      [['accounts'], /^parley: parley accounts create\|list\|set …$/],
+      [['accounts', 'set'], /^parley: parley accounts set AC… \[--rate-limit N\] \[--rate-burst N\] \[--name NAME\]$/],
+      [['accounts', 'set', first.sid], /^parley: nothing to change: give --rate-limit, --rate-burst or --name$/],
+      [['accounts', 'set', MISSING_ACCOUNT, '--name', 'ghost'], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
+      [['accounts', 'set', first.sid, '--rate-limit', 'fast'], /^parley: --rate-limit must be a whole number, "off" or "default"$/],
+      [['accounts', 'create', '--rate-limit', 'lots'], /^parley: --rate-limit must be a whole number, "off" or "default"$/],
+      [['accounts', 'create', '--rate-burst', '9999999999'], /^parley: --rate-burst must be a whole number, "off" or "default"$/],
+      [['keys'], /^parley: parley keys create\|list\|revoke …$/],
+      [['keys', 'create'], /^parley: parley keys create --account AC… \[--name NAME\]$/],
+      [['keys', 'create', '--account', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
+      [['keys', 'list'], /^parley: parley keys list --account AC…$/],
+      [['keys', 'list', '--account', MISSING_ACCOUNT], /^parley: parley keys list --account AC…$/],
+      [['keys', 'revoke'], /^parley: parley keys revoke SK…$/],
+      [['keys', 'revoke', MISSING_KEY], new RegExp(`^parley: no key ${MISSING_KEY}$`)],
+      [['frobnicate'], /^parley: unknown command "frobnicate"\n\nUsage: parley <command>/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => cli(...args)));
+    cases.forEach(([args, message], i) => {
+      const run = runs[i]!;
+      const what = `parley ${args.join(' ')}`;
+      assert.equal(run.status, 2, `${what}: exit ${run.status}\n${run.stderr}${run.stdout}`);
+      assert.match(run.stderr.trimEnd(), message, what);
+      if (args[0] !== 'frobnicate') assert.equal(run.stderr.trimEnd().split('\n').length, 1, `${what}: one line\n${run.stderr}`);
+      assert.equal(run.stdout, '', what);
+    });
+    assert.deepEqual(await listAccounts(), before);
+    assert.deepEqual(await listKeys(first.sid), keysBefore);
+
+    // help is not an error.
+    const help = await cli('help');
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /accounts create \[--name N\] \[--rate-limit R\] \[--rate-burst B\]/);
+    assert.match(help.stdout, /keys revoke SK…/);
+  });
+});

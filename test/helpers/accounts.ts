@@ -1,0 +1,48 @@
+// More tenants for a test app: accounts and API keys written straight into its database, each
+// with an HttpClient that authenticates as it.
+
+import assert from 'node:assert/strict';
+import { createAccount, createApiKey } from '../../src/accounts/accounts.service.js';
+import type { NewAccount } from '../../src/accounts/accounts.service.js';
+import { systemClock } from '../../src/clock.js';
+import type { TestApp } from './app.js';
+import { HttpClient } from './http-client.js';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface TestAccount {
+  sid: string;
+  authToken: string;
+  auth: Credentials;
+  /** Authenticated with the account SID and auth token. */
+  api: HttpClient;
+}
+
+export interface TestApiKey {
+  sid: string;
+  secret: string;
+  accountSid: string;
+  auth: Credentials;
+  /** Authenticated with the key SID and secret. */
+  api: HttpClient;
+}
+
+export async function addAccount(t: TestApp, input: NewAccount = {}): Promise<TestAccount> {
+  const row = await createAccount(t.app.parley.database.db, systemClock, input);
+  const auth = { username: row.sid, password: row.auth_token };
+  return { sid: row.sid, authToken: row.auth_token, auth, api: new HttpClient(t.baseUrl, auth) };
+}
+
+export async function addApiKey(t: TestApp, accountSid: string, friendlyName?: string): Promise<TestApiKey> {
+  const key = await createApiKey(t.app.parley.database.db, systemClock, accountSid, friendlyName);
+  assert.ok(key, `no account ${accountSid}`);
+  const auth = { username: key.sid, password: key.secret };
+  return { sid: key.sid, secret: key.secret, accountSid, auth, api: new HttpClient(t.baseUrl, auth) };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
