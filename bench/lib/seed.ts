@@ -174,11 +174,15 @@ export function validNumbers(prefix: string, count: number): string[] {
 export async function countRouted(databaseUrl: string): Promise<{ inbound: number; interactions: number; deliveries: number }> {
   const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
   try {
-    const count = async (query: Promise<{ count: unknown } | undefined>) => Number((await query)?.count ?? 0);
-    const interactions = await count(handle.db.selectFrom('interactions').select((eb) => eb.fn.countAll().as('count')).executeTakeFirst());
-    const messages = (direction: string) =>
-      count(handle.db.selectFrom('simulator_messages').select((eb) => eb.fn.countAll().as('count')).where('direction', '=', direction).executeTakeFirst());
-    return { inbound: await messages('inbound'), interactions, deliveries: await messages('outbound') };
+    // One statement, so one snapshot: counted one after another, a message still in flight when
+    // the window closed could commit between two counts and look like a loss.
+    const { rows } = await sql<{ inbound: unknown; interactions: unknown; deliveries: unknown }>`
+      select
+        (select count(*) from simulator_messages where direction = 'inbound') as inbound,
+        (select count(*) from interactions) as interactions,
+        (select count(*) from simulator_messages where direction = 'outbound') as deliveries`.execute(handle.db);
+    const counts = rows[0]!;
+    return { inbound: Number(counts.inbound), interactions: Number(counts.interactions), deliveries: Number(counts.deliveries) };
   } finally {
     await handle.destroy();
   }
