@@ -14,7 +14,7 @@ import { ApiError } from '../errors/api-error.js';
 import type { PhoneNumber } from '../phone/phone-number.js';
 import { poolCountryFor } from '../phone/phone-number.js';
 import type { ChosenNumber, Criteria } from './pool.repository.js';
-import { anyNumber, leastUsedNumber, stickyNumber } from './pool.repository.js';
+import { anyNumber, leastUsedNumber, stickyOrLeastUsedNumber } from './pool.repository.js';
 
 export interface ModeNeeds {
   needVoice: boolean;
@@ -52,7 +52,7 @@ async function preferred(db: Kysely<Database>, behavior: string, c: Criteria): P
   if (behavior === 'avoid-sticky') {
     return (await leastUsedNumber(db, c, true)) ?? leastUsedNumber(db, c);
   }
-  return (await stickyNumber(db, c)) ?? leastUsedNumber(db, c);
+  return stickyOrLeastUsedNumber(db, c);
 }
 
 /** Why no number fits, from the broadest reason to the narrowest. */

@@ -87,9 +87,9 @@ const selectLeastUsed = prepare((db, param) => inPreferenceOrder(eligible(db, pa
 const selectLeastUsedUnusedFree = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)).forUpdate().skipLocked());
 const selectLeastUsedUnused = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)));
 
-/** The identifier's most recent number in the service, if it is still eligible: one query. */
-const selectSticky = prepare((db, param) =>
-  eligible(db, param).where('sid', '=', (eb) =>
+/** The identifier's most recent number in the service, if it is still eligible. */
+function selectStickyQuery(db: Kysely<Database>, param: Param) {
+  return eligible(db, param).where('sid', '=', (eb) =>
     eb
       .selectFrom('participants')
       .select('proxy_identifier_sid')
@@ -97,7 +97,23 @@ const selectSticky = prepare((db, param) =>
       .where('participants.identifier', '=', param('identifier'))
       .orderBy('participants.date_created', 'desc')
       .limit(1),
-  ),
+  );
+}
+
+/**
+ * prefer-sticky in one statement (one round trip): the sticky number ranks first, else the least
+ * used free one. The second branch runs (and locks its row) even when the first answers; another
+ * transaction then skips that number, which costs it nothing but the next-best choice.
+ */
+const selectStickyOrLeastUsedFree = prepare((db, param) =>
+  db
+    .selectFrom(selectStickyQuery(db, param).as('sticky'))
+    .select(['sid', 'phone_number', sql.lit(0).as('rank')])
+    .unionAll(
+      db.selectFrom(inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked().as('free')).select(['sid', 'phone_number', sql.lit(1).as('rank')]),
+    )
+    .orderBy('rank')
+    .limit(1),
 );
 
 function paramsOf(c: Criteria): Record<string, unknown> {
@@ -122,9 +138,15 @@ export async function leastUsedNumber(db: Kysely<Database>, c: Criteria, unusedO
   return (await free(db, params))[0] ?? (await any(db, params))[0];
 }
 
-/** The number the identifier was given most recently in the service, if it is still eligible (prefer-sticky). */
-export async function stickyNumber(db: Kysely<Database>, c: Criteria): Promise<ChosenNumber | undefined> {
-  return (await selectSticky(db, paramsOf(c)))[0];
+/**
+ * prefer-sticky: the number the identifier was given most recently in the service if it is still
+ * eligible, else the least used one as leastUsedNumber chooses it.
+ */
+export async function stickyOrLeastUsedNumber(db: Kysely<Database>, c: Criteria): Promise<ChosenNumber | undefined> {
+  const params = paramsOf(c);
+  const [first] = await selectStickyOrLeastUsedFree(db, params);
+  if (first !== undefined) return { sid: first.sid, phone_number: first.phone_number };
+  return (await selectLeastUsed(db, params))[0];
 }
 
 /** Whether any number of the service matches; the questions behind each "no number" error. */

@@ -13,7 +13,8 @@ import { acquire, AssignmentConflict } from '../../pool/pool.repository.js';
 import { findInAccount } from '../phone-numbers/phone-numbers.repository.js';
 import { isActive } from '../sessions/sessions.expiry.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
-import { identifiersOf, insertParticipant } from './participants.repository.js';
+import { insertParticipant } from './participants.repository.js';
+import type { Member } from './participants.repository.js';
 import { together } from '../../db/together.js';
 
 /** Twilio's limit (80609). */
@@ -28,17 +29,24 @@ export function parseIdentifier(identifier: string): PhoneNumber {
   return number;
 }
 
+/**
+ * Where the participant goes. `members` is everyone who is or was in the session, read under the
+ * session's lock (or SQLite's one writer), so it cannot change under us.
+ */
+export interface Destination {
+  service: ServiceRow;
+  session: SessionRow;
+  members: readonly Member[];
+}
+
 export async function addParticipant(
   trx: Kysely<Database>,
-  service: ServiceRow,
-  session: SessionRow,
+  { service, session, members }: Destination,
   input: ParticipantInput,
   identifier: PhoneNumber,
   now: number,
 ): Promise<ParticipantRow> {
   if (!isActive(session.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: participants cannot be added to it');
-  // The caller holds the session's lock (or SQLite's one writer), so this cannot change under us.
-  const members = await identifiersOf(trx, session.sid);
   const existing = members.find((member) => member.identifier === identifier.e164);
   if (existing !== undefined) throw new ApiError(existing.date_deleted === null ? 80103 : 80612);
   if (members.filter((member) => member.date_deleted === null).length >= MAX_PARTICIPANTS) throw new ApiError(80609);

@@ -64,7 +64,10 @@ const selectIdentifiers = prepare((db, param) =>
   db.selectFrom('participants').select(['identifier', 'date_deleted']).where('session_sid', '=', param('sessionSid')),
 );
 
+/** Someone who is (date_deleted null) or was in a session. */
+export type Member = Pick<ParticipantRow, 'identifier' | 'date_deleted'>;
+
 /** Who is or was in the session: enough to check duplicates and the limit in one query. */
-export async function identifiersOf(db: Kysely<Database>, sessionSid: string): Promise<Array<{ identifier: string; date_deleted: number | null }>> {
+export async function identifiersOf(db: Kysely<Database>, sessionSid: string): Promise<Member[]> {
   return selectIdentifiers(db, { sessionSid });
 }

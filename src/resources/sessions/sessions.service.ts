@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import { isForeignKeyViolation, translateUniqueViolation } from '../../db/constraint-errors.js';
-import type { Database, ServiceRow, SessionRow } from '../../db/schema.js';
+import type { Database, ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
@@ -77,8 +77,10 @@ export class SessionsService {
           date_updated: now,
         };
         await translateUniqueViolation(() => repo.insertSession(trx, row), () => new ApiError(80603));
+        // A new session's members are the participants added so far in this transaction.
+        const members: ParticipantRow[] = [];
         for (const [index, participant] of input.participants.entries()) {
-          await withinAsync(index, () => addParticipant(trx, service, row, participant, identifiers[index]!, now));
+          members.push(await withinAsync(index, () => addParticipant(trx, { service, session: row, members }, participant, identifiers[index]!, now)));
         }
         return row;
       }),
