@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import type { SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
+import type { Outcome } from './commit-with.js';
 import { discardingBrokenConnections, pipelinedTransactions } from './pg-connections.js';
 import { WithoutRowLocks } from './row-locks.js';
 import { GroupCommitter } from './group-commit.js';
@@ -30,8 +31,11 @@ export type TransactionLock = (trx: Kysely<Database>, ...keys: string[]) => Prom
 
 /** How the domain writes: every transaction goes through `run`, which each engine does its way. */
 export interface Transactions {
-  /** Runs `work` in a transaction (on SQLite, batched with concurrent ones: db/group-commit.ts). */
-  run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in a transaction (on SQLite, batched with concurrent ones: db/group-commit.ts).
+   * `work` may return its last statements with its result (db/commit-with.ts).
+   */
+  run<T>(work: (trx: Kysely<Database>) => Promise<Outcome<T>>): Promise<T>;
   readonly lock: TransactionLock;
 }
 

@@ -6,9 +6,11 @@
 
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { settle } from './commit-with.js';
+import type { Outcome } from './commit-with.js';
 import type { Database } from './schema.js';
 
-type Work<T> = (trx: Kysely<Database>) => Promise<T>;
+type Work<T> = (trx: Kysely<Database>) => Promise<Outcome<T>>;
 
 interface Unit {
   work: Work<unknown>;
@@ -45,7 +47,7 @@ export class GroupCommitter {
           for (const unit of batch) {
             await sql`savepoint unit`.execute(trx);
             try {
-              const value = await unit.work(trx);
+              const value = await settle(await unit.work(trx));
               await sql`release unit`.execute(trx);
               settled.push(() => unit.resolve(value));
             } catch (error) {

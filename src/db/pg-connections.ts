@@ -22,7 +22,10 @@ import type { Writable } from 'node:stream';
 import { Kysely } from 'kysely';
 import type { CompiledQuery, DatabaseConnection, PostgresDialect, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
+import { CommitWith } from './commit-with.js';
+import type { Outcome } from './commit-with.js';
 import { isDatabaseUnavailable } from './constraint-errors.js';
+import { together } from './together.js';
 import type { Database } from './schema.js';
 
 export function discardingBrokenConnections(pool: pg.Pool): PostgresPool {
@@ -98,7 +101,7 @@ function writesOfOneTick(client: pg.PoolClient): () => void {
 export function pipelinedTransactions(db: Kysely<Database>, dialect: PostgresDialect, pool: PostgresPool) {
   // Kysely wants a driver among a database's parts; a transaction's is never used.
   const driver = dialect.createDriver();
-  return async function run<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return async function run<T>(work: (trx: Kysely<Database>) => Promise<Outcome<T>>): Promise<T> {
     const client = await pool.connect();
     const connection: DatabaseConnection = {
       executeQuery: async <R>(query: CompiledQuery) => {
@@ -115,10 +118,17 @@ export function pipelinedTransactions(db: Kysely<Database>, dialect: PostgresDia
     const begin = client.query('begin', []);
     begin.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
     try {
-      const result = await work(trx);
-      await begin;
-      await client.query('commit', []);
-      return result;
+      const outcome = await work(trx);
+      if (!(outcome instanceof CommitWith)) {
+        await begin;
+        await client.query('commit', []);
+        return outcome;
+      }
+      // COMMIT leaves in the same write as the unit's last statements (db/commit-with.ts).
+      const [, , commit] = await together([begin, outcome.statements, client.query('commit', [])]);
+      // A failed statement fails the transaction, which PostgreSQL then ends with a rollback.
+      if ((commit as { command: string }).command !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back at COMMIT');
+      return outcome.result;
     } catch (err) {
       await client.query('rollback', []).catch(() => {});
       throw err;

@@ -63,6 +63,19 @@ describe('Session create with Participants', () => {
     assert.equal(await totalInUse(), 0);
     assert.equal((await t.api.post(`${service}/Sessions`, { UniqueName: 'atomic' })).status, 201, 'the unique name was never taken');
   });
+
+  test('all or nothing when the database refuses the last participant: its number is taken elsewhere', async () => {
+    // Refused by the assignments' unique index, in the statements that leave with the COMMIT.
+    const held = await t.api.post(`${service}/Sessions`, { Participants: [JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550101' })] });
+    assert.equal(held.status, 201, held.text);
+    const participants = [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550101' })];
+    const refused = await t.api.post(`${service}/Sessions`, { UniqueName: 'atomic', Participants: participants });
+    assert.match(expectError(refused, 409, 80623), /^Participants\[1\]: .*already holds proxy number \+14155550101/);
+    const sessions = (await t.api.get(`${service}/Sessions`)).body.sessions as Array<{ sid: string }>;
+    assert.deepEqual(sessions.map((session) => session.sid), [held.body.sid], 'no session, participant or held number was written');
+    assert.equal(await totalInUse(), 1);
+    assert.equal((await t.api.post(`${service}/Sessions`, { UniqueName: 'atomic' })).status, 201, 'the unique name was never taken');
+  });
 });
 
 describe('Numbers held by a session over its life', () => {

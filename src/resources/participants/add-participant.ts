@@ -1,8 +1,11 @@
 // Adding a participant to a session: shared by Participant create and Session create with
-// `Participants`. Runs inside the caller's transaction, which has locked the identifier.
+// `Participants`. Runs inside the caller's transaction, which has locked the identifier, and hands
+// back the new row behind its writes (db/commit-with.ts): the caller awaits them or commits with them.
 
 import type { Kysely } from 'kysely';
 import type { Database, ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../../db/schema.js';
+import { commitWith } from '../../db/commit-with.js';
+import type { CommitWith } from '../../db/commit-with.js';
 import { isUniqueViolation } from '../../db/constraint-errors.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import { newSid } from '../../http/sids.js';
@@ -45,7 +48,7 @@ export async function addParticipant(
   input: ParticipantInput,
   identifier: PhoneNumber,
   now: number,
-): Promise<ParticipantRow> {
+): Promise<CommitWith<ParticipantRow>> {
   if (!isActive(session.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: participants cannot be added to it');
   const existing = members.find((member) => member.identifier === identifier.e164);
   if (existing !== undefined) throw new ApiError(existing.date_deleted === null ? 80103 : 80612);
@@ -74,9 +77,9 @@ export async function addParticipant(
     phone_number_sid: number.sid,
     date_created: now,
   };
-  // Issued together (one round trip on PostgreSQL; they touch different rows). The first failure
-  // in issue order is the one reported.
-  await together([
+  // Issued together (one round trip on PostgreSQL; they touch different rows), and left for the
+  // caller to await or commit with. The first failure in issue order is the one reported.
+  const written = together([
     insertParticipant(trx, row).catch((err: unknown) => {
       throw isUniqueViolation(err) ? new ApiError(80103) : err;
     }),
@@ -91,7 +94,7 @@ export async function addParticipant(
       throw err;
     }),
   ]);
-  return row;
+  return commitWith(written, row);
 }
 
 /** The pool number named by ProxyIdentifier / ProxyIdentifierSid; reserved numbers are allowed. */

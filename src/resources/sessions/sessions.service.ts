@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import { isForeignKeyViolation, translateUniqueViolation } from '../../db/constraint-errors.js';
+import { commitWith } from '../../db/commit-with.js';
 import type { Database, ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
@@ -76,13 +77,17 @@ export class SessionsService {
           date_created: now,
           date_updated: now,
         };
-        await translateUniqueViolation(() => repo.insertSession(trx, row), () => new ApiError(80603));
+        // Each step's writes are awaited before the next step reads; the last ones go with COMMIT.
+        let written: Promise<unknown> = translateUniqueViolation(() => repo.insertSession(trx, row), () => new ApiError(80603));
         // A new session's members are the participants added so far in this transaction.
         const members: ParticipantRow[] = [];
         for (const [index, participant] of input.participants.entries()) {
-          members.push(await withinAsync(index, () => addParticipant(trx, { service, session: row, members }, participant, identifiers[index]!, now)));
+          await written;
+          const added = await withinAsync(index, () => addParticipant(trx, { service, session: row, members }, participant, identifiers[index]!, now));
+          members.push(added.result);
+          written = withinAsync(index, () => added.statements);
         }
-        return row;
+        return commitWith(written, row);
       }),
     );
   }
