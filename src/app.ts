@@ -3,6 +3,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import type { LookupFunction } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { ensureDefaultAccount } from './accounts/accounts.service.js';
 import { Authenticator } from './accounts/authenticator.js';
 import type { DefaultAccount } from './accounts/accounts.service.js';
@@ -14,6 +16,7 @@ import type { Components } from './components.js';
 import { openDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { applyOwnership } from './pool/number-ownership.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './errors/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
@@ -33,6 +36,10 @@ import { interactionsRoutes } from './resources/interactions/interactions.routes
 export interface AppOptions {
   /** Replaces the clock (tests); by default the simulator gets an adjustable clock, other carriers real time. */
   clock?: Clock;
+  /** Replaces DNS for outgoing calls to account-set URLs (tests); by default node:dns lookup. */
+  lookup?: LookupFunction;
+  /** Where the log goes (tests read it back); by default stdout. */
+  logStream?: DestinationStream;
 }
 
 /** What the running app exposes to `parley serve` and to tests. */
@@ -60,28 +67,50 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // account (a duplicate key ends one of them), nor each generate an account of its own.
     const account = await database.transactions.run(async (trx) => {
       await database.transactions.lock(trx, 'default-account');
+      await applyOwnership(trx, config.carrier);
       return ensureDefaultAccount(trx, clock, configured);
     });
-    return createServer(config, database, clock, account);
+    return createServer(config, database, clock, account, options);
   } catch (err) {
     await database.destroy();
     throw err;
   }
 }
 
-function createServer(config: Config, database: DatabaseHandle, clock: Clock, account: DefaultAccount): FastifyInstance {
+/** A hop count as Fastify applies it (its types take only booleans, addresses and functions). */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return typeof trust === 'boolean' ? trust : [...trust];
+}
+
+function createServer(config: Config, database: DatabaseHandle, clock: Clock, account: DefaultAccount, options: AppOptions): FastifyInstance {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: { level: config.logLevel, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
+    // X-Forwarded-Proto/-Host (request.protocol, request.host) and the client address (request.ip)
+    // follow the forwarded headers only from the peers PARLEY_TRUST_PROXY names.
+    trustProxy: trustProxyOption(config.trustProxy),
+    // Slow clients: the whole request (head and body) must arrive within requestTimeout, its head
+    // within headersTimeout; these bound receiving only, never a long answer. Node checks them
+    // every connectionsCheckingInterval, so that is kept well below the timeouts.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { verbose: true }, plugins: [addParleyVocabulary] },
     frameworkErrors: frameworkError,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Past the cap, new connections are closed at once rather than queued.
+  app.server.maxConnections = config.maxConnections;
   const { db } = database;
-  const components = createComponents(config, database, clock, app.log);
+  const components = createComponents(config, database, clock, app.log, options.lookup);
   const { sweeper, outbox } = components;
   app.decorate('parley', { config, database, clock, account, components });
   app.addHook('onReady', async () => {

@@ -1,6 +1,7 @@
 // Builds every domain component once, from the configuration: services, the masking engine, its
 // carrier, and the background workers. app.ts puts HTTP in front of them.
 
+import type { LookupFunction } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
 import type { Carrier } from './carriers/carrier.js';
@@ -31,7 +32,7 @@ export interface Components {
   outbox: OutboxWorker;
 }
 
-export function createComponents(config: Config, database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger): Components {
+export function createComponents(config: Config, database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger, lookup?: LookupFunction): Components {
   const { db, transactions } = database;
   const sessions = new SessionsService(db, clock, transactions);
   const carrier: Carrier = config.twilio !== null ? new TwilioCarrier() : new SimulatorCarrier();

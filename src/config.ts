@@ -1,5 +1,7 @@
 // The only module that reads process.env. Everything else receives a frozen Config.
 
+import { isIP } from 'node:net';
+
 export type Carrier = 'simulator' | 'twilio';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -39,6 +41,24 @@ export interface Config {
   readonly rateBurst: number;
   /** How long a database operation may wait for a connection or an answer before the request gets a 503. */
   readonly databaseTimeoutMs: number;
+  /** Most bytes of an answer Parley reads from any outgoing HTTP call; beyond, the call is aborted. */
+  readonly callbackMaxResponseBytes: number;
+  /** Whether account-set URLs (callback, intercept, out-of-session) may aim at private addresses. */
+  readonly callbackAllowPrivate: boolean;
+  /** Which peers' X-Forwarded-* headers count (Fastify's trustProxy: a boolean, a hop count, or addresses/CIDRs). */
+  readonly trustProxy: boolean | number | readonly string[];
+  /** Slow clients: receiving a whole request, its head, an idle keep-alive connection; the connection cap. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  /** Callback deliveries under way at once, in all and per account. */
+  readonly callbackConcurrency: number;
+  readonly callbackConcurrencyPerAccount: number;
+  /** Days message bodies, the simulator's log and finished outbox jobs are kept; 0 keeps them forever. */
+  readonly retentionDays: number;
+  /** Failed sign-ins from one client address within a minute before it gets 429s; 0 for no limit. */
+  readonly authFailureLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -73,14 +93,22 @@ export function loadConfig(env: Env = process.env): Config {
   if (authToken !== null && (authToken.length < 8 || authToken.length > 256)) {
     throw new ConfigError('PARLEY_AUTH_TOKEN', 'must be 8 to 256 characters long');
   }
+  const carrier = oneOf(env, 'PARLEY_CARRIER', CARRIERS, 'simulator');
+  // A real carrier's numbers are real lines and its webhooks come from the internet: safer defaults.
+  const realCarrier = carrier !== 'simulator';
+  const configuredPublicUrl = publicUrl(env);
+  if (realCarrier && configuredPublicUrl === null) {
+    throw new ConfigError('PARLEY_PUBLIC_URL', `must be set when PARLEY_CARRIER=${carrier}: webhook signatures and status-callback URLs are built from it`);
+  }
+  const requestTimeoutMs = integer(env, 'PARLEY_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: optional(env, 'HOST') ?? '0.0.0.0',
     databaseUrl: databaseUrl(env),
     accountSid,
     authToken,
-    publicUrl: publicUrl(env),
-    carrier: oneOf(env, 'PARLEY_CARRIER', CARRIERS, 'simulator'),
+    publicUrl: configuredPublicUrl,
+    carrier,
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),
@@ -95,6 +123,18 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimit: integer(env, 'PARLEY_RATE_LIMIT', 0, 0, 1_000_000),
     rateBurst: integer(env, 'PARLEY_RATE_BURST', 0, 0, 10_000_000),
     databaseTimeoutMs: integer(env, 'PARLEY_DB_TIMEOUT_MS', 10_000, 100, 600_000),
+    callbackMaxResponseBytes: integer(env, 'PARLEY_CALLBACK_MAX_RESPONSE_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
+    callbackAllowPrivate: boolean(env, 'PARLEY_CALLBACK_ALLOW_PRIVATE', !realCarrier),
+    trustProxy: trustProxy(env),
+    requestTimeoutMs,
+    // Node refuses a head timeout longer than the whole request's.
+    headersTimeoutMs: integer(env, 'PARLEY_HEADERS_TIMEOUT_MS', Math.min(20_000, requestTimeoutMs), 100, requestTimeoutMs),
+    keepAliveTimeoutMs: integer(env, 'PARLEY_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    maxConnections: integer(env, 'PARLEY_MAX_CONNECTIONS', 4096, 1, 1_000_000),
+    callbackConcurrency: integer(env, 'PARLEY_CALLBACK_CONCURRENCY', 50, 1, 10_000),
+    callbackConcurrencyPerAccount: integer(env, 'PARLEY_CALLBACK_CONCURRENCY_PER_ACCOUNT', 10, 1, 10_000),
+    retentionDays: integer(env, 'PARLEY_RETENTION_DAYS', 30, 0, 36_500),
+    authFailureLimit: integer(env, 'PARLEY_AUTH_FAILURE_LIMIT', realCarrier ? 20 : 0, 0, 1_000_000),
   });
 }
 
@@ -124,6 +164,36 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === null) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+/**
+ * PARLEY_TRUST_PROXY, as Fastify's trustProxy takes it: `true` (every peer), a hop count, or a
+ * comma-separated list of addresses and CIDRs. Unset or `false`: X-Forwarded-* never count.
+ */
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = optional(env, 'PARLEY_TRUST_PROXY');
+  if (raw === null || /^(false|0)$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) return true;
+  if (/^\d{1,3}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !validBits || rest.length > 0) {
+      throw new ConfigError('PARLEY_TRUST_PROXY', `must be true, false, a hop count, or comma-separated addresses and CIDRs, got "${entry}"`);
+    }
+  }
+  return Object.freeze(entries);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

@@ -107,7 +107,7 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
         .values(
           numbers.slice(i, i + 500).map((e164, j) => ({
             sid: `PN${(i + j).toString(16).padStart(32, '0')}`, account_sid: BENCH_ACCOUNT_SID, service_sid: serviceSid,
-            phone_number: e164, friendly_name: null, iso_country: 'US', area_code: '415', cap_voice: 1, cap_sms: 1, cap_mms: 0,
+            phone_number: e164, owner_scope: BENCH_ACCOUNT_SID, friendly_name: null, iso_country: 'US', area_code: '415', cap_voice: 1, cap_sms: 1, cap_mms: 0,
             cap_fax: 0, is_reserved: 0, in_use: 0, last_assigned_at: 0, date_created: now, date_updated: now,
           })),
         )

@@ -58,7 +58,7 @@ export async function createAccount(db: Kysely<Database>, clock: Clock, input: N
 }
 
 function accountRow(sid: string, authToken: string, friendlyName: string, now: number): AccountRow {
-  return { sid, auth_token: authToken, friendly_name: friendlyName, rate_limit: null, rate_burst: null, date_created: now, date_updated: now };
+  return { sid, auth_token: authToken, friendly_name: friendlyName, rate_limit: null, rate_burst: null, secondary_auth_token: null, date_created: now, date_updated: now };
 }
 
 export function hashSecret(salt: string, secret: string): string {

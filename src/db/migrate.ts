@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as numberPool from './migrations/0002-number-pool-and-participants.js';
 import * as interactions from './migrations/0003-interactions-and-outbox.js';
 import * as apiKeys from './migrations/0004-api-keys-and-rate-limits.js';
+import * as ownership from './migrations/0005-ownership-webhooks-retention.js';
 
 // Listed explicitly (not read from disk) so the compiled server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-number-pool-and-participants': numberPool,
   '0003-interactions-and-outbox': interactions,
   '0004-api-keys-and-rate-limits': apiKeys,
+  '0005-ownership-webhooks-retention': ownership,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

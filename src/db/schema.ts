@@ -10,6 +10,8 @@ export interface AccountsTable {
   /** Requests per second per endpoint, and the burst; null: PARLEY_RATE_LIMIT / PARLEY_RATE_BURST. */
   rate_limit: number | null;
   rate_burst: number | null;
+  /** Twilio's secondary token: authenticates beside auth_token until promoted or deleted. */
+  secondary_auth_token: string | null;
   date_created: number;
   date_updated: number;
 }
@@ -67,6 +69,8 @@ export interface PhoneNumbersTable {
   account_sid: string;
   service_sid: string;
   phone_number: string;
+  /** The account SID under the simulator, one constant under a real carrier; unique with phone_number. */
+  owner_scope: string;
   friendly_name: string | null;
   iso_country: string;
   /** NANP area code (first three digits), null elsewhere. */
@@ -191,6 +195,21 @@ export interface CarrierStatusReportsTable {
   date_created: number;
 }
 
+export interface CarrierWebhooksTable {
+  carrier: string;
+  /** The carrier's MessageSid or CallSid. */
+  resource_sid: string;
+  /** The first answer, replayed to retries. */
+  content_type: string;
+  answer: string;
+  date_created: number;
+}
+
+export interface StorageProbeTable {
+  id: string;
+  payload: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -205,6 +224,8 @@ export interface Database {
   simulator_messages: SimulatorMessagesTable;
   simulator_calls: SimulatorCallsTable;
   carrier_status_reports: CarrierStatusReportsTable;
+  carrier_webhooks: CarrierWebhooksTable;
+  storage_probe: StorageProbeTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -221,3 +242,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type SimulatorMessageRow = Selectable<SimulatorMessagesTable>;
 export type SimulatorCallRow = Selectable<SimulatorCallsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type CarrierWebhookRow = Selectable<CarrierWebhooksTable>;

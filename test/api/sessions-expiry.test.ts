@@ -119,7 +119,7 @@ describe('Session expiry with the simulator clock', () => {
 
 describe('outside the simulator', () => {
   test('the clock endpoint does not exist', async () => {
-    const t = await startTestApp({ PARLEY_CARRIER: 'twilio', PARLEY_TWILIO_ACCOUNT_SID: 'AC' + 'f'.repeat(32), PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token' });
+    const t = await startTestApp({ PARLEY_CARRIER: 'twilio', PARLEY_TWILIO_ACCOUNT_SID: 'AC' + 'f'.repeat(32), PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token', PARLEY_PUBLIC_URL: 'https://parley.example.com' });
     try {
       expectError(await t.api.get('/simulator/v1/Clock'), 404, 20404);
     } finally {

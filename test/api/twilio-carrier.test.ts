@@ -16,6 +16,8 @@ import type { Response } from '../helpers/http-client.js';
 const TWILIO_ACCOUNT_SID = 'AC5ef8732a3c49700934481addd5ce1659';
 const TWILIO_AUTH_TOKEN = 'twilio-auth-token-for-the-tests-0123';
 const OTHER_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
+/** Where Twilio reaches Parley (a real carrier requires PARLEY_PUBLIC_URL); webhooks are signed over it. */
+const PUBLIC_URL = 'https://parley.example.com';
 
 const ALICE = '+12125550101';
 const BOB = '+12125550102';
@@ -97,7 +99,7 @@ function webhook(
   params: Params,
   options: { signature?: string | null; signedUrl?: string; token?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const signedUrl = options.signedUrl ?? t.baseUrl + path;
+  const signedUrl = options.signedUrl ?? PUBLIC_URL + path;
   const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, signedUrl, params) : options.signature;
   const headers: Record<string, string> = { ...options.headers };
   if (signature !== null) headers['x-twilio-signature'] = signature;
@@ -155,6 +157,7 @@ function twilioEnv(fake: FakeTwilio, extra: Record<string, string> = {}): Record
     PARLEY_TWILIO_ACCOUNT_SID: TWILIO_ACCOUNT_SID,
     PARLEY_TWILIO_AUTH_TOKEN: TWILIO_AUTH_TOKEN,
     PARLEY_TWILIO_API_URL: fake.url,
+    PARLEY_PUBLIC_URL: PUBLIC_URL,
     PARLEY_OUTBOX_POLL_MS: '20',
     ...extra,
   };
@@ -210,7 +213,7 @@ describe('Twilio carrier', () => {
     assert.equal(sent!.params.To, BOB);
     assert.equal(sent!.params.Body, params.Body);
     assert.deepEqual(([] as string[]).concat(sent!.params.MediaUrl ?? []), media);
-    assert.equal(sent!.params.StatusCallback, undefined, 'no StatusCallback without PARLEY_PUBLIC_URL');
+    assert.equal(sent!.params.StatusCallback, `${PUBLIC_URL}/carriers/twilio/status`, 'delivery reports come back to the public URL');
     assert.equal(sent!.status, 201);
 
     const interaction = await eventually(async () => {
@@ -280,9 +283,9 @@ describe('Twilio carrier', () => {
       ['empty signature', () => webhook(t, path, params, { signature: '' })],
       ['garbage signature', () => webhook(t, path, params, { signature: 'not-a-signature' })],
       ['signed with another auth token', () => webhook(t, path, params, { token: 'some-other-auth-token' })],
-      ['signed for another URL', () => webhook(t, path, params, { signedUrl: 'https://parley.example.com/carriers/twilio/messages' })],
-      ['signed for another path', () => webhook(t, path, params, { signedUrl: `${t.baseUrl}/carriers/twilio/voice` })],
-      ['params changed after signing', () => webhook(t, path, params, { signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, t.baseUrl + path, { ...params, Body: 'something else' }) })],
+      ['signed for another URL', () => webhook(t, path, params, { signedUrl: 'https://elsewhere.example.com/carriers/twilio/messages' })],
+      ['signed for another path', () => webhook(t, path, params, { signedUrl: `${PUBLIC_URL}/carriers/twilio/voice` })],
+      ['params changed after signing', () => webhook(t, path, params, { signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, PUBLIC_URL + path, { ...params, Body: 'something else' }) })],
       ['another Twilio account, correctly signed', () => webhook(t, path, foreign)],
       ['voice, no signature', () => webhook(t, '/carriers/twilio/voice', inboundCall(ALICE, pair.alice.proxy), { signature: null })],
       ['voice, another Twilio account', () => webhook(t, '/carriers/twilio/voice', inboundCall(ALICE, pair.alice.proxy, { AccountSid: OTHER_TWILIO_ACCOUNT_SID }))],
@@ -302,13 +305,14 @@ describe('Twilio carrier', () => {
     await fake.waitForRequests(1);
   });
 
-  test('behind a TLS-terminating proxy, the signature is checked against the URL Twilio called', async () => {
+  test('signatures are checked against PARLEY_PUBLIC_URL alone, whatever the request says', async () => {
     const path = '/carriers/twilio/messages';
     const params = inboundSms(ALICE, pair.alice.proxy, 'through the proxy');
-    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'parley.example.com' };
-    expectError(await webhook(t, path, params, { headers: forwarded }), 403, 80625);
-    const response = await webhook(t, path, params, { headers: forwarded, signedUrl: `https://parley.example.com${path}` });
-    assertTwiml(response);
+    // Signed for the address the request came to, or for a host it claims: neither is the public URL.
+    expectError(await webhook(t, path, params, { signedUrl: t.baseUrl + path }), 403, 80625);
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'attacker.example.net' };
+    expectError(await webhook(t, path, params, { headers: forwarded, signedUrl: `https://attacker.example.net${path}` }), 403, 80625);
+    assertTwiml(await webhook(t, path, params, { headers: forwarded }));
     const [sent] = await fake.waitForRequests(1);
     assert.equal(sent!.params.To, BOB);
   });
@@ -346,7 +350,7 @@ describe('Twilio carrier', () => {
     assert.equal(interaction.outbound_resource_status, 'initiated');
 
     const statusCallback = number.statusCallback!;
-    assert.equal(statusCallback, `${t.baseUrl}/carriers/twilio/status?Interaction=${interaction.sid}`);
+    assert.equal(statusCallback, `${PUBLIC_URL}/carriers/twilio/status?Interaction=${interaction.sid}`);
     assert.match(number.statusCallbackEvent ?? '', /\bcompleted\b/);
 
     // Twilio reports the <Number> leg to that URL, signing it with its query string.
@@ -388,7 +392,7 @@ describe('Twilio carrier', () => {
     assert.equal(row.outbound_resource_sid, child);
 
     // The signature covers the query string: the leg's report signed without it is refused.
-    expectError(await webhook(t, path, leg('failed'), { signedUrl: `${t.baseUrl}/carriers/twilio/status` }), 403, 80625);
+    expectError(await webhook(t, path, leg('failed'), { signedUrl: `${PUBLIC_URL}/carriers/twilio/status` }), 403, 80625);
     assert.equal((await onlyInteraction()).outbound_resource_status, 'completed');
     assert.deepEqual(fake.requests, [], 'calls are bridged with TwiML, not through the REST API');
   });
@@ -553,13 +557,12 @@ describe('Twilio carrier', () => {
 });
 
 describe('Twilio carrier with PARLEY_PUBLIC_URL', () => {
-  const PUBLIC_URL = 'https://parley.example.com';
   let t: TestApp;
   let fake: FakeTwilio;
   let pair: Pair;
   before(async () => {
     fake = await startFakeTwilio();
-    t = await startTestApp(twilioEnv(fake, { PARLEY_PUBLIC_URL: PUBLIC_URL }));
+    t = await startTestApp(twilioEnv(fake));
   });
   after(async () => {
     await t.close();
@@ -574,8 +577,8 @@ describe('Twilio carrier with PARLEY_PUBLIC_URL', () => {
   test('webhooks are signed over the public URL, and sent messages ask for status callbacks there', async () => {
     const path = '/carriers/twilio/messages';
     const params = inboundSms(ALICE, pair.alice.proxy, 'via the public URL');
-    expectError(await webhook(t, path, params), 403, 80625);
-    const response = await webhook(t, path, params, { signedUrl: PUBLIC_URL + path });
+    expectError(await webhook(t, path, params, { signedUrl: t.baseUrl + path }), 403, 80625);
+    const response = await webhook(t, path, params);
     assertTwiml(response);
     assert.ok(isEmptyResponse(response.text), response.text);
     const [sent] = await fake.waitForRequests(1);

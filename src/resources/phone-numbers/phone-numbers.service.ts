@@ -7,6 +7,7 @@ import { ApiError, missingParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
+import { ownerScope } from '../../pool/number-ownership.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../services/services.repository.js';
 import * as repo from './phone-numbers.repository.js';
@@ -25,7 +26,7 @@ export class PhoneNumbersService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-    private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved'>,
+    private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved' | 'carrier'>,
   ) {}
 
   async create(service: ServiceRow, input: NewPhoneNumber): Promise<PhoneNumberRow> {
@@ -53,6 +54,7 @@ export class PhoneNumbersService {
       account_sid: service.account_sid,
       service_sid: service.sid,
       phone_number: number.e164,
+      owner_scope: ownerScope(this.limits.carrier, service.account_sid),
       friendly_name: number.national,
       iso_country: number.country,
       area_code: number.areaCode,
@@ -72,7 +74,8 @@ export class PhoneNumbersService {
       // Another request added it since the check above: answer as if it had come first.
       if (!isUniqueViolation(err)) throw err;
       await this.#refuseTaken(service, { e164: number.e164, sid: input.sid });
-      // The SID is taken outside this account: say no more than Twilio would.
+      // The number (a real line, under a real carrier) or the SID is another account's: say no
+      // more than Twilio would, nothing of the other pool.
       throw new ApiError(80601);
     }
     return row;
