@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import type { LookupFunction } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { ensureDefaultAccount } from './accounts/accounts.service.js';
-import { Authenticator } from './accounts/authenticator.js';
 import type { DefaultAccount } from './accounts/accounts.service.js';
 import { AdjustableClock, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
@@ -20,6 +19,7 @@ import { applyOwnership } from './pool/number-ownership.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './errors/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
+import { SignInGuard } from './http/sign-in-guard.js';
 import { rateLimiter } from './http/rate-limit.js';
 import { parseFormBuffer, refuseNulInUrl } from './http/form-body.js';
 import { urls } from './http/routing.js';
@@ -111,15 +111,17 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
   app.server.maxConnections = config.maxConnections;
   const { db } = database;
   const components = createComponents(config, database, clock, app.log, options.lookup);
-  const { sweeper, outbox } = components;
+  const { sweeper, outbox, retention } = components;
   app.decorate('parley', { config, database, clock, account, components });
   app.addHook('onReady', async () => {
     sweeper.start();
     outbox.start();
+    retention.start();
   });
   app.addHook('onClose', async () => {
     await sweeper.stop();
     await outbox.stop();
+    await retention.stop();
     await database.destroy();
   });
 
@@ -143,13 +145,15 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
     if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = Object.create(null);
   });
 
+  // 503 while the database cannot be reached, or cannot take writes since a storage fault
+  // (db/storage-health.ts), so a load balancer stops sending requests this node can only refuse.
   app.get('/healthz', async (_request, reply) => {
     const ready = await database.ping();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable' });
   });
 
   const links = urls(config.publicUrl);
-  const authenticate = basicAuth(new Authenticator(db));
+  const authenticate = basicAuth(components.authenticator, new SignInGuard(config.authFailureLimit));
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
     api.addHook('onRequest', rateLimiter({ limit: config.rateLimit, burst: config.rateBurst }));
@@ -160,7 +164,7 @@ function createServer(config: Config, database: DatabaseHandle, clock: Clock, ac
     participantsRoutes(api, components.participants, links);
     interactionsRoutes(api, components.interactions, links);
     if (clock instanceof AdjustableClock && config.carrier === 'simulator') {
-      clockRoutes(api, clock, sweeper, outbox);
+      clockRoutes(api, clock, sweeper, outbox, retention);
       handsetRoutes(api, db, clock, components.router, links);
     }
   });

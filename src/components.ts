@@ -3,6 +3,7 @@
 
 import type { LookupFunction } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import { Authenticator } from './accounts/authenticator.js';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
 import type { Carrier } from './carriers/carrier.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
@@ -11,7 +12,9 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { ExpirySweeper } from './jobs/expiry-sweeper.js';
+import { RetentionJob } from './jobs/retention.js';
 import { OutboxWorker, PermanentFailure } from './outbox/outbox.worker.js';
+import { OutboundClient } from './outbound/outbound-client.js';
 import { InteractionsService } from './resources/interactions/interactions.service.js';
 import { ParticipantsService } from './resources/participants/participants.service.js';
 import { PhoneNumbersService } from './resources/phone-numbers/phone-numbers.service.js';
@@ -30,11 +33,18 @@ export interface Components {
   router: Router;
   sweeper: ExpirySweeper;
   outbox: OutboxWorker;
+  retention: RetentionJob;
+  authenticator: Authenticator;
 }
 
 export function createComponents(config: Config, database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger, lookup?: LookupFunction): Components {
   const { db, transactions } = database;
   const sessions = new SessionsService(db, clock, transactions);
+  // Account-set URLs may not aim inside (unless the operator allows it); the carrier's API URL is
+  // the operator's own. Both are bounded alike.
+  const limits = { maxResponseBytes: config.callbackMaxResponseBytes };
+  const accountHttp = new OutboundClient({ ...limits, refusePrivate: !config.callbackAllowPrivate, lookup });
+  const carrierHttp = new OutboundClient({ ...limits, refusePrivate: false });
   const carrier: Carrier = config.twilio !== null ? new TwilioCarrier() : new SimulatorCarrier();
   // The router wakes the outbox after each commit (only ever at request time, once both exist);
   // the outbox's Twilio sender reports back to the router.
@@ -43,22 +53,28 @@ export function createComponents(config: Config, database: DatabaseHandle, clock
     transactions,
     clock,
     carrier,
-    interceptor: new Interceptor(db, config.interceptTimeoutMs, log),
-    outOfSession: new OutOfSession(db, sessions, config.interceptTimeoutMs, log),
+    interceptor: new Interceptor(db, accountHttp, config.interceptTimeoutMs, log),
+    outOfSession: new OutOfSession(db, sessions, accountHttp, config.interceptTimeoutMs, log),
     kickOutbox: () => outbox.kick(),
   });
   const outbox = new OutboxWorker(
     db,
     clock,
     {
-      callback: callbackDelivery(db, config.callbackTimeoutMs),
-      'twilio-message': config.twilio !== null ? twilioMessageSender(db, router, config.twilio, config.publicUrl) : noTwilio,
+      callback: callbackDelivery(db, accountHttp, config.callbackTimeoutMs),
+      'twilio-message': config.twilio !== null ? twilioMessageSender(db, router, carrierHttp, config.twilio, config.publicUrl) : noTwilio,
     },
-    { pollMs: config.outboxPollMs, maxAttempts: config.callbackMaxAttempts, claimMs: Math.max(60_000, config.callbackTimeoutMs * 3) },
+    {
+      pollMs: config.outboxPollMs,
+      maxAttempts: config.callbackMaxAttempts,
+      claimMs: Math.max(60_000, config.callbackTimeoutMs * 3),
+      concurrency: config.callbackConcurrency,
+      concurrencyPerAccount: config.callbackConcurrencyPerAccount,
+    },
     log,
   );
   return {
-    services: new ServicesService(db, clock, transactions),
+    services: new ServicesService(db, clock, transactions, config.callbackAllowPrivate),
     sessions,
     numbers: new PhoneNumbersService(db, clock, config),
     participants: new ParticipantsService(db, clock, transactions),
@@ -66,6 +82,8 @@ export function createComponents(config: Config, database: DatabaseHandle, clock
     router,
     sweeper: new ExpirySweeper(db, transactions, clock, config.expirySweepIntervalMs, log),
     outbox,
+    retention: new RetentionJob(db, clock, config.retentionDays, log),
+    authenticator: new Authenticator(db),
   };
 }
 

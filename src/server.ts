@@ -1,4 +1,4 @@
-// `parley serve`: build the app, listen, print the credentials, shut down cleanly on a signal.
+// `parley serve`: build the app, listen, announce the account, shut down cleanly on a signal.
 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +33,13 @@ function banner(app: FastifyInstance, config: Config): string {
   const { port } = app.server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const base = config.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const token = account.stored ? account.authToken : '(from PARLEY_AUTH_TOKEN)';
+  // A stored token is printed once, by the start that generated it: later starts would copy it
+  // into every log that keeps the server's output.
+  const token = !account.stored
+    ? '(from PARLEY_AUTH_TOKEN)'
+    : account.created
+      ? account.authToken
+      : `(printed on the first start; \`parley accounts token ${account.sid}\` shows it)`;
   return [
     '',
     `Parley is serving the Twilio Proxy v1 API at ${base}/v1`,

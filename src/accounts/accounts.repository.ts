@@ -38,3 +38,25 @@ export async function deleteApiKey(db: Kysely<Database>, sid: string): Promise<b
   const result = await db.deleteFrom('api_keys').where('sid', '=', sid).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** The secondary token becomes the primary and the old primary is gone; false when there was none. */
+export async function promoteSecondaryToken(db: Kysely<Database>, sid: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set((eb) => ({ auth_token: eb.ref('secondary_auth_token').$castTo<string>(), secondary_auth_token: null, date_updated: now }))
+    .where('sid', '=', sid)
+    .where('secondary_auth_token', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Removes the secondary token; false when there was none. */
+export async function deleteSecondaryToken(db: Kysely<Database>, sid: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ secondary_auth_token: null, date_updated: now })
+    .where('sid', '=', sid)
+    .where('secondary_auth_token', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

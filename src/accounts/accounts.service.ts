@@ -9,6 +9,21 @@ import type { AccountRow, Database } from '../db/schema.js';
 import { newSid } from '../http/sids.js';
 import * as repo from './accounts.repository.js';
 
+/** An administrative change Parley will not make (its message says why); the CLI exits 2 with it. */
+export class AdminRefusal extends Error {}
+
+/** A new auth token: 128 random bits, hex, like the ones Twilio hands out. */
+export function newAuthToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** The account, or a refusal naming the SID that matches none. */
+export async function existingAccount(db: Kysely<Database>, sid: string): Promise<AccountRow> {
+  const account = await repo.findAccount(db, sid);
+  if (account === undefined) throw new AdminRefusal(`no account ${sid}`);
+  return account;
+}
+
 export interface DefaultAccount {
   sid: string;
   authToken: string;
@@ -50,7 +65,7 @@ export interface NewAccount {
 }
 
 export async function createAccount(db: Kysely<Database>, clock: Clock, input: NewAccount = {}): Promise<AccountRow> {
-  const row = accountRow(newSid('AC'), randomBytes(16).toString('hex'), input.friendlyName ?? 'Parley account', clock.now());
+  const row = accountRow(newSid('AC'), newAuthToken(), input.friendlyName ?? 'Parley account', clock.now());
   row.rate_limit = input.rateLimit ?? null;
   row.rate_burst = input.rateBurst ?? null;
   await repo.insertAccount(db, row);

@@ -1,6 +1,7 @@
-// Checks HTTP Basic credentials, as Twilio accepts them: an account SID with its auth token, or an
-// API key SID (SK…) with its secret. Answers are cached for a few seconds so a busy API does not
-// read these tables on every request; a changed token or a revoked key applies within CACHE_MS.
+// Checks HTTP Basic credentials, as Twilio accepts them: an account SID with its auth token (or
+// its secondary token, while a rotation is under way), or an API key SID (SK…) with its secret.
+// Answers are cached for a few seconds so a busy API does not read these tables on every request;
+// a changed token or a revoked key applies within CACHE_MS.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -16,8 +17,8 @@ export interface AuthenticatedAccount {
 
 interface Credential {
   account: AuthenticatedAccount;
-  /** SHA-256 of what the password must hash to (the token itself, or the salted key secret). */
-  expected: Buffer;
+  /** SHA-256 of what the password may hash to (the primary and secondary tokens, or the salted key secret). */
+  expected: Buffer[];
   /** Salt for API key secrets; empty for auth tokens. */
   salt: string;
 }
@@ -40,8 +41,16 @@ export class Authenticator {
     const credential = await this.#credentialOf(username);
     if (credential === null) return null;
     const given = credential.salt === '' ? sha256(password) : Buffer.from(hashSecret(credential.salt, password), 'hex');
-    // Equal-length digests: the comparison takes the same time whatever the guess.
-    return timingSafeEqual(given, credential.expected) ? credential.account : null;
+    // Equal-length digests, and every one compared (no early exit): the time taken says nothing
+    // about how close the guess was, nor which token it matched.
+    let matched = false;
+    for (const expected of credential.expected) matched = timingSafeEqual(given, expected) || matched;
+    return matched ? credential.account : null;
+  }
+
+  /** Drops the cached answers, so the next request reads the tables again (tests, after a rotation). */
+  forget(): void {
+    this.#cache.clear();
   }
 
   async #credentialOf(username: string): Promise<Credential | null> {
@@ -57,12 +66,14 @@ export class Authenticator {
   async #load(username: string): Promise<Credential | null> {
     if (username.startsWith('AC')) {
       const account = await findAccount(this.db, username);
-      return account === undefined ? null : { account: accountOf(account), expected: sha256(account.auth_token), salt: '' };
+      if (account === undefined) return null;
+      const tokens = account.secondary_auth_token === null ? [account.auth_token] : [account.auth_token, account.secondary_auth_token];
+      return { account: accountOf(account), expected: tokens.map(sha256), salt: '' };
     }
     const key = await findApiKey(this.db, username);
     const account = key && (await findAccount(this.db, key.account_sid));
     if (key === undefined || account === undefined) return null;
-    return { account: accountOf(account), expected: Buffer.from(key.secret_hash, 'hex'), salt: key.secret_salt };
+    return { account: accountOf(account), expected: [Buffer.from(key.secret_hash, 'hex')], salt: key.secret_salt };
   }
 }
 

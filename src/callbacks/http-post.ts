@@ -1,37 +1,23 @@
-// Posting a signed form to a customer's URL, with a time limit. The one place Parley calls out
-// to callback URLs (service callbacks, intercept, out-of-session).
+// Posting a signed form to a customer's URL (service callbacks, intercept, out-of-session),
+// through the one outgoing client (src/outbound/: bounded, never redirected, address-checked).
 
+import type { OutboundAnswer, OutboundClient } from '../outbound/outbound-client.js';
 import { signRequest } from './signature.js';
 import type { FormParams } from './signature.js';
 
-export interface PostResult {
-  status: number;
-  contentType: string;
-  body: string;
-}
-
-const MAX_RESPONSE_BYTES = 1024 * 1024;
-
-export async function postSignedForm(url: string, params: FormParams, authToken: string, timeoutMs: number): Promise<PostResult> {
+export function postSignedForm(http: OutboundClient, url: string, params: FormParams, authToken: string, timeoutMs: number): Promise<OutboundAnswer> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
   }
-  const response = await fetch(url, {
-    method: 'POST',
+  return http.post(url, {
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
+      // Over the URL exactly as configured, user info included, as Twilio's validators expect.
       'x-twilio-signature': signRequest(authToken, url, params),
       'user-agent': 'Parley (TwilioProxy)',
     },
     body: body.toString(),
-    signal: AbortSignal.timeout(timeoutMs),
-    redirect: 'manual',
+    timeoutMs,
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type') ?? '',
-    body: text.length > MAX_RESPONSE_BYTES ? text.slice(0, MAX_RESPONSE_BYTES) : text,
-  };
 }

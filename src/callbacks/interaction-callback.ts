@@ -10,6 +10,9 @@ import { formatDate } from '../http/dates.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import type { JobHandler } from '../outbox/outbox.worker.js';
 import { PermanentFailure } from '../outbox/outbox.worker.js';
+import type { OutboundClient } from '../outbound/outbound-client.js';
+import { OutboundError } from '../outbound/outbound-client.js';
+import { redactUrl } from '../outbound/redact-url.js';
 import { postSignedForm } from './http-post.js';
 import type { FormParams } from './signature.js';
 
@@ -61,12 +64,22 @@ export async function enqueueInteractionCallback(
   return true;
 }
 
-/** Delivers one callback: any 2xx is success; anything else, or no answer in time, is retried. */
-export function callbackDelivery(db: Kysely<Database>, timeoutMs: number): JobHandler {
+/**
+ * Delivers one callback: any 2xx is success; anything else (a redirect too, since none is
+ * followed), no answer in time, an answer over the size limit or a refused address is retried.
+ */
+export function callbackDelivery(db: Kysely<Database>, http: OutboundClient, timeoutMs: number): JobHandler {
   return async (job: CallbackJob, outbox) => {
     const account = await findAccount(db, outbox.account_sid);
     if (account === undefined) throw new PermanentFailure(`account ${outbox.account_sid} no longer exists`);
-    const result = await postSignedForm(job.url, job.params, account.auth_token, timeoutMs);
-    if (result.status < 200 || result.status > 299) throw new Error(`80908 Error on Callback for ${job.url}: HTTP ${result.status}`);
+    // The message is stored as the job's last_error: the URL goes in redacted.
+    const failed = (why: string) => new Error(`80908 Error on Callback for ${redactUrl(job.url)}: ${why}`);
+    let result;
+    try {
+      result = await postSignedForm(http, job.url, job.params, account.auth_token, timeoutMs);
+    } catch (err) {
+      throw err instanceof OutboundError ? failed(err.reason) : err;
+    }
+    if (result.status < 200 || result.status > 299) throw failed(`HTTP ${result.status}`);
   };
 }

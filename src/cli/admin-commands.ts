@@ -1,21 +1,14 @@
 // `parley accounts …` and `parley keys …`: tenant and credential administration, straight on the
 // database named by DATABASE_URL (a running server sees the changes within a few seconds).
 
-import type { Kysely } from 'kysely';
+import { deleteAccount } from '../accounts/account-deletion.js';
 import { deleteApiKey, findAccount, listAccounts, listApiKeys, updateAccount } from '../accounts/accounts.repository.js';
 import { createAccount, createApiKey } from '../accounts/accounts.service.js';
 import { systemClock } from '../clock.js';
-import type { Database } from '../db/schema.js';
 import { formatDate } from '../http/dates.js';
-
-export class UsageError extends Error {}
-
-type Options = Record<string, string | boolean | undefined>;
-
-function text(options: Options, name: string): string | undefined {
-  const value = options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
+import { counts, out, text, UsageError } from './cli-kit.js';
+import type { AdminContext, Options } from './cli-kit.js';
+import { secondaryTokenCommand, tokenCommand } from './token-commands.js';
 
 /** A non-negative integer option; `off` or 0 turns a rate limit off, `default` clears it (null). */
 function rate(options: Options, name: string): number | null | undefined {
@@ -27,9 +20,8 @@ function rate(options: Options, name: string): number | null | undefined {
   return Number(value);
 }
 
-const out = (lines: string[]) => process.stdout.write(lines.join('\n') + '\n');
-
-export async function accountsCommand(db: Kysely<Database>, action: string | undefined, args: string[], options: Options): Promise<void> {
+export async function accountsCommand(context: AdminContext, action: string | undefined, args: string[], options: Options): Promise<void> {
+  const { db } = context.database;
   switch (action) {
     case 'create': {
       const account = await createAccount(db, systemClock, {
@@ -55,12 +47,24 @@ export async function accountsCommand(db: Kysely<Database>, action: string | und
       out([`updated ${sid}`]);
       return;
     }
+    case 'token':
+      return tokenCommand(context, args);
+    case 'secondary-token':
+      return secondaryTokenCommand(context, args, options);
+    case 'delete': {
+      const sid = args[0];
+      if (sid === undefined) throw new UsageError('parley accounts delete AC…');
+      const deleted = await deleteAccount(context.database.transactions, sid, context.config.accountSid);
+      out(counts(`deleted ${sid}; rows removed:`, Object.entries(deleted)));
+      return;
+    }
     default:
-      throw new UsageError('parley accounts create|list|set …');
+      throw new UsageError('parley accounts create|list|set|token|secondary-token|delete …');
   }
 }
 
-export async function keysCommand(db: Kysely<Database>, action: string | undefined, args: string[], options: Options): Promise<void> {
+export async function keysCommand(context: AdminContext, action: string | undefined, args: string[], options: Options): Promise<void> {
+  const { db } = context.database;
   switch (action) {
     case 'create': {
       const account = text(options, 'account');

@@ -18,15 +18,26 @@ const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
   // PostgreSQL: shutting down, starting up, connection failures, too many connections.
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
-  // SQLite: the file is locked for too long, unreadable or full.
-  'SQLITE_BUSY', 'SQLITE_CANTOPEN', 'SQLITE_FULL',
+  // PostgreSQL's storage: out of resources, disk full, out of memory, an I/O or system error, and a
+  // read-only transaction (a standby after a failover, or default_transaction_read_only).
+  '53000', '53100', '53200', '58000', '58030', '25006',
 ]);
 
-/** The database cannot be reached or cannot answer now (an outage, not a bad request): a 503. */
+// SQLite's storage faults, with every extended code (SQLITE_IOERR_WRITE, SQLITE_READONLY_DIRECTORY,
+// SQLITE_BUSY_SNAPSHOT...): the disk is full, the file or its directory cannot be written, I/O
+// failed, another connection holds the lock too long, the file cannot be opened, the WAL locking
+// protocol failed, or memory ran out. None is the request's fault.
+const SQLITE_STORAGE_FAULT = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|PROTOCOL|NOMEM)(_|$)/;
+
+/**
+ * A storage fault or an outage: the database cannot be reached, or cannot take the request now
+ * (its disk is full, its storage is read-only or failing). Not a bad request: a 503, and while
+ * writes fail this way /healthz says so (db/storage-health.ts).
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR'))) return true;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || SQLITE_STORAGE_FAULT.test(code))) return true;
   // pg's own timeouts and lost connections carry no code.
   return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error/i.test(message);
 }

@@ -1,17 +1,17 @@
 // Opens the database named by DATABASE_URL. The only module that knows which engine it is;
 // the rest of the code asks `capabilities` instead of checking the dialect.
 
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import type { SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Outcome } from './commit-with.js';
 import { discardingBrokenConnections, pipelinedTransactions } from './pg-connections.js';
 import { WithoutRowLocks } from './row-locks.js';
 import { GroupCommitter } from './group-commit.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { createPrivately } from './sqlite-files.js';
+import { withStatementCache } from './sqlite-statements.js';
+import { StorageHealth } from './storage-health.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -43,7 +43,7 @@ export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly capabilities: Capabilities;
   readonly transactions: Transactions;
-  /** Answers whether the database is reachable right now. */
+  /** Answers whether the database is reachable right now and, after a storage fault, takes writes again. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
 }
@@ -60,7 +60,8 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
 }
 
 function openSqlite(path: string): DatabaseHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // ':memory:' and '' (a temporary file of SQLite's own) name no file of ours.
+  if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
   // WAL lets readers run beside the one writer; synchronous=NORMAL in WAL mode never loses a
   // committed transaction when the process dies, only (rarely) on power loss. See README.
@@ -71,40 +72,20 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('wal_autocheckpoint = 100000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new WithoutRowLocks()] });
+  const health = new StorageHealth();
+  const database = withStatementCache(sqlite, (err) => health.observe(err));
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new WithoutRowLocks()] });
   const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
-  const committer = new GroupCommitter(db);
+  const committer = new GroupCommitter(db, () => sqlite.inTransaction);
+  const transactions: Transactions = { run: (work) => committer.run(work), lock: async () => {} };
   return {
     db,
     capabilities: { engine: 'sqlite', skipLocked: false },
-    transactions: { run: (work) => committer.run(work), lock: async () => {} },
-    ping: async () => sqlite.open,
+    transactions,
+    ping: async () => sqlite.open && (await health.check(transactions)),
     destroy: async () => {
       await checkpointer?.stop();
       await db.destroy();
-    },
-  };
-}
-
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely prepares every query afresh; preparing costs more than running a point lookup.
- * Statements are reused by SQL text (better-sqlite3 runs them synchronously, so one statement
- * is never in use twice at once; SQLite re-prepares them itself after a schema change).
- */
-function withStatementCache(sqlite: SQLite.Database): SqliteDialectConfig['database'] {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare: (sql: string) => {
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-        statement = sqlite.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
     },
   };
 }
@@ -142,22 +123,25 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     // connection's first statement; a failure leaves the default, which is only slower.
     client.query('set plan_cache_mode = force_generic_plan').catch(() => {});
   });
-  const connections = discardingBrokenConnections(pool);
+  const health = new StorageHealth();
+  const connections = discardingBrokenConnections(pool, (err) => health.observe(err));
   const dialect = new PostgresDialect({ pool: connections });
   const db = new Kysely<Database>({ dialect });
+  const transactions: Transactions = {
+    run: pipelinedTransactions(db, dialect, connections),
+    lock: async (trx, ...keys) => {
+      if (keys.length === 0) return;
+      // One round trip; PostgreSQL evaluates the select list left to right.
+      const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+      await sql`select ${sql.join(locks)}`.execute(trx);
+    },
+  };
   return {
     db,
     capabilities: { engine: 'postgres', skipLocked: true },
-    transactions: {
-      run: pipelinedTransactions(db, dialect, connections),
-      lock: async (trx, ...keys) => {
-        if (keys.length === 0) return;
-        // One round trip; PostgreSQL evaluates the select list left to right.
-        const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-        await sql`select ${sql.join(locks)}`.execute(trx);
-      },
-    },
+    transactions,
     ping: async () => {
+      if (health.failing) return health.check(transactions);
       try {
         await pool.query('select 1');
         return true;

@@ -3,6 +3,13 @@
 // one transaction, each inside a savepoint of its own, and commits once. A unit that fails is
 // rolled back to its savepoint and fails alone; if the commit fails, every unit of the batch does.
 // A unit's promise settles only after the commit, so nobody hears "done" before it is durable.
+//
+// A storage fault (SQLITE_FULL, IOERR, BUSY, NOMEM) may make SQLite roll the whole transaction back
+// on its own, taking the earlier units' writes and every savepoint with it. Then the unit's error is
+// the batch's: every unit fails with it (the original, not the "no such savepoint" that rolling back
+// to the savepoint would throw, nor Kysely's "cannot rollback" after that), and the units not yet
+// run are not run. So the committer drives BEGIN/COMMIT itself, and asks SQLite whether the
+// transaction is still open instead of assuming so.
 
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -25,7 +32,11 @@ export class GroupCommitter {
   readonly #queue: Unit[] = [];
   #running = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Whether the connection is inside a transaction right now (better-sqlite3's `inTransaction`). */
+    private readonly inTransaction: () => boolean,
+  ) {}
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -41,27 +52,58 @@ export class GroupCommitter {
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH);
-      const settled: Array<() => void> = [];
       try {
-        await this.db.transaction().execute(async (trx) => {
-          for (const unit of batch) {
-            await sql`savepoint unit`.execute(trx);
-            try {
-              const value = await settle(await unit.work(trx));
-              await sql`release unit`.execute(trx);
-              settled.push(() => unit.resolve(value));
-            } catch (error) {
-              await sql`rollback to unit`.execute(trx);
-              await sql`release unit`.execute(trx);
-              settled.push(() => unit.reject(error));
-            }
-          }
-        });
-        for (const settle of settled) settle();
+        const settled = await this.db.connection().execute((connection) => this.#commit(connection, batch));
+        for (const done of settled) done();
       } catch (error) {
         for (const unit of batch) unit.reject(error);
       }
     }
     this.#running = false;
+  }
+
+  /** Runs the batch in one transaction; rejects with the error that ended it, rolled back. */
+  async #commit(connection: Kysely<Database>, batch: Unit[]): Promise<Array<() => void>> {
+    // A batch whose rollback failed left its transaction open: end it before starting another.
+    if (this.inTransaction()) await sql`rollback`.execute(connection);
+    const settled: Array<() => void> = [];
+    try {
+      await sql`begin`.execute(connection);
+      for (const unit of batch) settled.push(await this.#runUnit(connection, unit));
+      await sql`commit`.execute(connection);
+      return settled;
+    } catch (error) {
+      // A failed rollback must not hide why the batch failed.
+      if (this.inTransaction()) await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Runs one unit in its savepoint; throws only when the whole transaction is lost. */
+  async #runUnit(connection: Kysely<Database>, unit: Unit): Promise<() => void> {
+    await sql`savepoint unit`.execute(connection);
+    let value: unknown;
+    try {
+      value = await settle(await unit.work(connection));
+    } catch (error) {
+      await this.#rollBackUnit(connection, error);
+      return () => unit.reject(error);
+    }
+    // A unit that caught a storage fault itself would otherwise release a savepoint that is gone.
+    if (!this.inTransaction()) throw new Error('SQLite rolled the transaction back on a failure that a unit of work caught');
+    await sql`release unit`.execute(connection);
+    return () => unit.resolve(value);
+  }
+
+  /** Undoes a failed unit alone, or throws its error when that is impossible (the transaction is lost). */
+  async #rollBackUnit(connection: Kysely<Database>, error: unknown): Promise<void> {
+    if (!this.inTransaction()) throw error;
+    try {
+      await sql`rollback to unit`.execute(connection);
+      await sql`release unit`.execute(connection);
+    } catch {
+      // The rollback met a storage fault of its own: the batch ends, with the unit's error.
+      throw error;
+    }
   }
 }

@@ -16,7 +16,11 @@
 // abandoned transaction's first half. So the first such failure poisons the connection: later
 // queries on it (Kysely's ROLLBACK) fail at once instead of waiting out another timeout, and on
 // release pg's pool closes it and opens a fresh one for the next request. The server rolls back
-// whatever the closed connection left open.
+// whatever the closed connection left open. A storage fault (disk full, a read-only transaction)
+// retires the connection too: one that answered "read-only" may be a session of a server that has
+// become a standby, or one that started while the database was read-only, and stays so for life.
+//
+// Every failure is also reported (onFailure), so storage-health.ts knows when writes fail.
 
 import type { Writable } from 'node:stream';
 import { Kysely } from 'kysely';
@@ -28,9 +32,16 @@ import { isDatabaseUnavailable } from './constraint-errors.js';
 import { together } from './together.js';
 import type { Database } from './schema.js';
 
-export function discardingBrokenConnections(pool: pg.Pool): PostgresPool {
+export function discardingBrokenConnections(pool: pg.Pool, onFailure: (err: unknown) => void): PostgresPool {
   return {
-    connect: async () => guard(await pool.connect()),
+    connect: async () => {
+      try {
+        return guard(await pool.connect(), onFailure);
+      } catch (err) {
+        onFailure(err);
+        throw err;
+      }
+    },
     end: () => pool.end(),
   };
 }
@@ -47,7 +58,7 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function guard(client: pg.PoolClient): PostgresPoolClient {
+function guard(client: pg.PoolClient, onFailure: (err: unknown) => void): PostgresPoolClient {
   let failure: Error | undefined;
   const batchWrites = writesOfOneTick(client);
   const query = async (text: string, parameters: ReadonlyArray<unknown>) => {
@@ -57,7 +68,8 @@ function guard(client: pg.PoolClient): PostgresPoolClient {
       if (parameters.length === 0) return await client.query(text);
       return await client.query({ name: statementName(text), text, values: parameters as unknown[] });
     } catch (err) {
-      // SQL errors (a constraint, a deadlock) leave the connection sound; these do not.
+      onFailure(err);
+      // SQL errors (a constraint, a deadlock) leave the connection sound; outages and storage faults do not.
       if (isDatabaseUnavailable(err)) failure = err as Error;
       throw err;
     }

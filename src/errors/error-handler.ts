@@ -11,7 +11,8 @@ import { pathOf, resourceNotFound } from '../http/routing.js';
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status === 503) request.log.warn({ err: error, path: pathOf(request) }, 'database unavailable');
+    // The error as the database gave it: the log is where "disk full" or "read-only" must show.
+    if (apiError.status === 503) request.log.warn({ err: error, path: pathOf(request) }, 'database unavailable or storage failing');
     else if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
     return send(reply, apiError);
   });
@@ -30,8 +31,9 @@ function send(reply: FastifyReply, error: ApiError) {
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) return validationError(error.validation);
+  // An outage or a storage fault (disk full, read-only, I/O error, locked): nothing the client did wrong.
   if (isDatabaseUnavailable(error)) {
-    return new ApiError(20503, 'Service Unavailable: the database cannot be reached right now; retry shortly', { headers: { 'Retry-After': '1' } });
+    return new ApiError(20503, 'Service Unavailable: the database cannot take requests right now; retry shortly', { headers: { 'Retry-After': '1' } });
   }
   // Fastify's own 4xx (body too large, unsupported content type, malformed body): keep the status.
   const status = error.statusCode;

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedAccount, Authenticator } from '../accounts/authenticator.js';
 import { ApiError } from '../errors/api-error.js';
+import type { SignInGuard } from './sign-in-guard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,12 +14,21 @@ declare module 'fastify' {
 
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="Twilio API"' };
 
-/** HTTP Basic with the account SID and auth token, as every Twilio client sends it. */
-export function basicAuth(authenticator: Authenticator) {
+/**
+ * HTTP Basic with the account SID and auth token (or an API key and its secret), as every Twilio
+ * client sends it. A failed sign-in counts against the client's address (sign-in-guard.ts).
+ */
+export function basicAuth(authenticator: Authenticator, guard: SignInGuard) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    guard.check(request.ip);
     const credentials = parseBasic(request.headers.authorization);
     const account = credentials && (await authenticator.authenticate(credentials.username, credentials.password));
-    if (!account) throw new ApiError(20003, undefined, { headers: CHALLENGE });
+    if (!account) {
+      // A request that offered no credentials at all guessed nothing.
+      if (request.headers.authorization !== undefined) guard.failed(request.ip);
+      throw new ApiError(20003, undefined, { headers: CHALLENGE });
+    }
+    guard.succeeded(request.ip);
     request.accountSid = account.sid;
     request.account = account;
   };

@@ -1,6 +1,7 @@
 // Closes sessions whose expiry has passed and frees their numbers. Reads already show them
 // closed (sessions.expiry.ts `asOf`); this job writes it down so the state is durable and the
 // numbers can be chosen again. It also forgets Idempotency-Keys past their lifetime.
+// While the storage fails, timer ticks back off (backoff.ts); explicit sweeps still run.
 
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,6 +11,7 @@ import type { Database } from '../db/schema.js';
 import { purgeExpiredKeys } from '../idempotency/idempotency.repository.js';
 import { release } from '../pool/pool.repository.js';
 import { closeExpiredSessions } from '../resources/sessions/sessions.repository.js';
+import { Backoff } from './backoff.js';
 
 const BATCH = 500;
 
@@ -18,6 +20,7 @@ export class ExpirySweeper {
   /** The last pass asked for; passes run one after another. */
   #tail: Promise<void> = Promise.resolve();
   #queued = 0;
+  readonly #backoff: Backoff;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -25,13 +28,20 @@ export class ExpirySweeper {
     private readonly clock: Clock,
     private readonly intervalMs: number,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    this.#backoff = new Backoff({ job: 'expiry sweep', log });
+  }
 
   start(): void {
-    // A tick while a pass is queued or running adds nothing: that pass will see the same time.
-    this.#timer ??= setInterval(() => {
-      if (this.#queued === 0) void this.sweep();
-    }, this.intervalMs).unref();
+    this.#timer ??= setInterval(() => void this.tick(), this.intervalMs).unref();
+  }
+
+  /**
+   * What the timer does. A tick while a pass is queued or running adds nothing (that pass will see
+   * the same time), nor does one while the storage is failing and the job backs off.
+   */
+  tick(): Promise<void> {
+    return this.#queued === 0 && this.#backoff.ready() ? this.sweep() : Promise.resolve();
   }
 
   async stop(): Promise<void> {
@@ -67,9 +77,10 @@ export class ExpirySweeper {
         if (closed.length > 0) this.log.info({ count: closed.length }, 'closed expired sessions');
       } while (closed.length === BATCH && this.#timer !== null);
       await purgeExpiredKeys(this.db, now);
+      this.#backoff.succeeded();
     } catch (err) {
-      // A database outage must not kill the process; the next tick tries again.
-      this.log.warn({ err }, 'expiry sweep failed');
+      // A database outage must not kill the process; a later tick tries again.
+      this.#backoff.failed(err);
     }
   }
 }

@@ -2,7 +2,7 @@
 // through Twilio). Jobs are written in the same transaction as the change they report; a worker
 // claims due jobs, runs them outside any transaction, and records the outcome.
 
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { prepare, placeholders } from '../db/prepared.js';
 import type { Database, OutboxRow } from '../db/schema.js';
@@ -42,33 +42,121 @@ export async function enqueue(db: Kysely<Database>, job: { accountSid: string; k
   await insertJob(db, row);
 }
 
+/** How many due jobs a claim looks at, for each one it may take (see claimDue). */
+const LOOK_FACTOR = 4;
+
+export interface ClaimRequest {
+  now: number;
+  /** How long a claimed job stays claimed: it is not due for anyone else until then. */
+  lockMs: number;
+  /** Jobs to claim at most (the caller's free delivery slots). */
+  limit: number;
+  /** Deliveries one account may have under way at once, on the caller's node. */
+  perAccount: number;
+  /** The caller's deliveries under way, by account. */
+  inFlight: ReadonlyMap<string, number>;
+}
+
+export interface Claim {
+  jobs: OutboxRow[];
+  /**
+   * More may be claimable at once: another node won some of the jobs picked, or the look at the
+   * backlog stopped short while slots are still free (an account that filled it is at its cap now,
+   * and left out of the next claim).
+   */
+  more: boolean;
+}
+
 /**
- * Claims up to `limit` due jobs for `lockMs`: a claimed job is not due for anyone else until then.
- * One UPDATE, so two workers never claim the same job; PostgreSQL skips rows another worker is
- * claiming (the plugin in db/row-locks.ts drops that clause on SQLite).
+ * Claims due jobs fairly between accounts: never more than `limit` in all, never more for an
+ * account than its free slots (`perAccount` less its deliveries in flight), and none of an account
+ * at its cap, so that one account's backlog cannot fill a claim.
+ *
+ * Two statements. A plain SELECT picks candidates: of the oldest due jobs (a bounded look, so the
+ * cost does not grow with a backlog), each account's first `perAccount` (row_number() over the
+ * account), taken round-robin (every account's first, then every account's second, …). PostgreSQL
+ * allows no FOR UPDATE beside a window function, so that SELECT locks nothing. The claim is an
+ * UPDATE of the picks that locks them, skipping rows another node is claiming (the plugin in
+ * db/row-locks.ts drops the lock on SQLite), re-checks that each is still pending and unclaimed,
+ * and returns only those it won. So nodes that pick the same jobs claim each once, never wait for
+ * each other nor deadlock, and a node that lost some of its picks looks again (`more`).
  */
-const claim = prepare((db, param) =>
-  db
+export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<Claim> {
+  const saturated = [...request.inFlight].filter(([, running]) => running >= request.perAccount).map(([account]) => account);
+  // Enough candidates to fill `limit` after picking: picking drops at most, for each account, as
+  // many candidates as that account has in flight.
+  const running = [...request.inFlight.values()].reduce((sum, n) => sum + n, 0);
+  const wanted = request.limit + running;
+  const look = LOOK_FACTOR * wanted;
+  const due = db
+    .selectFrom('outbox')
+    .select(['sid', 'account_sid', 'next_attempt_at'])
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', request.now)
+    .where(unclaimed(request.now))
+    .$if(saturated.length > 0, (q) => q.where('account_sid', 'not in', padded(saturated)))
+    .orderBy('next_attempt_at')
+    .limit(look);
+  const ranked = db
+    .selectFrom(due.as('due'))
+    .selectAll()
+    .select((eb) => [
+      eb.fn.agg<number>('row_number').over((over) => over.partitionBy('account_sid').orderBy('next_attempt_at').orderBy('sid')).as('place'),
+      eb.fn.countAll<number>().over().as('looked'),
+    ]);
+  const candidates = await db
+    .selectFrom(ranked.as('ranked'))
+    .select(['sid', 'account_sid', 'looked'])
+    .where('place', '<=', request.perAccount)
+    .orderBy('place')
+    .orderBy('next_attempt_at')
+    .orderBy('sid')
+    .limit(wanted)
+    .execute();
+  const picks = pick(candidates, request);
+  if (picks.length === 0) return { jobs: [], more: false };
+  const jobs = await db
     .updateTable('outbox')
-    .set({ locked_until: param('lockedUntil'), attempts: sql`attempts + 1` })
+    .set({ locked_until: request.now + request.lockMs, attempts: sql`attempts + 1` })
     .where('sid', 'in', (eb) =>
-      eb
-        .selectFrom('outbox')
-        .select('sid')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', param('now'))
-        .where((or) => or.or([or('locked_until', 'is', null), or('locked_until', '<=', param('now'))]))
-        .orderBy('next_attempt_at')
-        .limit(param('limit'))
-        .forUpdate()
-        .skipLocked(),
+      eb.selectFrom('outbox').select('sid').where('sid', 'in', padded(picks)).where('status', '=', 'pending').where(unclaimed(request.now)).forUpdate().skipLocked(),
     )
     .where('status', '=', 'pending')
-    .returningAll(),
-);
+    .returningAll()
+    .execute();
+  // PostgreSQL counts in bigint, which pg hands over as a string.
+  const cutShort = Number(candidates[0]!.looked) === look && picks.length < request.limit;
+  return { jobs, more: jobs.length < picks.length || cutShort };
+}
 
-export async function claimDue(db: Kysely<Database>, now: number, limit: number, lockMs: number): Promise<OutboxRow[]> {
-  return claim(db, { now, limit, lockedUntil: now + lockMs });
+/** Never claimed, or its claim has run out. */
+function unclaimed(now: number) {
+  return (eb: ExpressionBuilder<Database, 'outbox'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]);
+}
+
+/** The candidates that fit: in their order, within `limit`, within each account's free slots. */
+function pick(candidates: Array<{ sid: string; account_sid: string }>, request: ClaimRequest): string[] {
+  const busy = new Map(request.inFlight);
+  const picks: string[] = [];
+  for (const { sid, account_sid: account } of candidates) {
+    if (picks.length === request.limit) break;
+    const running = busy.get(account) ?? 0;
+    if (running >= request.perAccount) continue;
+    busy.set(account, running + 1);
+    picks.push(sid);
+  }
+  return picks;
+}
+
+/**
+ * The list with its last element repeated up to a power-of-two length: `in (…)` means the same,
+ * and the statement takes few distinct texts (PostgreSQL prepares each text once per connection
+ * under a name, from a bounded supply: db/pg-connections.ts).
+ */
+function padded(list: string[]): string[] {
+  let size = 1;
+  while (size < list.length) size *= 2;
+  return list.concat(Array<string>(size - list.length).fill(list[list.length - 1]!));
 }
 
 export async function markDone(db: Kysely<Database>, sid: string, now: number): Promise<void> {
@@ -87,7 +175,25 @@ export async function giveUp(db: Kysely<Database>, sid: string, error: string, n
   await db.updateTable('outbox').set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now }).where('sid', '=', sid).execute();
 }
 
-/** Finished jobs are kept for a while (to look at), then removed. */
-export async function purgeFinished(db: Kysely<Database>, before: number): Promise<void> {
-  await db.deleteFrom('outbox').where('status', 'in', ['done', 'failed']).where('date_updated', '<', before).execute();
+/**
+ * Finished jobs (delivered or given up) are kept for a while (to look at), then removed by the
+ * retention job: at most `limit` last updated before `before`; how many went. `status <> 'pending'`
+ * is a literal so the generic plan PostgreSQL keeps can use the outbox_finished partial index.
+ */
+export async function purgeFinished(db: Kysely<Database>, before: number, limit = 1000): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where('sid', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('sid')
+        .where(sql<boolean>`status <> 'pending'`)
+        .where('status', 'in', ['done', 'failed'])
+        .where('date_updated', '<', before)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

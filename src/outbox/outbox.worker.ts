@@ -2,13 +2,21 @@
 // schedules a retry with exponential backoff (1 s, 2 s, 4 s … capped at an hour) until the job's
 // attempts are used up. Jobs survive a restart: a claim expires and the job is due again.
 // Delivery is at least once: a job whose outcome was not recorded (a crash) runs again.
+//
+// Deliveries run as a pool, never batch by batch: whenever a slot frees up, a commit kicks the
+// worker or the poll timer fires, it claims more due jobs, at most its free slots in all and, for
+// each account, that account's free slots; an account at its cap is left out of the claim. So a
+// tenant whose receiver hangs for the whole timeout holds only its own slots, and every other
+// tenant's callbacks go on. Both caps are per node: N nodes on one database may run N times
+// `concurrencyPerAccount` deliveries of one account at once.
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database, OutboxRow } from '../db/schema.js';
+import { Backoff } from '../jobs/backoff.js';
 import type { OutboxKind } from './outbox.repository.js';
-import { claimDue, giveUp, markDone, purgeFinished, scheduleRetry } from './outbox.repository.js';
+import { claimDue, giveUp, markDone, scheduleRetry } from './outbox.repository.js';
 
 /** Runs one job; throws to have it retried. `lastAttempt`: no retry follows a failure of this one. */
 export type JobHandler = (payload: any, job: OutboxRow, attempt: { lastAttempt: boolean }) => Promise<void>;
@@ -16,23 +24,28 @@ export type JobHandler = (payload: any, job: OutboxRow, attempt: { lastAttempt: 
 /** A failure that retrying cannot fix (the job is given up at once). */
 export class PermanentFailure extends Error {}
 
-const BATCH = 50;
-const BACKOFF_BASE_MS = 1000;
-const BACKOFF_MAX_MS = 3_600_000;
-const KEEP_FINISHED_MS = 24 * 3_600_000;
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 3_600_000;
 
 export interface OutboxOptions {
   pollMs: number;
   maxAttempts: number;
   /** How long a claimed job stays claimed: longer than any one delivery may take. */
   claimMs: number;
+  /** Deliveries under way at once on this node, in all and per account. */
+  concurrency: number;
+  concurrencyPerAccount: number;
 }
 
 export class OutboxWorker {
   #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
-  #again = false;
-  #lastPurge = 0;
+  #stopped = false;
+  readonly #deliveries = new Set<Promise<void>>();
+  readonly #perAccount = new Map<string, number>();
+  /** Claims run one at a time: the last one started or queued, and the queued one, which callers join. */
+  #claims: Promise<number> = Promise.resolve(0);
+  #queued: Promise<number> | null = null;
+  readonly #backoff: Backoff;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -40,79 +53,119 @@ export class OutboxWorker {
     private readonly handlers: Record<OutboxKind, JobHandler>,
     private readonly options: OutboxOptions,
     private readonly log: FastifyBaseLogger,
-  ) {}
-
-  start(): void {
-    this.#timer ??= setInterval(() => this.kick(), this.options.pollMs).unref();
+  ) {
+    this.#backoff = new Backoff({ job: 'outbox worker', log });
   }
 
+  start(): void {
+    this.#timer ??= setInterval(() => this.#refill(), this.options.pollMs).unref();
+  }
+
+  /** Claims nothing more, and waits for the deliveries under way. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#running;
+    await this.#claims;
+    await Promise.all(this.#deliveries);
   }
 
   /** Looks for due work now (called after a commit that enqueued some). */
   kick(): void {
-    if (this.#running !== null) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#drain().finally(() => {
-      this.#running = null;
-      if (this.#again && this.#timer !== null) {
-        this.#again = false;
-        this.kick();
-      }
-    });
+    void this.#claim();
   }
 
-  /** Runs everything due now and waits for it (tests, and the simulator clock). */
+  /** Runs everything due now and waits for it (tests, and the simulator clock), backing off or not. */
   async drain(): Promise<void> {
-    while (this.#running !== null) await this.#running;
-    this.#running = this.#drain().finally(() => {
-      this.#running = null;
-    });
-    await this.#running;
+    for (;;) {
+      const started = await this.#claim();
+      if (started === 0 && this.#deliveries.size === 0) return;
+      if (this.#deliveries.size > 0) await Promise.race(this.#deliveries);
+    }
   }
 
-  async #drain(): Promise<void> {
-    try {
-      let jobs: OutboxRow[];
-      do {
-        jobs = await claimDue(this.db, this.clock.now(), BATCH, this.options.claimMs);
-        await Promise.all(jobs.map((job) => this.#run(job)));
-      } while (jobs.length === BATCH);
-      await this.#purge();
-    } catch (err) {
-      this.log.warn({ err }, 'outbox pass failed');
+  /** What the timer and a freed slot do: claim, unless the storage is failing and this is a pause. */
+  #refill(): void {
+    if (this.#backoff.ready()) void this.#claim();
+  }
+
+  /** A claim that starts after the one under way, so it reads the clock after the caller's change. */
+  #claim(): Promise<number> {
+    if (this.#queued === null) {
+      const next = this.#claims.then(() => {
+        this.#queued = null;
+        return this.#fill();
+      });
+      this.#queued = next;
+      this.#claims = next;
     }
+    return this.#queued;
+  }
+
+  /** Claims due jobs into the free slots and starts them; returns how many it started. */
+  async #fill(): Promise<number> {
+    let started = 0;
+    for (;;) {
+      const limit = this.options.concurrency - this.#deliveries.size;
+      if (this.#stopped || limit <= 0) return started;
+      const request = { now: this.clock.now(), lockMs: this.options.claimMs, limit, perAccount: this.options.concurrencyPerAccount, inFlight: this.#perAccount };
+      const claim = await this.#storage(() => claimDue(this.db, request));
+      if (claim === undefined) return started;
+      for (const job of claim.jobs) this.#start(job);
+      started += claim.jobs.length;
+      if (!claim.more) return started;
+    }
+  }
+
+  #start(job: OutboxRow): void {
+    const account = job.account_sid;
+    this.#perAccount.set(account, (this.#perAccount.get(account) ?? 0) + 1);
+    const delivery = this.#run(job).finally(() => {
+      const left = this.#perAccount.get(account)! - 1;
+      if (left === 0) this.#perAccount.delete(account);
+      else this.#perAccount.set(account, left);
+      this.#deliveries.delete(delivery);
+      this.#refill();
+    });
+    this.#deliveries.add(delivery);
   }
 
   async #run(job: OutboxRow): Promise<void> {
-    const handler = this.handlers[job.kind as OutboxKind];
+    let failure: { err: unknown } | null = null;
     try {
+      const handler = this.handlers[job.kind as OutboxKind];
       if (handler === undefined) throw new PermanentFailure(`no handler for ${job.kind}`);
       await handler(JSON.parse(job.payload), job, { lastAttempt: job.attempts >= this.options.maxAttempts });
-      await markDone(this.db, job.sid, this.clock.now());
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const now = this.clock.now();
-      if (err instanceof PermanentFailure || job.attempts >= this.options.maxAttempts) {
-        this.log.warn({ job: job.sid, kind: job.kind, attempts: job.attempts, error: message }, 'outbox job given up');
-        await giveUp(this.db, job.sid, message, now);
-        return;
-      }
-      const delay = Math.min(BACKOFF_BASE_MS * 2 ** (job.attempts - 1), BACKOFF_MAX_MS);
-      this.log.info({ job: job.sid, kind: job.kind, attempts: job.attempts, retryInMs: delay, error: message }, 'outbox job will be retried');
-      await scheduleRetry(this.db, job.sid, now + delay, message, now);
+      failure = { err };
     }
+    // If the outcome cannot be written, the claim runs out and the job runs again (at least once).
+    await this.#storage(() => this.#record(job, failure));
   }
 
-  async #purge(): Promise<void> {
+  async #record(job: OutboxRow, failure: { err: unknown } | null): Promise<void> {
     const now = this.clock.now();
-    if (now - this.#lastPurge < 60_000) return;
-    this.#lastPurge = now;
-    await purgeFinished(this.db, now - KEEP_FINISHED_MS);
+    if (failure === null) return markDone(this.db, job.sid, now);
+    const { err } = failure;
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentFailure || job.attempts >= this.options.maxAttempts) {
+      this.log.warn({ job: job.sid, kind: job.kind, attempts: job.attempts, error: message }, 'outbox job given up');
+      return giveUp(this.db, job.sid, message, now);
+    }
+    const delay = Math.min(RETRY_BASE_MS * 2 ** (job.attempts - 1), RETRY_MAX_MS);
+    this.log.info({ job: job.sid, kind: job.kind, attempts: job.attempts, retryInMs: delay, error: message }, 'outbox job will be retried');
+    return scheduleRetry(this.db, job.sid, now + delay, message, now);
+  }
+
+  /** Runs a statement of the worker's own; a failure is the storage's, reported through the backoff. */
+  async #storage<T>(statement: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await statement();
+      this.#backoff.succeeded();
+      return result;
+    } catch (err) {
+      this.#backoff.failed(err);
+      return undefined;
+    }
   }
 }

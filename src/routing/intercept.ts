@@ -1,6 +1,7 @@
 // The service's intercept_callback_url: asked before the outbound leg of every interaction.
 // A 403 blocks it (recorded, nothing delivered: 80909); any other answer, an error or no answer
-// within PARLEY_INTERCEPT_TIMEOUT_MS lets it through (Twilio's rule).
+// within PARLEY_INTERCEPT_TIMEOUT_MS lets it through (Twilio's rule), and so do an answer over
+// PARLEY_CALLBACK_MAX_RESPONSE_BYTES and an address account-set URLs may not reach.
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -8,10 +9,13 @@ import { findAccount } from '../accounts/accounts.repository.js';
 import { interactionParams } from '../callbacks/interaction-callback.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { Database, InteractionRow, ServiceRow } from '../db/schema.js';
+import type { OutboundClient } from '../outbound/outbound-client.js';
+import { redactUrl } from '../outbound/redact-url.js';
 
 export class Interceptor {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly http: OutboundClient,
     private readonly timeoutMs: number,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -24,10 +28,10 @@ export class Interceptor {
     const params = interactionParams(interaction, 'inbound');
     if (mediaUrls.length > 0) params.MediaUrls = mediaUrls;
     try {
-      const answer = await postSignedForm(url, params, account.auth_token, this.timeoutMs);
+      const answer = await postSignedForm(this.http, url, params, account.auth_token, this.timeoutMs);
       return answer.status === 403;
     } catch (err) {
-      this.log.info({ err, url, interaction: interaction.sid }, 'intercept callback failed; the interaction goes ahead');
+      this.log.info({ err, url: redactUrl(url), interaction: interaction.sid }, 'intercept callback failed; the interaction goes ahead');
       return false;
     }
   }

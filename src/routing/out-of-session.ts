@@ -5,6 +5,8 @@
 //   - JSON {uniqueName, ttl, mode, dateExpiry, participantIdentifier, participantProxyIdentifier}:
 //     Parley creates that session (the sender on the number they used, plus the named participant)
 //     and the original message or call goes through it.
+// A non-2xx answer, no answer in time, one over PARLEY_CALLBACK_MAX_RESPONSE_BYTES or an address
+// account-set URLs may not reach is a failed callback (80913): nothing is created or passed on.
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -12,6 +14,8 @@ import { findAccount } from '../accounts/accounts.repository.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { FormParams } from '../callbacks/signature.js';
 import type { Database, ParticipantRow, SessionRow } from '../db/schema.js';
+import type { OutboundClient } from '../outbound/outbound-client.js';
+import { redactUrl } from '../outbound/redact-url.js';
 import { ApiError } from '../errors/api-error.js';
 import { formatDate, parseDateTime } from '../http/dates.js';
 import { findService } from '../resources/services/services.repository.js';
@@ -39,6 +43,7 @@ export class OutOfSession {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly sessions: SessionsService,
+    private readonly http: OutboundClient,
     private readonly timeoutMs: number,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -54,13 +59,13 @@ export class OutOfSession {
     const params = { ...carrierParams(event, number.account_sid), ...(await this.#context(service.sid, service.account_sid, event.from, number.sid)) };
     let answer;
     try {
-      answer = await postSignedForm(url, params, account.auth_token, this.timeoutMs);
+      answer = await postSignedForm(this.http, url, params, account.auth_token, this.timeoutMs);
     } catch (err) {
-      this.log.warn({ err, url }, '80913 out-of-session callback failed');
+      this.log.warn({ err, url: redactUrl(url) }, '80913 out-of-session callback failed');
       return { ...NOT_CALLED, called: true };
     }
     if (answer.status < 200 || answer.status > 299) {
-      this.log.warn({ url, status: answer.status }, '80913 out-of-session callback answered with an error');
+      this.log.warn({ url: redactUrl(url), status: answer.status }, '80913 out-of-session callback answered with an error');
       return { ...NOT_CALLED, called: true };
     }
     if (/json/i.test(answer.contentType)) {

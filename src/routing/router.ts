@@ -55,6 +55,13 @@ export interface Routed {
   outOfSession: OutOfSessionOutcome | null;
 }
 
+/**
+ * A carrier's own write, in the same unit of work as the interaction (or, when nothing was routed,
+ * in a transaction of its own): it commits exactly when the traffic is recorded, and its failure
+ * rolls the whole unit back.
+ */
+export type AlsoInTransaction = (trx: Kysely<Database>, routed: Routed) => Promise<void>;
+
 /** Opt-out keywords: never forwarded (Twilio's list, case-insensitive, the whole message). */
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'CANCEL', 'ARRET', 'ARRETE', 'ARRETT', 'UNSTOP']);
 
@@ -119,9 +126,9 @@ export class Router {
 
   /**
    * Routes a message. `alsoInTransaction` lets the carrier record its own view of the inbound
-   * message (the simulator's handset log) atomically with the interaction.
+   * message (the simulator's handset log, a webhook's answer) atomically with the interaction.
    */
-  async routeMessage(message: InboundMessage, alsoInTransaction?: (trx: Kysely<Database>, routed: Routed) => Promise<void>): Promise<Routed> {
+  async routeMessage(message: InboundMessage, alsoInTransaction?: AlsoInTransaction): Promise<Routed> {
     return this.#route(
       {
         ...message,
@@ -145,7 +152,7 @@ export class Router {
   }
 
   /** Routes a call: records the interaction and says where the carrier must bridge it. */
-  async routeCall(call: InboundCall): Promise<Routed> {
+  async routeCall(call: InboundCall, alsoInTransaction?: AlsoInTransaction): Promise<Routed> {
     const routed = await this.#route({
       ...call,
       mediaUrls: [],
@@ -168,7 +175,7 @@ export class Router {
         interaction.inbound_resource_status = 'canceled';
       },
       outOfSession: () => this.deps.outOfSession.handle({ kind: 'call', ...call }),
-    });
+    }, alsoInTransaction);
     return routed;
   }
 
@@ -217,7 +224,7 @@ export class Router {
    * callback, when it has one, is asked between units (then the route is read again); so is the
    * out-of-session callback, which may create the session the traffic then goes through.
    */
-  async #route(traffic: Traffic, alsoInTransaction?: (trx: Kysely<Database>, routed: Routed) => Promise<void>): Promise<Routed> {
+  async #route(traffic: Traffic, alsoInTransaction?: AlsoInTransaction): Promise<Routed> {
     const sid = newSid('KI');
     let blocked: boolean | undefined;
     let outOfSession: OutOfSessionOutcome | null = null;
@@ -331,12 +338,14 @@ export class Router {
     const { service, session } = context;
     const now = interaction.date_created;
     const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);
-    const [active, , , called] = await together([
-      recordSessionActivity(trx, session.sid, now, expiry),
+    // In the order they were issued: the outbound leg's and the carrier's writes already are, and
+    // on PostgreSQL a failure aborts every later statement, so together() must report it first.
+    const [, , active, , called] = await together([
       outbound.written,
+      also,
+      recordSessionActivity(trx, session.sid, now, expiry),
       insertInteraction(trx, interaction),
       enqueueInteractionCallback(trx, service.callback_url, interaction, now),
-      also,
     ]);
     if (!active) throw new SessionNoLongerActive();
     return outbound.queued || called;

@@ -3,7 +3,6 @@
 // permanent failures of the outbox, and no simulator routes.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { startTestApp } from '../helpers/app.js';
@@ -12,156 +11,29 @@ import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
 import { expectError } from '../helpers/http-client.js';
 import type { Response } from '../helpers/http-client.js';
-
-const TWILIO_ACCOUNT_SID = 'AC5ef8732a3c49700934481addd5ce1659';
-const TWILIO_AUTH_TOKEN = 'twilio-auth-token-for-the-tests-0123';
-const OTHER_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
-/** Where Twilio reaches Parley (a real carrier requires PARLEY_PUBLIC_URL); webhooks are signed over it. */
-const PUBLIC_URL = 'https://parley.example.com';
-
-const ALICE = '+12125550101';
-const BOB = '+12125550102';
-const STRANGER = '+12125550199';
-const NUMBERS = ['+14155550100', '+14155550101'];
-
-type Params = Record<string, string>;
-
-const sid = (prefix: string) => prefix + randomBytes(16).toString('hex');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `check` until it stops throwing, or rethrows its last failure after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(25);
-    }
-  }
-}
-
-function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!);
-}
-
-function attributes(tag: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const match of tag.matchAll(/([A-Za-z]+)="([^"]*)"/g)) result[match[1]!] = unescapeXml(match[2]!);
-  return result;
-}
-
-/** The one <Dial><Number> of a bridging TwiML answer. */
-function parseDial(xml: string): { dial: Record<string, string>; number: Record<string, string>; dialled: string } {
-  const match = /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Dial(\s[^>]*)?>\s*<Number(\s[^>]*)?>([^<]*)<\/Number>\s*<\/Dial>\s*<\/Response>\s*$/.exec(xml);
-  assert.ok(match, `not a <Dial><Number> TwiML answer: ${xml}`);
-  return { dial: attributes(match[1] ?? ''), number: attributes(match[2] ?? ''), dialled: unescapeXml(match[3]!.trim()) };
-}
-
-function assertTwiml(response: Response): void {
-  assert.equal(response.status, 200, response.text);
-  assert.match(response.headers.get('content-type') ?? '', /^text\/xml/);
-}
-
-const isEmptyResponse = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*(<Response\s*\/>|<Response>\s*<\/Response>)\s*$/.test(xml);
-const isReject = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Reject\s*\/>\s*<\/Response>\s*$/.test(xml);
-
-interface Pair {
-  service: string;
-  session: string;
-  alice: { sid: string; proxy: string };
-  bob: { sid: string; proxy: string };
-}
-
-/** A service with two pool numbers and an in-progress session between Alice and Bob. */
-async function createPair(t: TestApp): Promise<Pair> {
-  const service = `/v1/Services/${(await t.api.post('/v1/Services', { UniqueName: `svc-${Math.random()}` })).body.sid}`;
-  for (const n of NUMBERS) assert.equal((await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: n })).status, 201);
-  const created = await t.api.post(`${service}/Sessions`, {
-    UniqueName: 'twilio',
-    Participants: [JSON.stringify({ Identifier: ALICE, FriendlyName: 'Alice' }), JSON.stringify({ Identifier: BOB, FriendlyName: 'Bob' })],
-  });
-  assert.equal(created.status, 201, created.text);
-  const participants = (await t.api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
-  const of = (identifier: string) => {
-    const p = participants.find((candidate) => candidate.identifier === identifier);
-    assert.ok(p, `no participant ${identifier}`);
-    return { sid: p.sid!, proxy: p.proxy_identifier! };
-  };
-  return { service, session: created.body.sid as string, alice: of(ALICE), bob: of(BOB) };
-}
-
-/** Posts a Twilio webhook as Twilio does: form params, X-Twilio-Signature over `signedUrl` + params. */
-function webhook(
-  t: TestApp,
-  path: string,
-  params: Params,
-  options: { signature?: string | null; signedUrl?: string; token?: string; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  const signedUrl = options.signedUrl ?? PUBLIC_URL + path;
-  const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, signedUrl, params) : options.signature;
-  const headers: Record<string, string> = { ...options.headers };
-  if (signature !== null) headers['x-twilio-signature'] = signature;
-  return t.anonymous.post(path, params, { headers });
-}
-
-function inboundSms(from: string, to: string, body: string, extra: Params = {}): Params {
-  const messageSid = sid('SM');
-  return {
-    ToCountry: 'US',
-    ToState: 'CA',
-    SmsMessageSid: messageSid,
-    NumMedia: '0',
-    ToCity: 'SAN FRANCISCO',
-    FromZip: '10001',
-    SmsSid: messageSid,
-    FromState: 'NY',
-    SmsStatus: 'received',
-    FromCity: 'NEW YORK',
-    Body: body,
-    FromCountry: 'US',
-    To: to,
-    ToZip: '94105',
-    NumSegments: '1',
-    MessageSid: messageSid,
-    AccountSid: TWILIO_ACCOUNT_SID,
-    From: from,
-    ApiVersion: '2010-04-01',
-    ...extra,
-  };
-}
-
-function inboundCall(from: string, to: string, extra: Params = {}): Params {
-  return {
-    AccountSid: TWILIO_ACCOUNT_SID,
-    ApiVersion: '2010-04-01',
-    CallSid: sid('CA'),
-    CallStatus: 'ringing',
-    Called: to,
-    Caller: from,
-    Direction: 'inbound',
-    From: from,
-    FromCountry: 'US',
-    To: to,
-    ToCountry: 'US',
-    ...extra,
-  };
-}
-
-const messagesPath = `/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`;
-
-function twilioEnv(fake: FakeTwilio, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PARLEY_CARRIER: 'twilio',
-    PARLEY_TWILIO_ACCOUNT_SID: TWILIO_ACCOUNT_SID,
-    PARLEY_TWILIO_AUTH_TOKEN: TWILIO_AUTH_TOKEN,
-    PARLEY_TWILIO_API_URL: fake.url,
-    PARLEY_PUBLIC_URL: PUBLIC_URL,
-    PARLEY_OUTBOX_POLL_MS: '20',
-    ...extra,
-  };
-}
+import {
+  TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN,
+  OTHER_TWILIO_ACCOUNT_SID,
+  PUBLIC_URL,
+  ALICE,
+  BOB,
+  STRANGER,
+  sid,
+  sleep,
+  eventually,
+  parseDial,
+  assertTwiml,
+  isEmptyResponse,
+  isReject,
+  createPair,
+  webhook,
+  inboundSms,
+  inboundCall,
+  messagesPath,
+  twilioEnv,
+} from '../helpers/twilio-webhooks.js';
+import type { Pair, Params } from '../helpers/twilio-webhooks.js';
 
 describe('Twilio carrier', () => {
   let t: TestApp;

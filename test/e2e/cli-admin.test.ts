@@ -129,9 +129,11 @@ describe('parley accounts and parley keys', () => {
 
   test('a server on that database accepts what the commands created, with their rate limits', async () => {
     server = await serve(env);
-    // It announces the oldest account, which it did not create.
+    // It announces the oldest account, which it did not create: so it does not print its token.
     assert.equal(server.sid, first.sid);
-    assert.equal(server.token, first.token);
+    assert.equal(server.token, null);
+    assert.ok(!server.banner.includes(first.token), 'the banner does not print a token it did not generate');
+    assert.ok(server.banner.includes(`\`parley accounts token ${first.sid}\` shows it`), server.banner);
     assert.doesNotMatch(server.banner, /\(new\)/);
 
     const asFirst = new HttpClient(server.url, { username: first.sid, password: first.token });
@@ -189,7 +191,21 @@ describe('parley accounts and parley keys', () => {
     const before = await listAccounts();
     const keysBefore = await listKeys(first.sid);
     const cases: Array<[string[], RegExp]> = [
-      [['accounts'], /^parley: parley accounts create\|list\|set …$/],
+      [['accounts'], /^parley: parley accounts create\|list\|set\|token\|secondary-token\|delete …$/],
+      [['accounts', 'token'], /^parley: parley accounts token AC…$/],
+      [['accounts', 'token', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
+      [['accounts', 'secondary-token'], /^parley: parley accounts secondary-token AC… \[--promote \| --delete\]$/],
+      [['accounts', 'secondary-token', first.sid, '--promote', '--delete'], /^parley: parley accounts secondary-token AC… \[--promote \| --delete\]$/],
+      [['accounts', 'secondary-token', first.sid, '--promte'], /^parley: Unknown option '--promte'$/],
+      [['accounts', 'secondary-token', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
+      [['accounts', 'secondary-token', first.sid, '--promote'], new RegExp(`^parley: ${first.sid} has no secondary token$`)],
+      [['accounts', 'secondary-token', first.sid, '--delete'], new RegExp(`^parley: ${first.sid} has no secondary token$`)],
+      [['accounts', 'delete'], /^parley: parley accounts delete AC…$/],
+      [['accounts', 'delete', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
+      [['erase-number'], /^parley: parley erase-number \+1… --account AC…$/],
+      [['erase-number', '+12125550123'], /^parley: parley erase-number \+1… --account AC…$/],
+      [['erase-number', '12125550123', '--account', first.sid], /^parley: the number is not a valid phone number in E\.164 form \(\+14155550100\)$/],
+      [['erase-number', '+12125550123', '--account', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
       [['accounts', 'set'], /^parley: parley accounts set AC… \[--rate-limit N\] \[--rate-burst N\] \[--name NAME\]$/],
       [['accounts', 'set', first.sid], /^parley: nothing to change: give --rate-limit, --rate-burst or --name$/],
       [['accounts', 'set', MISSING_ACCOUNT, '--name', 'ghost'], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
@@ -222,5 +238,90 @@ describe('parley accounts and parley keys', () => {
     assert.equal(help.status, 0);
     assert.match(help.stdout, /accounts create \[--name N\] \[--rate-limit R\] \[--rate-burst B\]/);
     assert.match(help.stdout, /keys revoke SK…/);
+    assert.match(help.stdout, /accounts secondary-token AC… --promote/);
+    assert.match(help.stdout, /erase-number \+1… --account AC…/);
+    assert.equal((await cli('--help')).stdout, help.stdout);
+  });
+
+  const SECONDARY_OUTPUT = /^secondary_auth_token ([0-9a-f]{32})\n\(it works beside the auth token; then parley accounts secondary-token AC[0-9a-f]{32} --promote, or --delete\)\n$/;
+  const tokenLines = async (sid: string) => succeeded(await cli('accounts', 'token', sid), 'accounts token');
+
+  test('secondary-token: both tokens work on a server, --promote retires the old one, --delete drops it', async () => {
+    const rotating = await createAccount('--name', 'Rotating');
+    assert.equal(await tokenLines(rotating.sid), `auth_token           ${rotating.token}\n`);
+    const created = SECONDARY_OUTPUT.exec(succeeded(await cli('accounts', 'secondary-token', rotating.sid), 'secondary-token'));
+    assert.ok(created, 'secondary-token prints the new token');
+    const secondary = created[1]!;
+    assert.equal(await tokenLines(rotating.sid), `auth_token           ${rotating.token}\nsecondary_auth_token ${secondary}\n`);
+
+    const statuses = async (url: string) =>
+      Promise.all([rotating.token, secondary, 'not-a-token'].map(async (password) => (await new HttpClient(url, { username: rotating.sid, password }).get('/v1/Services')).status));
+    server = await serve(env);
+    assert.deepEqual(await statuses(server.url), [200, 200, 401]);
+    await server.stop();
+
+    const promoted = succeeded(await cli('accounts', 'secondary-token', rotating.sid, '--promote'), 'promote');
+    assert.match(promoted, new RegExp(`^promoted the secondary token of ${rotating.sid}: it is the auth token and signs callbacks; the old auth token no longer works \\(within 5 seconds on a running server\\)\n$`));
+    assert.equal(await tokenLines(rotating.sid), `auth_token           ${secondary}\n`);
+    // A fresh server: a running one would take up to 5 seconds (its credential cache).
+    server = await serve(env);
+    assert.deepEqual(await statuses(server.url), [401, 200, 401]);
+    await server.stop();
+    server = null;
+
+    const again = SECONDARY_OUTPUT.exec(succeeded(await cli('accounts', 'secondary-token', rotating.sid), 'secondary-token again'));
+    assert.ok(again);
+    assert.match(succeeded(await cli('accounts', 'secondary-token', rotating.sid, '--delete'), 'delete'), new RegExp(`^deleted the secondary token of ${rotating.sid}: it no longer works`));
+    assert.equal(await tokenLines(rotating.sid), `auth_token           ${secondary}\n`);
+  });
+
+  test("the account the environment configures cannot be rotated or deleted; the refusal names the variable", async () => {
+    const configured = { ...env, PARLEY_ACCOUNT_SID: first.sid, PARLEY_AUTH_TOKEN: first.token };
+    const cases: Array<[string[], RegExp]> = [
+      [['accounts', 'secondary-token', first.sid], /PARLEY_AUTH_TOKEN/],
+      [['accounts', 'secondary-token', first.sid, '--promote'], /PARLEY_AUTH_TOKEN/],
+      [['accounts', 'secondary-token', first.sid, '--delete'], /PARLEY_AUTH_TOKEN/],
+      [['accounts', 'delete', first.sid], /PARLEY_ACCOUNT_SID/],
+    ];
+    for (const [args, variable] of cases) {
+      const run = await runCli(args, configured);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, variable);
+      assert.equal(run.stdout, '');
+    }
+    assert.equal(await tokenLines(first.sid), `auth_token           ${first.token}\n`);
+    assert.ok((await listAccounts()).some((line) => line.startsWith(first.sid)));
+  });
+
+  test('erase-number prints counts, never the number; accounts delete removes the account and what it owns', async () => {
+    const person = '+12125550123';
+    server = await serve(env);
+    const api = new HttpClient(server.url, { username: third.sid, password: third.token });
+    const service = await api.post('/v1/Services', { UniqueName: 'to-erase' });
+    assert.equal((await api.post(`/v1/Services/${service.body.sid}/PhoneNumbers`, { PhoneNumber: '+14155550100' })).status, 201);
+    const participants = [person, '+12125550124'].map((identifier) => JSON.stringify({ Identifier: identifier }));
+    const session = await api.post(`/v1/Services/${service.body.sid}/Sessions`, { Participants: participants });
+    assert.equal(session.status, 201, session.text);
+    const participantsPath = `/v1/Services/${service.body.sid}/Sessions/${session.body.sid}/Participants`;
+    const proxy = ((await api.get(participantsPath)).body.participants as Array<Record<string, string>>).find((p) => p.identifier === person)!.proxy_identifier;
+    assert.equal((await api.post('/simulator/v1/Messages', { From: person, To: proxy, Body: 'hello' })).status, 201);
+
+    const erased = succeeded(await cli('erase-number', person, '--account', third.sid), 'erase-number');
+    assert.ok(!erased.includes('2125550123'), `the output does not show the number:\n${erased}`);
+    assert.match(erased, new RegExp(`^erased the number from ${third.sid}:\n  participants anonymised +1\n  assignments anonymised +1\n  interaction bodies cleared +1\n  simulator messages deleted +2\n`));
+    const identifiers = ((await api.get(participantsPath)).body.participants as Array<Record<string, string>>).map((p) => p.identifier);
+    assert.ok(identifiers.includes('+12125550124') && !identifiers.includes(person), identifiers.join(', '));
+    assert.equal(await server.stop(), 0);
+    server = null;
+
+    const deleted = succeeded(await cli('accounts', 'delete', third.sid), 'accounts delete');
+    assert.match(deleted, new RegExp(`^deleted ${third.sid}; rows removed:\n`));
+    assert.match(deleted, /\n {2}services +1\n/);
+    assert.match(deleted, /\n {2}participants +2\n/);
+    assert.match(deleted, /\n {2}accounts +1\n$/);
+    assert.ok(!(await listAccounts()).some((line) => line.startsWith(third.sid)), 'no longer listed');
+    const gone = await cli('accounts', 'delete', third.sid);
+    assert.equal(gone.status, 2);
+    assert.equal(gone.stderr, `parley: no account ${third.sid}\n`);
   });
 });

@@ -30,19 +30,30 @@ describe('the parley command', () => {
     assert.match(second.stdout, /schema is up to date/);
   });
 
-  test('serve prints working credentials, keeps them across restarts and stops on SIGTERM', async () => {
+  test('serve prints working credentials once, keeps them across restarts and stops on SIGTERM', async () => {
     const first = await serve(env);
     assert.match(first.banner, /account SID {2}AC[0-9a-f]{32} {3}\(new\)/);
+    const token = first.token ?? assert.fail(`the first start prints the generated token:\n${first.banner}`);
     const health = await fetch(`${first.url}/healthz`);
     assert.equal(health.status, 200);
-    const authorised = await fetch(`${first.url}/v1/Services`, { headers: { authorization: basic(first.sid, first.token) } });
+    const authorised = await fetch(`${first.url}/v1/Services`, { headers: { authorization: basic(first.sid, token) } });
     assert.equal(authorised.status, 200);
     assert.equal(await first.stop(), 0);
 
+    // Later starts say where the token is instead of printing it into every log again.
     const second = await serve(env);
     assert.equal(second.sid, first.sid);
-    assert.equal(second.token, first.token);
+    assert.equal(second.token, null);
+    assert.ok(!second.banner.includes(token), 'a later start does not print the token');
+    assert.ok(second.banner.includes(`auth token   (printed on the first start; \`parley accounts token ${first.sid}\` shows it)`), second.banner);
     assert.doesNotMatch(second.banner, /\(new\)/);
+    const still = await fetch(`${second.url}/v1/Services`, { headers: { authorization: basic(first.sid, token) } });
+    assert.equal(still.status, 200);
     assert.equal(await second.stop(), 0);
+
+    // The command the banner names shows it.
+    const shown = spawnSync(process.execPath, [...CLI, 'accounts', 'token', first.sid], { env, encoding: 'utf8' });
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.equal(shown.stdout, `auth_token           ${token}\n`);
   });
 });

@@ -26,7 +26,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> 
 export interface RunningServer {
   url: string;
   sid: string;
-  token: string;
+  /** Null when the banner does not print it (a later start, or PARLEY_AUTH_TOKEN's). */
+  token: string | null;
   banner: string;
   stop(): Promise<number | null>;
 }
@@ -48,7 +49,7 @@ export async function serve(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   return {
     url: /API at (http:\/\/\S+)\/v1/.exec(output)![1]!,
     sid: /account SID +(AC[0-9a-f]{32})/.exec(output)![1]!,
-    token: /auth token +(\S+)/.exec(output)![1]!,
+    token: /auth token +([^\s(]\S*)/.exec(output)?.[1] ?? null,
     banner: output,
     stop: () =>
       new Promise<number | null>((resolve) => {

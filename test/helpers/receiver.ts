@@ -1,5 +1,6 @@
 // A real HTTP server standing in for a customer's callback URLs: it records every request Parley
-// makes to it and answers as the test programs it (status, content type, body, delay).
+// makes to it and answers as the test programs it (status, content type, headers, body, delay, or
+// an endless body generated as it is sent).
 
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -23,6 +24,13 @@ export interface Reply {
   body?: string;
   /** Milliseconds to wait before answering. */
   delayMs?: number;
+  /** More headers (e.g. Location for a redirect). */
+  headers?: Record<string, string>;
+  /**
+   * A body this long: `body`, then spaces, chunked (no Content-Length), written as the client
+   * takes it and never held in memory; writing stops when the client goes away.
+   */
+  streamBytes?: number;
 }
 
 /** Decides the answer to a request; `index` counts requests from 0. */
@@ -39,9 +47,18 @@ export function parseForm(body: string): Params {
 
 export class CallbackReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** Bytes of `streamBytes` bodies written so far (what the clients let through). */
+  streamedBytes = 0;
   #responder: Responder = () => ({});
   #waiters = new Set<() => void>();
   #timers = new Set<NodeJS.Timeout>();
+  /** Answers kept back while holding (see hold()); null when answering. */
+  #held: Array<() => void> | null = null;
+  /** Requests answered so far. */
+  answered = 0;
+  /** Requests received whose answer has not gone out (or whose connection has not closed), and the most at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   readonly #server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -94,6 +111,18 @@ export class CallbackReceiver {
     this.respond((_request, index) => replies[Math.min(index - start, replies.length - 1)]!);
   }
 
+  /** Keeps every answer back from now on, until release(): a receiver that hangs. */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Sends the answers held back, and answers at once again. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = null;
+    for (const send of held) send();
+  }
+
   /** Resolves once `count` requests in all have arrived; rejects after `timeoutMs`. */
   async waitFor(count: number, timeoutMs = 3000): Promise<ReceivedRequest[]> {
     if (this.requests.length >= count) return this.requests;
@@ -131,17 +160,46 @@ export class CallbackReceiver {
     const request: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, params: parseForm(body) };
     const index = this.requests.length;
     this.requests.push(request);
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    res.once('close', () => this.inFlight--);
     for (const waiter of [...this.#waiters]) waiter();
     const reply = this.#responder(request, index);
     const send = () => {
-      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'text/plain' });
-      res.end(reply.body ?? '');
+      this.answered++;
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'text/plain', ...reply.headers });
+      if (reply.streamBytes === undefined) res.end(reply.body ?? '');
+      else this.#stream(res, reply.body ?? '', reply.streamBytes);
     };
+    if (this.#held !== null) {
+      this.#held.push(() => {
+        if (!res.destroyed) send();
+      });
+      return;
+    }
     if (!reply.delayMs) return send();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       if (!res.destroyed) send();
     }, reply.delayMs);
     this.#timers.add(timer);
+  }
+
+  /** Writes `bytes` in all with backpressure: one 64 KiB chunk in memory, however long the body. */
+  #stream(res: ServerResponse, head: string, bytes: number): void {
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    let left = bytes - Buffer.byteLength(head);
+    res.on('error', () => {}); // the client hanging up mid-body is the point
+    res.on('close', () => (left = 0));
+    res.write(head);
+    const pump = () => {
+      while (left > 0) {
+        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= piece.length;
+        this.streamedBytes += piece.length;
+        if (!res.write(piece)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    pump();
   }
 }

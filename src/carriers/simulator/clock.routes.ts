@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdjustableClock } from '../../clock.js';
 import { missingParameter } from '../../errors/api-error.js';
 import type { ExpirySweeper } from '../../jobs/expiry-sweeper.js';
+import type { RetentionJob } from '../../jobs/retention.js';
 import type { OutboxWorker } from '../../outbox/outbox.worker.js';
 import { formatDate } from '../../http/dates.js';
 import { optionalInteger } from '../../http/params.js';
@@ -20,7 +21,7 @@ const ClockResource = Type.Object({
 const MAX_ADVANCE = 10 * 366 * 24 * 3600;
 
 /** The emulator's controllable clock: move time forward to test TTL and expiry without sleeping. */
-export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweeper: ExpirySweeper, outbox: OutboxWorker): void {
+export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweeper: ExpirySweeper, outbox: OutboxWorker, retention: RetentionJob): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const render = () => ({ now: formatDate(clock.now())!, now_ms: clock.now(), offset_seconds: clock.offsetSeconds });
 
@@ -33,10 +34,11 @@ export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweepe
       const seconds = optionalInteger('Advance', request.body.Advance, MAX_ADVANCE);
       if (seconds === undefined) throw missingParameter('Advance');
       clock.advance(seconds);
-      // Before the answer: sessions that expired on the way close and free their numbers, and
-      // callbacks whose retry came due are delivered.
+      // Before the answer: sessions that expired on the way close and free their numbers,
+      // callbacks whose retry came due are delivered, and what outlived PARLEY_RETENTION_DAYS goes.
       await sweeper.sweep();
       await outbox.drain();
+      await retention.run();
       return render();
     },
   );

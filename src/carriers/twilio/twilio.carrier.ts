@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
+import type { OutboundClient } from '../../outbound/outbound-client.js';
 import { advances, resourceStatus, takeEarlyReport } from './twilio-status.js';
 import { findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
 import { enqueue } from '../../outbox/outbox.repository.js';
@@ -39,15 +40,16 @@ export function messageUrl(twilio: TwilioSettings, sid: string): string {
 
 /**
  * The outbox job that sends one message through Twilio. A 4xx answer (but 429) will not get
- * better by retrying: the outbound leg is recorded as failed. Network errors and 5xx are retried.
+ * better by retrying: the outbound leg is recorded as failed. Network errors, 5xx, no answer in
+ * time and an answer over PARLEY_CALLBACK_MAX_RESPONSE_BYTES are retried.
  */
-export function twilioMessageSender(db: Kysely<Database>, router: Router, twilio: TwilioSettings, publicUrl: string | null): JobHandler {
+export function twilioMessageSender(db: Kysely<Database>, router: Router, http: OutboundClient, twilio: TwilioSettings, publicUrl: string | null): JobHandler {
   return async (job: SendJob, _row, { lastAttempt }) => {
     const interaction = await findInteractionBySid(db, job.interactionSid);
     if (interaction === undefined) return; // deleted meanwhile: nothing left to report to
     let sent: { sid: string; status: string };
     try {
-      sent = await send(twilio, publicUrl, job);
+      sent = await send(http, twilio, publicUrl, job);
     } catch (err) {
       // No more tries (or none would help): the leg failed, and the service hears of it.
       if (lastAttempt || err instanceof PermanentFailure) await router.recordStatus(interaction, { outbound_resource_status: 'failed' });
@@ -65,25 +67,23 @@ export function twilioMessageSender(db: Kysely<Database>, router: Router, twilio
 }
 
 /** One request to Twilio's Messages API; PermanentFailure when retrying cannot help. */
-async function send(twilio: TwilioSettings, publicUrl: string | null, job: SendJob): Promise<{ sid: string; status: string }> {
+async function send(http: OutboundClient, twilio: TwilioSettings, publicUrl: string | null, job: SendJob): Promise<{ sid: string; status: string }> {
   const form = new URLSearchParams({ From: job.from, To: job.to, Body: job.body });
   for (const url of job.mediaUrls) form.append('MediaUrl', url);
   if (publicUrl !== null) form.set('StatusCallback', `${publicUrl}/carriers/twilio/status`);
-  const response = await fetch(`${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
-    method: 'POST',
+  const { status, body } = await http.post(`${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
     headers: {
       authorization: 'Basic ' + Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64'),
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: form.toString(),
-    signal: AbortSignal.timeout(15_000),
+    timeoutMs: 15_000,
   });
-  const text = await response.text();
-  if (response.status >= 400 && response.status < 500 && response.status !== 429) {
-    throw new PermanentFailure(`Twilio refused the message: HTTP ${response.status} ${text.slice(0, 300)}`);
+  if (status >= 400 && status < 500 && status !== 429) {
+    throw new PermanentFailure(`Twilio refused the message: HTTP ${status} ${body.slice(0, 300)}`);
   }
-  if (!response.ok) throw new Error(`Twilio answered HTTP ${response.status}`);
-  const sent = JSON.parse(text) as { sid?: unknown; status?: unknown };
+  if (status < 200 || status > 299) throw new Error(`Twilio answered HTTP ${status}`);
+  const sent = JSON.parse(body) as { sid?: unknown; status?: unknown };
   if (typeof sent.sid !== 'string') throw new PermanentFailure('Twilio answered without a message SID');
   return { sid: sent.sid, status: typeof sent.status === 'string' ? sent.status : 'queued' };
 }

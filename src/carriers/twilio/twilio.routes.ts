@@ -16,7 +16,9 @@ import type { Urls } from '../../http/routing.js';
 import { onlyMethods } from '../../http/routing.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
 import { findByResource, findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
-import type { Router } from '../../routing/router.js';
+import type { Router, Routed } from '../../routing/router.js';
+import type { WebhookAnswer } from '../webhook-answers.repository.js';
+import { WebhookReplay } from '../webhook-replay.js';
 import { messageUrl } from './twilio.carrier.js';
 import { keepEarlyReport, laterStatus, resourceStatus } from './twilio-status.js';
 
@@ -51,14 +53,17 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: 
     }
     return params;
   };
-  const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
+  const twiml = (xml: string): WebhookAnswer => ({ content_type: 'text/xml; charset=utf-8', answer: xml });
+
+  const replay = new WebhookReplay(db, clock, 'twilio');
+  const send = (reply: FastifyReply, answer: WebhookAnswer) => reply.type(answer.content_type).send(answer.answer);
 
   app.post('/carriers/twilio/messages', async (request, reply) => {
     const params = verified(request);
     const count = Number(field(params, 'NumMedia') || '0');
     const mediaUrls = Array.from({ length: Number.isInteger(count) ? Math.min(count, 10) : 0 }, (_, i) => field(params, `MediaUrl${i}`)).filter(Boolean);
     const sid = field(params, 'MessageSid');
-    const routed = await router.routeMessage({
+    const message = {
       accountSid: null,
       from: e164(field(params, 'From')),
       to: e164(field(params, 'To')),
@@ -66,14 +71,15 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: 
       mediaUrls,
       resourceSid: sid,
       resourceUrl: sid === '' ? null : messageUrl(twilio, sid),
-    });
-    return twiml(reply, routed.outOfSession?.twiml ?? EMPTY_TWIML);
+    };
+    const answer = await replay.answer(sid, (also) => router.routeMessage(message, also), (routed) => twiml(routed.outOfSession?.twiml ?? EMPTY_TWIML));
+    return send(reply, answer);
   });
 
   app.post('/carriers/twilio/voice', async (request, reply) => {
     const params = verified(request);
     const callSid = field(params, 'CallSid');
-    const routed = await router.routeCall({
+    const call = {
       accountSid: null,
       from: e164(field(params, 'From')),
       to: e164(field(params, 'To')),
@@ -81,19 +87,21 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: 
       resourceUrl: `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Calls/${callSid}.json`,
       outboundResourceSid: null,
       outboundStatus: 'initiated',
-    });
-    if (routed.bridge !== null && routed.interaction !== null) {
+    };
+    const answerOf = (routed: Routed): WebhookAnswer => {
+      if (routed.bridge === null || routed.interaction === null) {
+        return twiml(routed.outOfSession?.twiml ?? '<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>');
+      }
       // The partner's leg reports to the status route, which learns its Call SID from it.
       const statusUrl = `${urls.base(request)}/carriers/twilio/status?Interaction=${routed.interaction.sid}`;
       return twiml(
-        reply,
         '<?xml version="1.0" encoding="UTF-8"?><Response>' +
           `<Dial callerId="${escapeXml(routed.bridge.from)}">` +
           `<Number statusCallback="${escapeXml(statusUrl)}" statusCallbackEvent="initiated ringing answered completed">${escapeXml(routed.bridge.to)}</Number>` +
           '</Dial></Response>',
       );
-    }
-    return twiml(reply, routed.outOfSession?.twiml ?? '<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>');
+    };
+    return send(reply, await replay.answer(callSid, (also) => router.routeCall(call, also), answerOf));
   });
 
   app.post('/carriers/twilio/status', async (request, reply) => {

@@ -3,10 +3,11 @@ import type { Clock } from '../../clock.js';
 import type { Transactions } from '../../db/database.js';
 import { translateUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database, ServiceRow } from '../../db/schema.js';
-import { ApiError } from '../../errors/api-error.js';
+import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../http/paging.js';
 import { isSid, newSid } from '../../http/sids.js';
 import { definedOnly } from '../../http/params.js';
+import { aimsInside, REFUSED_URL_HINT } from '../../outbound/address-policy.js';
 import { recomputeDefaultTtlExpiry } from '../sessions/sessions.repository.js';
 import * as repo from './services.repository.js';
 import type { GeoMatchLevel, NumberSelectionBehavior } from './services.schemas.js';
@@ -24,14 +25,20 @@ export interface ServiceChanges {
 
 export type NewService = ServiceChanges & { uniqueName: string };
 
+/** The URLs Parley calls, by the parameter that sets them. */
+const CALLBACK_URLS = { callbackUrl: 'CallbackUrl', interceptCallbackUrl: 'InterceptCallbackUrl', outOfSessionCallbackUrl: 'OutOfSessionCallbackUrl' } as const;
+
 export class ServicesService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
+    /** PARLEY_CALLBACK_ALLOW_PRIVATE: false refuses URLs that name a private address outright. */
+    private readonly allowPrivateUrls: boolean,
   ) {}
 
   async create(accountSid: string, input: NewService): Promise<ServiceRow> {
+    this.#checkUrls(input);
     const now = this.clock.now();
     const row: ServiceRow = {
       sid: newSid('KS'),
@@ -70,6 +77,7 @@ export class ServicesService {
   }
 
   async update(accountSid: string, sid: string, changes: ServiceChanges): Promise<ServiceRow | undefined> {
+    this.#checkUrls(changes);
     return this.transactions.run(async (trx) => {
       const current = isSid('KS', sid) ? await repo.findService(trx, accountSid, sid) : undefined;
       if (current === undefined) return undefined;
@@ -95,5 +103,17 @@ export class ServicesService {
 
   async remove(accountSid: string, sid: string): Promise<boolean> {
     return isSid('KS', sid) ? repo.deleteService(this.db, accountSid, sid) : false;
+  }
+
+  /**
+   * A literal private address is refused when it is set; a host name only at delivery, where
+   * what it resolves to is checked (src/outbound/address-policy.ts).
+   */
+  #checkUrls(changes: ServiceChanges): void {
+    if (this.allowPrivateUrls) return;
+    for (const [field, parameter] of Object.entries(CALLBACK_URLS)) {
+      const url = changes[field as keyof typeof CALLBACK_URLS];
+      if (typeof url === 'string' && aimsInside(url)) throw invalidParameter(parameter, `${parameter} ${REFUSED_URL_HINT}`);
+    }
   }
 }

@@ -1,0 +1,93 @@
+// PARLEY_RETENTION_DAYS: how long Parley keeps what people said. Every hour (and whenever the
+// simulator's clock moves) this job clears the bodies of older message interactions, empties the
+// simulator's older handset log, and removes delivered or given-up outbox jobs (their payloads
+// carry bodies and numbers). The interactions themselves stay, so histories and counts do.
+// Whatever the retention, carrier webhook answers go after a day: they only serve retries.
+// Work goes in bounded batches, each its own statement: no pass holds a long transaction.
+
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+import { purgeFinished } from '../outbox/outbox.repository.js';
+import { clearMessageBodies, purgeCarrierWebhooks, purgeSimulatorMessages } from '../privacy/retention.repository.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Carriers retry an unanswered webhook within hours; a day on, its stored answer serves nobody. */
+export const CARRIER_WEBHOOK_KEEP_MS = DAY_MS;
+const BATCH = 1000;
+
+export class RetentionJob {
+  #timer: NodeJS.Timeout | null = null;
+  #stopping = false;
+  /** The last pass asked for; passes run one after another. */
+  #tail: Promise<void> = Promise.resolve();
+  #queued = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    /** 0 keeps bodies, the simulator's log and finished jobs forever. */
+    private readonly retentionDays: number,
+    private readonly log: FastifyBaseLogger,
+    private readonly intervalMs = HOUR_MS,
+  ) {}
+
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#stopping = false;
+    this.#timer = setInterval(() => {
+      if (this.#queued === 0) void this.run();
+    }, this.intervalMs).unref();
+    // A server that never stays up for an hour still purges.
+    void this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    this.#stopping = true;
+    await this.#tail;
+  }
+
+  /** A pass that starts after any pass under way, so it reads the clock after the caller moved it. */
+  run(): Promise<void> {
+    this.#queued++;
+    const pass = this.#tail.then(() => this.#purge()).finally(() => {
+      this.#queued--;
+    });
+    this.#tail = pass;
+    return pass;
+  }
+
+  async #purge(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      const purged: Record<string, number> = { carrierWebhooks: await this.#inBatches((limit) => purgeCarrierWebhooks(this.db, now - CARRIER_WEBHOOK_KEEP_MS, limit)) };
+      if (this.retentionDays > 0) {
+        const before = now - this.retentionDays * DAY_MS;
+        Object.assign(purged, {
+          messageBodies: await this.#inBatches((limit) => clearMessageBodies(this.db, before, limit)),
+          simulatorMessages: await this.#inBatches((limit) => purgeSimulatorMessages(this.db, before, limit)),
+          outboxJobs: await this.#inBatches((limit) => purgeFinished(this.db, before, limit)),
+        });
+      }
+      if (Object.values(purged).some((count) => count > 0)) this.log.info(purged, 'retention: purged old data');
+    } catch (err) {
+      // A database outage must not kill the process; the next pass tries again.
+      this.log.warn({ err }, 'retention pass failed');
+    }
+  }
+
+  /** Batches until one comes back short (or the app is closing). */
+  async #inBatches(batch: (limit: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    let count: number;
+    do {
+      count = await batch(BATCH);
+      total += count;
+    } while (count === BATCH && !this.#stopping);
+    return total;
+  }
+}

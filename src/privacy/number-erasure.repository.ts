@@ -1,0 +1,193 @@
+// The SQL of a data-subject erasure: one person's phone number in one account. Rows that other
+// records count on (participants, interactions) are anonymised and stay; logs and stored texts
+// about the person are deleted. Runs in the caller's transaction.
+
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/** Keeps IN lists well under either engine's parameter limit. */
+const CHUNK = 500;
+
+async function inChunks<T>(items: readonly T[], work: (chunk: T[]) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < items.length; i += CHUNK) total += await work(items.slice(i, i + CHUNK));
+  return total;
+}
+
+const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+const updated = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows);
+const erasedIdentifier = (sidColumn: string) => sql<string>`'erased:' || ${sql.ref(sidColumn)}`;
+
+export interface PersonParticipant {
+  sid: string;
+  session_sid: string;
+}
+
+/** Every participant the number ever was in the account, removed ones included. */
+export async function findParticipants(trx: Kysely<Database>, accountSid: string, e164: string): Promise<PersonParticipant[]> {
+  // Through the services: participants_identifier_history leads with service_sid.
+  const services = trx.selectFrom('services').select('sid').where('account_sid', '=', accountSid);
+  return trx
+    .selectFrom('participants')
+    .select(['sid', 'session_sid'])
+    .where('service_sid', 'in', services)
+    .where('identifier', '=', e164)
+    .where('account_sid', '=', accountSid)
+    .execute();
+}
+
+/**
+ * The interactions those participants sent or received: read session by session (the sessions'
+ * index), picked by participant here.
+ */
+export async function findInteractions(trx: Kysely<Database>, participants: readonly PersonParticipant[]): Promise<string[]> {
+  const theirs = new Set(participants.map((p) => p.sid));
+  const sessions = [...new Set(participants.map((p) => p.session_sid))];
+  const found: string[] = [];
+  await inChunks(sessions, async (chunk) => {
+    const rows = await trx
+      .selectFrom('interactions')
+      .select(['sid', 'participant_sid', 'inbound_participant_sid', 'outbound_participant_sid'])
+      .where('session_sid', 'in', chunk)
+      .execute();
+    for (const row of rows) {
+      if ([row.participant_sid, row.inbound_participant_sid, row.outbound_participant_sid].some((sid) => sid !== null && theirs.has(sid))) found.push(row.sid);
+    }
+    return rows.length;
+  });
+  return found;
+}
+
+/**
+ * Each participant's identifier becomes `erased:<its SID>` (unique per session, as the index
+ * requires, and never a number anyone can text), here and in its active assignments; the name goes.
+ */
+export async function anonymiseParticipants(trx: Kysely<Database>, sids: readonly string[], now: number): Promise<{ participants: number; assignments: number }> {
+  const assignments = await inChunks(sids, async (chunk) =>
+    updated(
+      await trx
+        .updateTable('assignments')
+        .set({ identifier: erasedIdentifier('participant_sid') })
+        .where('participant_sid', 'in', chunk)
+        .executeTakeFirst(),
+    ),
+  );
+  const participants = await inChunks(sids, async (chunk) =>
+    updated(
+      await trx
+        .updateTable('participants')
+        .set({ identifier: erasedIdentifier('sid'), friendly_name: null, date_updated: now })
+        .where('sid', 'in', chunk)
+        .executeTakeFirst(),
+    ),
+  );
+  return { participants, assignments };
+}
+
+/** The bodies go; the interactions, their participants and statuses stay. How many had a body. */
+export async function clearInteractionData(trx: Kysely<Database>, sids: readonly string[]): Promise<number> {
+  return inChunks(sids, async (chunk) =>
+    updated(await trx.updateTable('interactions').set({ data: null }).where('sid', 'in', chunk).where('data', 'is not', null).executeTakeFirst()),
+  );
+}
+
+/** The simulator's handset log: what was from or to the number, and every copy of those interactions. */
+export async function deleteSimulatorRecords(
+  trx: Kysely<Database>,
+  accountSid: string,
+  e164: string,
+  interactionSids: readonly string[],
+): Promise<{ messages: number; calls: number }> {
+  let messages = deleted(
+    await trx
+      .deleteFrom('simulator_messages')
+      .where('account_sid', '=', accountSid)
+      .where((eb) => eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164)]))
+      .executeTakeFirst(),
+  );
+  let calls = deleted(
+    await trx
+      .deleteFrom('simulator_calls')
+      .where('account_sid', '=', accountSid)
+      .where((eb) => eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164), eb('bridged_from', '=', e164), eb('bridged_to', '=', e164)]))
+      .executeTakeFirst(),
+  );
+  messages += await inChunks(interactionSids, async (chunk) =>
+    deleted(await trx.deleteFrom('simulator_messages').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk).executeTakeFirst()),
+  );
+  calls += await inChunks(interactionSids, async (chunk) =>
+    deleted(await trx.deleteFrom('simulator_calls').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk).executeTakeFirst()),
+  );
+  return { messages, calls };
+}
+
+/**
+ * "This stored text is about the person": it carries the number (as JSON and TwiML write it, or
+ * form-encoded as %2B…, and not followed by another digit, which would make a longer number), or
+ * the SID of one of their interactions (a callback carries the body beside it). `likes` are
+ * LIKE patterns that find every such text (and a few more, which `test` drops), in chunks;
+ * `numberLike` is the one for the number alone.
+ */
+function mentionOf(e164: string, interactionSids: readonly string[]): { numberLike: string; likes: string[][]; test: (text: string | null) => boolean } {
+  const digits = e164.slice(1);
+  const number = new RegExp(`(?:\\+|%2B)${digits}(?!\\d)`, 'i');
+  const interactions = new Set(interactionSids);
+  const numberLike = `%${digits}%`;
+  const likes = [numberLike, ...interactionSids.map((sid) => `%${sid}%`)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < likes.length; i += LIKES_PER_QUERY) chunks.push(likes.slice(i, i + LIKES_PER_QUERY));
+  return {
+    numberLike,
+    likes: chunks,
+    test: (text) => text !== null && (number.test(text) || (text.match(/KI[0-9a-f]{32}/g) ?? []).some((sid) => interactions.has(sid))),
+  };
+}
+
+/** Each query scans the account's rows once, whatever the number of patterns. */
+const LIKES_PER_QUERY = 100;
+
+/**
+ * Stored texts about the person: outbox jobs (callback parameters, messages to send),
+ * Idempotency-Key responses (replayed API answers), carrier webhook answers (TwiML). Webhook
+ * answers record no account, so those with the number go in every account: they are a one-day
+ * replay cache.
+ */
+export async function deleteStoredTexts(
+  trx: Kysely<Database>,
+  accountSid: string,
+  e164: string,
+  interactionSids: readonly string[],
+): Promise<{ outbox: number; idempotencyKeys: number; carrierWebhooks: number }> {
+  const mention = mentionOf(e164, interactionSids);
+  const jobs = new Set<string>();
+  const keys = new Set<string>();
+  for (const likes of mention.likes) {
+    const jobRows = await trx
+      .selectFrom('outbox')
+      .select(['sid', 'payload'])
+      .where('account_sid', '=', accountSid)
+      .where((eb) => eb.or(likes.map((like) => eb('payload', 'like', like))))
+      .execute();
+    for (const row of jobRows) if (mention.test(row.payload)) jobs.add(row.sid);
+    const keyRows = await trx
+      .selectFrom('idempotency_keys')
+      .select(['key', 'response'])
+      .where('account_sid', '=', accountSid)
+      .where((eb) => eb.or(likes.map((like) => eb('response', 'like', like))))
+      .execute();
+    for (const row of keyRows) if (mention.test(row.response)) keys.add(row.key);
+  }
+  const outbox = await inChunks([...jobs], async (chunk) => deleted(await trx.deleteFrom('outbox').where('sid', 'in', chunk).executeTakeFirst()));
+  const idempotencyKeys = await inChunks([...keys], async (chunk) =>
+    deleted(await trx.deleteFrom('idempotency_keys').where('account_sid', '=', accountSid).where('key', 'in', chunk).executeTakeFirst()),
+  );
+  const answers = await trx.selectFrom('carrier_webhooks').select(['carrier', 'resource_sid', 'answer']).where('answer', 'like', mention.numberLike).execute();
+  let carrierWebhooks = 0;
+  for (const answer of answers.filter((row) => mention.test(row.answer))) {
+    carrierWebhooks += deleted(
+      await trx.deleteFrom('carrier_webhooks').where('carrier', '=', answer.carrier).where('resource_sid', '=', answer.resource_sid).executeTakeFirst(),
+    );
+  }
+  return { outbox, idempotencyKeys, carrierWebhooks };
+}

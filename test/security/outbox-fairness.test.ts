@@ -1,0 +1,128 @@
+// One tenant's slow receiver cannot delay another's callbacks. Account A has a backlog of callbacks
+// to a receiver that hangs (it holds every request open until the test lets go); account B's
+// callback, queued behind that backlog, is still delivered at once, and A never has more than the
+// per-account cap of deliveries in flight. And the claim itself, on its own: an account at its cap
+// is left out however long its backlog, and one below it gets only its free slots. Nothing here
+// measures time: the waits only give up,
+// generously, when what they wait for never happens.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { claimDue, enqueue } from '../../src/outbox/outbox.repository.js';
+import { addAccount } from '../helpers/accounts.js';
+import type { TestAccount } from '../helpers/accounts.js';
+import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { CallbackReceiver } from '../helpers/receiver.js';
+
+const BACKLOG = 200;
+/** Long enough for any busy machine; a wait that runs out means the thing never happened. */
+const GENEROUS_MS = 20_000;
+const ALICE = '+12125550101';
+const BOB = '+12125550102';
+
+/** A's backlog, written straight into the outbox as the router would, then the worker woken. */
+async function queueBacklog(t: TestApp, url: string): Promise<void> {
+  const { db } = t.app.parley.database;
+  const now = t.app.parley.clock.now();
+  for (let n = 0; n < BACKLOG; n++) {
+    await enqueue(db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { url, params: { n: String(n) } }, now });
+  }
+  t.app.parley.components.outbox.kick();
+}
+
+/** A real routed message in a service of `account` whose callback goes to `url`. */
+async function routeMessage(account: TestAccount, url: string): Promise<void> {
+  const service = await account.api.post('/v1/Services', { UniqueName: 'fair', CallbackUrl: url });
+  assert.equal(service.status, 201, service.text);
+  const path = `/v1/Services/${service.body.sid}`;
+  const number = await account.api.post(`${path}/PhoneNumbers`, { PhoneNumber: '+14155550100' });
+  assert.equal(number.status, 201, number.text);
+  const session = await account.api.post(`${path}/Sessions`, { Participants: [ALICE, BOB].map((identifier) => JSON.stringify({ Identifier: identifier })) });
+  assert.equal(session.status, 201, session.text);
+  const participants = (await account.api.get(`${path}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
+  const alice = participants.find((p) => p.identifier === ALICE)!;
+  const sent = await account.api.post('/simulator/v1/Messages', { From: ALICE, To: alice.proxy_identifier!, Body: 'not stuck behind A' });
+  assert.equal(sent.status, 201, sent.text);
+}
+
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + GENEROUS_MS;
+  while (!(await done())) {
+    assert.ok(Date.now() < deadline, `never happened: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Outbox fairness between accounts', () => {
+  let t: TestApp;
+  let slow: CallbackReceiver;
+  let prompt: CallbackReceiver;
+  before(async () => {
+    // Deliveries to the hanging receiver must not time out while the test holds them.
+    t = await startTestApp({ PARLEY_CALLBACK_TIMEOUT_MS: String(2 * GENEROUS_MS) });
+    slow = await CallbackReceiver.start();
+    prompt = await CallbackReceiver.start();
+  });
+  after(async () => {
+    await slow.close();
+    await prompt.close();
+    await t.close();
+  });
+
+  test("B's callback is delivered while every one of A's is held by A's receiver", async () => {
+    const cap = t.app.parley.config.callbackConcurrencyPerAccount;
+    assert.ok(cap < BACKLOG && cap < t.app.parley.config.callbackConcurrency, 'the backlog outnumbers both caps');
+    slow.hold();
+    await queueBacklog(t, slow.url('/a'));
+    await slow.waitFor(cap, GENEROUS_MS);
+
+    const b = await addAccount(t);
+    await routeMessage(b, prompt.url('/b'));
+    const [delivered] = await prompt.waitFor(1, GENEROUS_MS);
+    assert.equal(delivered!.params.interactionAccountSid, b.sid);
+    assert.equal(slow.answered, 0, "A's receiver has answered nothing yet");
+    assert.equal(slow.requests.length, cap, 'A has exactly its cap of deliveries under way');
+
+    slow.release();
+    await slow.waitFor(BACKLOG, GENEROUS_MS);
+    assert.ok(slow.maxInFlight <= cap, `A had at most ${cap} deliveries in flight at once (had ${slow.maxInFlight})`);
+    const { db } = t.app.parley.database;
+    const pending = () => db.selectFrom('outbox').select('sid').where('status', '<>', 'done').execute();
+    await until(async () => (await pending()).length === 0, 'every job recorded as done');
+    assert.equal(slow.requests.length, BACKLOG, 'each of A callbacks was delivered once');
+  });
+});
+
+describe('Claiming due jobs', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+    // Claims are made by hand here.
+    await t.app.parley.components.outbox.stop();
+  });
+  after(() => t.close());
+
+  test('an account at its cap is left out however long its backlog; one below it gets its free slots', async () => {
+    const { db } = t.app.parley.database;
+    const now = t.app.parley.clock.now();
+    const other = 'AC' + 'b'.repeat(32);
+    // Longer than a claim looks (see claimDue): B's job, the newest, is seen only if A's are left out.
+    for (let n = 0; n < 300; n++) await enqueue(db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { n }, now: now - 1 });
+    await enqueue(db, { accountSid: other, kind: 'callback', payload: { n: 'b' }, now });
+    const claim = (aInFlight: number) => claimDue(db, { now, lockMs: 60_000, limit: 40, perAccount: 10, inFlight: new Map([[TEST_ACCOUNT_SID, aInFlight]]) });
+
+    const atCap = await claim(10);
+    assert.deepEqual(
+      atCap.jobs.map((job) => job.account_sid),
+      [other],
+    );
+    assert.equal(atCap.jobs[0]!.attempts, 1, 'a claim counts an attempt');
+    const belowCap = await claim(7);
+    assert.deepEqual(
+      belowCap.jobs.map((job) => job.account_sid),
+      [TEST_ACCOUNT_SID, TEST_ACCOUNT_SID, TEST_ACCOUNT_SID],
+      "A's three free slots; B's job is claimed already",
+    );
+  });
+});

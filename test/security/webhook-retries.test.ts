@@ -1,0 +1,145 @@
+// Item 5 of the security review: carriers retry webhooks. A signed inbound message or call webhook
+// that arrives again with the same MessageSid or CallSid must create no second interaction, send no
+// second outbound leg, and get the first answer again (TwiML from an out-of-session callback too).
+// Status webhooks repeat a SID once per status and keep working.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { startTestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { testEngine } from '../helpers/database.js';
+import { startFakeTwilio } from '../helpers/fake-twilio.js';
+import type { FakeTwilio } from '../helpers/fake-twilio.js';
+import { CallbackReceiver } from '../helpers/receiver.js';
+import { ALICE, STRANGER, assertTwiml, createPair, inboundCall, inboundSms, parseDial, twilioEnv, webhook } from '../helpers/twilio-webhooks.js';
+import type { Pair } from '../helpers/twilio-webhooks.js';
+
+const OUT_OF_SESSION_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Who is this?</Message></Response>';
+
+describe('retried inbound Twilio webhooks', () => {
+  let t: TestApp;
+  let fake: FakeTwilio;
+  let receiver: CallbackReceiver;
+  let pair: Pair;
+  before(async () => {
+    fake = await startFakeTwilio();
+    receiver = await CallbackReceiver.start();
+    // The out-of-session receiver is on loopback, which a real carrier refuses by default.
+    t = await startTestApp(twilioEnv(fake, { PARLEY_CALLBACK_ALLOW_PRIVATE: 'true' }));
+  });
+  after(async () => {
+    await t.close();
+    await fake.stop();
+    await receiver.close();
+  });
+  beforeEach(async () => {
+    fake.reset();
+    receiver.requests.length = 0;
+    pair = await createPair(t);
+  });
+  afterEach(() => t.api.delete(pair.service));
+
+  const interactionsOf = (resourceSid: string) =>
+    t.app.parley.database.db.selectFrom('interactions').select('sid').where('inbound_resource_sid', '=', resourceSid).execute();
+  const sendsAfterDrain = async () => {
+    await t.app.parley.components.outbox.drain();
+    return fake.messageRequests().length;
+  };
+
+  test('a message webhook sent again routes once and gets the same answer', async () => {
+    const params = inboundSms(ALICE, pair.alice.proxy, 'are you there?');
+    const first = await webhook(t, '/carriers/twilio/messages', params);
+    const again = await webhook(t, '/carriers/twilio/messages', params);
+    assertTwiml(first);
+    assertTwiml(again);
+    assert.equal(again.text, first.text);
+    assert.equal((await interactionsOf(params.MessageSid!)).length, 1);
+    assert.equal(await sendsAfterDrain(), 1, 'one message to the partner');
+  });
+
+  test('two copies at once route once, and both get the answer', async () => {
+    const params = inboundSms(ALICE, pair.alice.proxy, 'twice at once');
+    const copies = await Promise.all([webhook(t, '/carriers/twilio/messages', params), webhook(t, '/carriers/twilio/messages', params)]);
+    for (const copy of copies) assertTwiml(copy);
+    assert.equal(copies[1]!.text, copies[0]!.text);
+    assert.equal((await interactionsOf(params.MessageSid!)).length, 1);
+    assert.equal(await sendsAfterDrain(), 1);
+  });
+
+  test('a call webhook sent again bridges once: the same TwiML, naming the same interaction', async () => {
+    const call = inboundCall(ALICE, pair.alice.proxy);
+    const first = await webhook(t, '/carriers/twilio/voice', call);
+    const again = await webhook(t, '/carriers/twilio/voice', call);
+    assertTwiml(again);
+    assert.equal(again.text, first.text);
+    const interactions = await interactionsOf(call.CallSid!);
+    assert.equal(interactions.length, 1, 'one call leg to the partner');
+    assert.match(parseDial(again.text).number.statusCallback!, new RegExp(`Interaction=${interactions[0]!.sid}$`));
+  });
+
+  test('the out-of-session callback is asked once; a retry gets its TwiML again', async () => {
+    assert.equal((await t.api.post(pair.service, { OutOfSessionCallbackUrl: receiver.url('/oos') })).status, 200);
+    receiver.respondInTurn({ contentType: 'text/xml', body: OUT_OF_SESSION_TWIML }, { contentType: 'text/xml', body: '<Response><Reject/></Response>' });
+    const params = inboundSms(STRANGER, pair.alice.proxy, 'hello?');
+    const first = await webhook(t, '/carriers/twilio/messages', params);
+    const again = await webhook(t, '/carriers/twilio/messages', params);
+    assert.equal(first.text, OUT_OF_SESSION_TWIML);
+    assert.equal(again.text, OUT_OF_SESSION_TWIML);
+    assert.equal(receiver.requests.length, 1, 'the customer was asked once');
+  });
+
+  test('status webhooks that repeat a SID keep updating the interaction', async () => {
+    const params = inboundSms(ALICE, pair.alice.proxy, 'status please');
+    await webhook(t, '/carriers/twilio/messages', params);
+    await sendsAfterDrain();
+    const sent = fake.messageRequests()[0]!;
+    for (const status of ['sent', 'delivered']) {
+      const report = await webhook(t, '/carriers/twilio/status', { AccountSid: params.AccountSid!, MessageSid: sent.sid!, MessageStatus: status });
+      assert.equal(report.status, 204, report.text);
+    }
+    const row = await t.app.parley.database.db.selectFrom('interactions').selectAll().where('inbound_resource_sid', '=', params.MessageSid!).executeTakeFirstOrThrow();
+    assert.equal(row.outbound_resource_status, 'delivered');
+  });
+});
+
+describe('retried inbound Twilio webhooks on two nodes sharing one database', () => {
+  let fake: FakeTwilio;
+  let first: TestApp;
+  let second: TestApp;
+  let directory: string | null = null;
+  before(async () => {
+    fake = await startFakeTwilio();
+    // Two apps on one database: a file for SQLite, the first app's scratch database for PostgreSQL.
+    directory = testEngine() === 'sqlite' ? mkdtempSync(join(tmpdir(), 'parley-webhooks-')) : null;
+    const shared: Record<string, string> = directory === null ? {} : { DATABASE_URL: `sqlite:${join(directory, 'parley.db')}` };
+    first = await startTestApp(twilioEnv(fake, shared));
+    second = await startTestApp(twilioEnv(fake, { ...shared, DATABASE_URL: shared.DATABASE_URL ?? first.database.url }));
+  });
+  after(async () => {
+    // Not second.close(): the database it runs on is the first app's to drop; its own scratch one is unused.
+    await second.app.close();
+    await second.database.drop();
+    await first.close();
+    await fake.stop();
+    if (directory !== null) rmSync(directory, { recursive: true, force: true });
+  });
+
+  test('copies racing on two nodes record one interaction and send one message each', async () => {
+    const pair = await createPair(first);
+    const messages = Array.from({ length: 10 }, (_, i) => inboundSms(ALICE, pair.alice.proxy, `race ${i}`));
+    const answers = await Promise.all(
+      messages.flatMap((params) => [webhook(first, '/carriers/twilio/messages', params), webhook(second, '/carriers/twilio/messages', params)]),
+    );
+    for (const answer of answers) assertTwiml(answer);
+    const { db } = first.app.parley.database;
+    for (const params of messages) {
+      const rows = await db.selectFrom('interactions').select('sid').where('inbound_resource_sid', '=', params.MessageSid!).execute();
+      assert.equal(rows.length, 1, `one interaction for ${params.Body}`);
+    }
+    await Promise.all([first.app.parley.components.outbox.drain(), second.app.parley.components.outbox.drain()]);
+    assert.equal(fake.messageRequests().length, messages.length, 'one send per message');
+  });
+});
