@@ -16,6 +16,7 @@ import { openDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { applyOwnership } from './pool/number-ownership.js';
+import { loggerOptions } from './logging/log-options.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './errors/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
@@ -85,7 +86,7 @@ function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((a
 
 function createServer(config: Config, database: DatabaseHandle, clock: Clock, account: DefaultAccount, options: AppOptions): FastifyInstance {
   const app = Fastify({
-    logger: { level: config.logLevel, ...(options.logStream === undefined ? {} : { stream: options.logStream }) },
+    logger: loggerOptions(config.logLevel, options.logStream),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     // X-Forwarded-Proto/-Host (request.protocol, request.host) and the client address (request.ip)

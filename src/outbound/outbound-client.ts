@@ -44,12 +44,15 @@ export class OutboundError extends Error {
   }
 }
 
+const AGENT_OPTIONS = { keepAlive: true, maxFreeSockets: 16, timeout: 30_000 };
+
 export class OutboundClient {
   readonly #lookup: LookupFunction;
   // Agents of its own: a connection the carrier client opened unchecked is never lent to a
   // checked call to the same host.
-  readonly #http = new HttpAgent({ keepAlive: true });
-  readonly #https = new HttpsAgent({ keepAlive: true });
+  // Bounded: idle connections kept are few and time out, so receivers cannot pile up sockets.
+  readonly #http = new HttpAgent(AGENT_OPTIONS);
+  readonly #https = new HttpsAgent(AGENT_OPTIONS);
 
   constructor(private readonly options: OutboundOptions) {
     const lookup = options.lookup ?? (dnsLookup as LookupFunction);

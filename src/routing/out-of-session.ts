@@ -81,7 +81,8 @@ export class OutOfSession {
     try {
       spec = JSON.parse(body) as Record<string, unknown>;
     } catch {
-      this.log.warn({ body: body.slice(0, 200) }, 'out-of-session callback answered JSON that does not parse');
+      // Not the body itself: it is the customer's, and may hold anything (numbers, names).
+      this.log.warn({ length: body.length }, 'out-of-session callback answered JSON that does not parse');
       return false;
     }
     const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
