@@ -12,14 +12,13 @@ import { purgeExpiredKeys } from '../idempotency/idempotency.repository.js';
 import { release } from '../pool/pool.repository.js';
 import { closeExpiredSessions } from '../resources/sessions/sessions.repository.js';
 import { Backoff } from './backoff.js';
+import { PassQueue } from './pass-queue.js';
 
 const BATCH = 500;
 
 export class ExpirySweeper {
   #timer: NodeJS.Timeout | null = null;
-  /** The last pass asked for; passes run one after another. */
-  #tail: Promise<void> = Promise.resolve();
-  #queued = 0;
+  readonly #passes = new PassQueue();
   readonly #backoff: Backoff;
 
   constructor(
@@ -41,13 +40,13 @@ export class ExpirySweeper {
    * the same time), nor does one while the storage is failing and the job backs off.
    */
   tick(): Promise<void> {
-    return this.#queued === 0 && this.#backoff.ready() ? this.sweep() : Promise.resolve();
+    return !this.#passes.busy && this.#backoff.ready() ? this.sweep() : Promise.resolve();
   }
 
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#tail;
+    await this.#passes.settled();
   }
 
   /**
@@ -55,12 +54,7 @@ export class ExpirySweeper {
    * (the simulator clock awaits this after moving time forward).
    */
   sweep(): Promise<void> {
-    this.#queued++;
-    const pass = this.#tail.then(() => this.#closeAllDue()).finally(() => {
-      this.#queued--;
-    });
-    this.#tail = pass;
-    return pass;
+    return this.#passes.enqueue(() => this.#closeAllDue());
   }
 
   async #closeAllDue(): Promise<void> {

@@ -11,6 +11,8 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { purgeFinished } from '../outbox/outbox.repository.js';
 import { clearMessageBodies, purgeCarrierWebhooks, purgeSimulatorMessages } from '../privacy/retention.repository.js';
+import { Backoff } from './backoff.js';
+import { PassQueue } from './pass-queue.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -21,9 +23,8 @@ const BATCH = 1000;
 export class RetentionJob {
   #timer: NodeJS.Timeout | null = null;
   #stopping = false;
-  /** The last pass asked for; passes run one after another. */
-  #tail: Promise<void> = Promise.resolve();
-  #queued = 0;
+  readonly #passes = new PassQueue();
+  readonly #backoff: Backoff;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -32,13 +33,15 @@ export class RetentionJob {
     private readonly retentionDays: number,
     private readonly log: FastifyBaseLogger,
     private readonly intervalMs = HOUR_MS,
-  ) {}
+  ) {
+    this.#backoff = new Backoff({ job: 'retention', log });
+  }
 
   start(): void {
     if (this.#timer !== null) return;
     this.#stopping = false;
     this.#timer = setInterval(() => {
-      if (this.#queued === 0) void this.run();
+      if (!this.#passes.busy && this.#backoff.ready()) void this.run();
     }, this.intervalMs).unref();
     // A server that never stays up for an hour still purges.
     void this.run();
@@ -48,17 +51,12 @@ export class RetentionJob {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     this.#stopping = true;
-    await this.#tail;
+    await this.#passes.settled();
   }
 
   /** A pass that starts after any pass under way, so it reads the clock after the caller moved it. */
   run(): Promise<void> {
-    this.#queued++;
-    const pass = this.#tail.then(() => this.#purge()).finally(() => {
-      this.#queued--;
-    });
-    this.#tail = pass;
-    return pass;
+    return this.#passes.enqueue(() => this.#purge());
   }
 
   async #purge(): Promise<void> {
@@ -74,9 +72,10 @@ export class RetentionJob {
         });
       }
       if (Object.values(purged).some((count) => count > 0)) this.log.info(purged, 'retention: purged old data');
+      this.#backoff.succeeded();
     } catch (err) {
-      // A database outage must not kill the process; the next pass tries again.
-      this.log.warn({ err }, 'retention pass failed');
+      // A database outage must not kill the process; a later pass tries again.
+      this.#backoff.failed(err);
     }
   }
 
