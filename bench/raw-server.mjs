@@ -10,10 +10,22 @@ const base = `http://127.0.0.1:${port}/v1/Services/${service}/Sessions`;
 function session(i) {
   const url = `${base}/${sid}`;
   return {
-    sid, service_sid: service, account_sid: 'AC' + 'c'.repeat(32), date_started: null, date_ended: null,
-    date_last_interaction: null, date_expiry: null, unique_name: `session-${i}`, status: 'open', closed_reason: null,
-    ttl: 3600, mode: 'voice-and-message', date_created: '2026-01-01T00:00:00Z', date_updated: '2026-01-01T00:00:00Z',
-    url, links: { interactions: `${url}/Interactions`, participants: `${url}/Participants` },
+    sid,
+    service_sid: service,
+    account_sid: 'AC' + 'c'.repeat(32),
+    date_started: null,
+    date_ended: null,
+    date_last_interaction: null,
+    date_expiry: null,
+    unique_name: `session-${i}`,
+    status: 'open',
+    closed_reason: null,
+    ttl: 3600,
+    mode: 'voice-and-message',
+    date_created: '2026-01-01T00:00:00Z',
+    date_updated: '2026-01-01T00:00:00Z',
+    url,
+    links: { interactions: `${url}/Interactions`, participants: `${url}/Participants` },
   };
 }
 
@@ -28,7 +40,18 @@ const server = createServer((req, res) => {
       payload = session(body.length);
     } else if (req.url.includes('PageSize=')) {
       const sessions = Array.from({ length: 50 }, (_, i) => session(i));
-      payload = { sessions, meta: { first_page_url: `${base}?PageSize=50&Page=0`, key: 'sessions', next_page_url: null, page: 0, page_size: 50, previous_page_url: null, url: `${base}?PageSize=50&Page=0` } };
+      payload = {
+        sessions,
+        meta: {
+          first_page_url: `${base}?PageSize=50&Page=0`,
+          key: 'sessions',
+          next_page_url: null,
+          page: 0,
+          page_size: 50,
+          previous_page_url: null,
+          url: `${base}?PageSize=50&Page=0`,
+        },
+      };
     } else {
       payload = session(0);
     }

@@ -58,7 +58,10 @@ async function main(): Promise<void> {
       };
       await run('fetch', { method: 'GET', paths: small.sampleSids.map((sid) => `${base}/${sid}`) }, rawFigures.fetch);
       await run('list(50)', { method: 'GET', paths: [`${base}?PageSize=50`] }, rawFigures['list(50)']);
-      const nextSmall = await run('next page(50)', { method: 'GET', paths: small.sampleTokens.map((t) => `${base}?PageSize=50&Page=1&PageToken=${t}`) });
+      const nextSmall = await run('next page(50)', {
+        method: 'GET',
+        paths: small.sampleTokens.map((t) => `${base}?PageSize=50&Page=1&PageToken=${t}`),
+      });
       const fetchSmall = rows.find((r) => r.engine === engine && r.workload === 'fetch')!;
       await run('create', { method: 'POST', paths: [base], body: 'Ttl=3600' }, rawFigures.create);
       memory[`${engine}, ${SMALL} sessions`] = server.peakRssMb();
@@ -71,10 +74,20 @@ async function main(): Promise<void> {
       const bigBase = `/v1/Services/${large.serviceSid}/Sessions`;
       for (const [workload, spec, reference] of [
         ['fetch', { method: 'GET', paths: large.sampleSids.map((sid) => `${bigBase}/${sid}`) }, fetchSmall],
-        ['next page(50)', { method: 'GET', paths: large.sampleTokens.map((t) => `${bigBase}?PageSize=50&Page=1&PageToken=${t}`) }, nextSmall],
+        [
+          'next page(50)',
+          { method: 'GET', paths: large.sampleTokens.map((t) => `${bigBase}?PageSize=50&Page=1&PageToken=${t}`) },
+          nextSmall,
+        ],
       ] as const) {
         const m = await measure(big.url, AUTH, spec as Workload);
-        rows.push({ engine: `${engine}, ${LARGE.toLocaleString('en-US')} sessions`, workload, ...m, ratio: m.requestsPerSecond / reference.requestsPerSecond, ratioOf: `${SMALL} sessions` });
+        rows.push({
+          engine: `${engine}, ${LARGE.toLocaleString('en-US')} sessions`,
+          workload,
+          ...m,
+          ratio: m.requestsPerSecond / reference.requestsPerSecond,
+          ratioOf: `${SMALL} sessions`,
+        });
       }
       memory[`${engine}, ${LARGE} sessions`] = big.peakRssMb();
       await big.stop();
@@ -97,7 +110,13 @@ async function main(): Promise<void> {
       const label = `${engine}, ${POOL_NUMBERS} numbers, ${ACTIVE_SESSIONS.toLocaleString('en-US')} active sessions`;
       const fetchPaths = pool.emptySessionSids.slice(-1000).map((sid) => `${poolBase}/${sid}`);
       rows.push({ engine: label, workload: 'session create', ...sessionCreate, ratio: null });
-      rows.push({ engine: label, workload: 'participant create (auto-selected number)', ...participantCreate, ratio: participantCreate.requestsPerSecond / sessionCreate.requestsPerSecond, ratioOf: 'session create' });
+      rows.push({
+        engine: label,
+        workload: 'participant create (auto-selected number)',
+        ...participantCreate,
+        ratio: participantCreate.requestsPerSecond / sessionCreate.requestsPerSecond,
+        ratioOf: 'session create',
+      });
       // Inbound messages from participants to their proxy numbers, routed through the simulator.
       // Afterwards: exactly one interaction and one delivery per accepted message.
       const before = await countRouted(poolUrl);
@@ -131,7 +150,13 @@ async function main(): Promise<void> {
         const oneNode = (workload: string) => rows.find((r) => r.engine === label && r.workload === workload)!;
         const compare = async (workload: string, spec: Workload) => {
           const m = await measureAcross(urlsOf, AUTH, spec);
-          rows.push({ engine: twoNodes, workload, ...m, ratio: m.requestsPerSecond / oneNode(workload).requestsPerSecond, ratioOf: 'one node' });
+          rows.push({
+            engine: twoNodes,
+            workload,
+            ...m,
+            ratio: m.requestsPerSecond / oneNode(workload).requestsPerSecond,
+            ratioOf: 'one node',
+          });
         };
         await compare('session fetch', { method: 'GET', paths: fetchPaths });
         await compare('session create', { method: 'POST', paths: [poolBase], body: 'Ttl=3600' });

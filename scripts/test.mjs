@@ -24,11 +24,10 @@ if (process.env.PARLEY_TEST_DATABASE_URL) engines.push('postgres');
 const failed = [];
 for (const engine of engines) {
   console.log(`\n=== Parley test suite on ${engine} (${files.length} files) ===\n`);
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=3', ...files],
-    { stdio: 'inherit', env: { ...process.env, PARLEY_TEST_ENGINE: engine } },
-  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=3', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, PARLEY_TEST_ENGINE: engine },
+  });
   if (run.status !== 0) failed.push(engine);
 }
 

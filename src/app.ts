@@ -63,7 +63,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   try {
     await migrateToLatest(database.db);
     const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
-    const configured = config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;
+    const configured =
+      config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;
     // Under a lock: nodes starting together on a fresh database must not both insert the configured
     // account (a duplicate key ends one of them), nor each generate an account of its own.
     const account = await database.transactions.run(async (trx) => {
@@ -84,7 +85,13 @@ function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((a
   return typeof trust === 'boolean' ? trust : [...trust];
 }
 
-function createServer(config: Config, database: DatabaseHandle, clock: Clock, account: DefaultAccount, options: AppOptions): FastifyInstance {
+function createServer(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  account: DefaultAccount,
+  options: AppOptions,
+): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
     logController: new LogController({ disableRequestLogging: true }),

@@ -37,7 +37,13 @@ export interface Components {
   authenticator: Authenticator;
 }
 
-export function createComponents(config: Config, database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger, lookup?: LookupFunction): Components {
+export function createComponents(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock,
+  log: FastifyBaseLogger,
+  lookup?: LookupFunction,
+): Components {
   const { db, transactions } = database;
   const sessions = new SessionsService(db, clock, transactions);
   // Account-set URLs may not aim inside (unless the operator allows it); the carrier's API URL is

@@ -98,7 +98,10 @@ export function loadConfig(env: Env = process.env): Config {
   const realCarrier = carrier !== 'simulator';
   const configuredPublicUrl = publicUrl(env);
   if (realCarrier && configuredPublicUrl === null) {
-    throw new ConfigError('PARLEY_PUBLIC_URL', `must be set when PARLEY_CARRIER=${carrier}: webhook signatures and status-callback URLs are built from it`);
+    throw new ConfigError(
+      'PARLEY_PUBLIC_URL',
+      `must be set when PARLEY_CARRIER=${carrier}: webhook signatures and status-callback URLs are built from it`,
+    );
   }
   const requestTimeoutMs = integer(env, 'PARLEY_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
   return Object.freeze({
@@ -190,7 +193,10 @@ function trustProxy(env: Env): Config['trustProxy'] {
     const maxBits = family === 6 ? 128 : 32;
     const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
     if (family === 0 || !validBits || rest.length > 0) {
-      throw new ConfigError('PARLEY_TRUST_PROXY', `must be true, false, a hop count, or comma-separated addresses and CIDRs, got "${entry}"`);
+      throw new ConfigError(
+        'PARLEY_TRUST_PROXY',
+        `must be true, false, a hop count, or comma-separated addresses and CIDRs, got "${entry}"`,
+      );
     }
   }
   return Object.freeze(entries);

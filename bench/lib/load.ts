@@ -35,7 +35,9 @@ export async function measure(baseUrl: string, authorization: string, workload: 
  */
 export async function measureAcross(baseUrls: string[], authorization: string, workload: Workload): Promise<Measurement> {
   const next = { value: 0 };
-  const parts = await Promise.all(baseUrls.map((url) => run(url, authorization, workload, Math.max(1, Math.round(CONNECTIONS / baseUrls.length)), next)));
+  const parts = await Promise.all(
+    baseUrls.map((url) => run(url, authorization, workload, Math.max(1, Math.round(CONNECTIONS / baseUrls.length)), next)),
+  );
   return {
     requestsPerSecond: parts.reduce((sum, m) => sum + m.requestsPerSecond, 0),
     p50: Math.max(...parts.map((m) => m.p50)),
@@ -46,7 +48,13 @@ export async function measureAcross(baseUrls: string[], authorization: string, w
   };
 }
 
-async function run(baseUrl: string, authorization: string, workload: Workload, connections: number, next: { value: number }): Promise<Measurement> {
+async function run(
+  baseUrl: string,
+  authorization: string,
+  workload: Workload,
+  connections: number,
+  next: { value: number },
+): Promise<Measurement> {
   const headers: Record<string, string> = { authorization };
   if (workload.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
   const result = await autocannon({

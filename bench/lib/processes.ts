@@ -34,7 +34,10 @@ export async function startParley(databaseUrl: string, port: number): Promise<Se
 }
 
 export async function startRaw(port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['bench/raw-server.mjs'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['bench/raw-server.mjs'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await waitForOutput(child, /listening/);
   return server(child, `http://127.0.0.1:${port}`);
 }

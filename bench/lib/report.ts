@@ -34,10 +34,16 @@ export function renderReport(
         `| ${r.engine} | ${r.workload} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.ratio === null ? '' : `${Math.round(r.ratio * 100)}% of ${r.ratioOf ?? 'raw'}`} | ${r.errors + r.non2xx} |`,
     ),
     '',
-    `Peak server memory (RSS): ${Object.entries(memory).map(([k, v]) => `${k}: ${v} MB`).join('; ')}.`,
+    `Peak server memory (RSS): ${Object.entries(memory)
+      .map(([k, v]) => `${k}: ${v} MB`)
+      .join('; ')}.`,
     ...Object.entries(lossCheck).map(([engine, c]) => {
       // Requests still in flight when the measurement window closed complete afterwards: at most one per connection.
-      const intact = c.inbound === c.interactions && c.interactions === c.deliveries && c.inbound >= c.accepted && c.inbound - c.accepted <= setup.connections;
+      const intact =
+        c.inbound === c.interactions &&
+        c.interactions === c.deliveries &&
+        c.inbound >= c.accepted &&
+        c.inbound - c.accepted <= setup.connections;
       return `Inbound routing on ${engine}: ${c.accepted} messages answered 2xx in the window, ${c.inbound} taken in all, ${c.interactions} interactions, ${c.deliveries} deliveries: ${intact ? 'exactly one interaction and one delivery each' : 'MISMATCH'}.`;
     }),
   ];

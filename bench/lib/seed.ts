@@ -25,14 +25,26 @@ const START = Date.UTC(2026, 0, 1);
 async function accountAndService(db: Kysely<Database>): Promise<string> {
   await migrateToLatest(db);
   const now = Date.now();
-  await db.insertInto('accounts').values({ sid: BENCH_ACCOUNT_SID, auth_token: BENCH_AUTH_TOKEN, friendly_name: 'bench', date_created: now, date_updated: now }).execute();
+  await db
+    .insertInto('accounts')
+    .values({ sid: BENCH_ACCOUNT_SID, auth_token: BENCH_AUTH_TOKEN, friendly_name: 'bench', date_created: now, date_updated: now })
+    .execute();
   const serviceSid = 'KS' + randomBytes(16).toString('hex');
   await db
     .insertInto('services')
     .values({
-      sid: serviceSid, account_sid: BENCH_ACCOUNT_SID, unique_name: 'bench', default_ttl: 0, callback_url: null,
-      geo_match_level: 'country', number_selection_behavior: 'prefer-sticky', intercept_callback_url: null,
-      out_of_session_callback_url: null, chat_instance_sid: null, date_created: now, date_updated: now,
+      sid: serviceSid,
+      account_sid: BENCH_ACCOUNT_SID,
+      unique_name: 'bench',
+      default_ttl: 0,
+      callback_url: null,
+      geo_match_level: 'country',
+      number_selection_behavior: 'prefer-sticky',
+      intercept_callback_url: null,
+      out_of_session_callback_url: null,
+      chat_instance_sid: null,
+      date_created: now,
+      date_updated: now,
     })
     .execute();
   return serviceSid;
@@ -70,7 +82,8 @@ export async function seed(databaseUrl: string, sessions: number): Promise<Seede
 async function insertSessions(db: Kysely<Database>, engine: Engine, serviceSid: string, count: number): Promise<void> {
   const columns = sql`(sid, account_sid, service_sid, unique_name, status, closed_reason, mode, ttl, date_expiry,
     date_started, date_ended, date_last_interaction, ttl_started_at, expires_at, date_created, date_updated)`;
-  const values = (i: string, sid: string) => sql.raw(`${sid}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', 'session-' || ${i}, 'open', null,
+  const values = (i: string, sid: string) =>
+    sql.raw(`${sid}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', 'session-' || ${i}, 'open', null,
     'voice-and-message', 0, null, null, null, null, ${START} + ${i}, null, ${START} + ${i}, ${START} + ${i}`);
   if (engine === 'postgres') {
     await sql`insert into sessions ${columns} select ${values('i', "'KC' || md5(random()::text || i::text)")}
@@ -93,7 +106,10 @@ export interface SeededPool {
  * A service with `numbers` pool numbers and `activeSessions` open sessions of two participants
  * each (holding their numbers, in_use consistent), plus `emptySessions` open sessions.
  */
-export async function seedPool(databaseUrl: string, counts: { numbers: number; activeSessions: number; emptySessions: number }): Promise<SeededPool> {
+export async function seedPool(
+  databaseUrl: string,
+  counts: { numbers: number; activeSessions: number; emptySessions: number },
+): Promise<SeededPool> {
   const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
   const { db } = handle;
   const postgres = handle.capabilities.engine === 'postgres';
@@ -106,9 +122,23 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
         .insertInto('phone_numbers')
         .values(
           numbers.slice(i, i + 500).map((e164, j) => ({
-            sid: `PN${(i + j).toString(16).padStart(32, '0')}`, account_sid: BENCH_ACCOUNT_SID, service_sid: serviceSid,
-            phone_number: e164, owner_scope: BENCH_ACCOUNT_SID, friendly_name: null, iso_country: 'US', area_code: '415', cap_voice: 1, cap_sms: 1, cap_mms: 0,
-            cap_fax: 0, is_reserved: 0, in_use: 0, last_assigned_at: 0, date_created: now, date_updated: now,
+            sid: `PN${(i + j).toString(16).padStart(32, '0')}`,
+            account_sid: BENCH_ACCOUNT_SID,
+            service_sid: serviceSid,
+            phone_number: e164,
+            owner_scope: BENCH_ACCOUNT_SID,
+            friendly_name: null,
+            iso_country: 'US',
+            area_code: '415',
+            cap_voice: 1,
+            cap_sms: 1,
+            cap_mms: 0,
+            cap_fax: 0,
+            is_reserved: 0,
+            in_use: 0,
+            last_assigned_at: 0,
+            date_created: now,
+            date_updated: now,
           })),
         )
         .execute();
@@ -116,14 +146,18 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
     const series = (n: number, body: string) =>
       postgres
         ? sql.raw(`select ${body} from generate_series(0, ${n - 1}) as i`)
-        : sql.raw(`select ${body} from (with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ${n - 1}) select i from seq)`);
+        : sql.raw(
+            `select ${body} from (with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ${n - 1}) select i from seq)`,
+          );
     const hex = (expr: string) => (postgres ? `lpad(to_hex(${expr}), 32, '0')` : `printf('%032x', ${expr})`);
     const sessionRow = (offset: number) => `'KC' || ${hex(`i + ${offset}`)}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', null, 'open', null,
       'voice-and-message', 0, null, null, null, null, ${START} + i, null, ${START} + i, ${START} + i`;
     const sessionColumns = `(sid, account_sid, service_sid, unique_name, status, closed_reason, mode, ttl, date_expiry, date_started,
       date_ended, date_last_interaction, ttl_started_at, expires_at, date_created, date_updated`;
     await sql`insert into sessions ${sql.raw(sessionColumns)}) ${series(counts.activeSessions, sessionRow(0))}`.execute(db);
-    await sql`insert into sessions ${sql.raw(sessionColumns)}) ${series(counts.emptySessions, sessionRow(counts.activeSessions))}`.execute(db);
+    await sql`insert into sessions ${sql.raw(sessionColumns)}) ${series(counts.emptySessions, sessionRow(counts.activeSessions))}`.execute(
+      db,
+    );
     // Participant k (0, 1) of session i: a made-up identifier of its own, number (2i + k) mod pool.
     for (const k of [0, 1]) {
       const participant = `'KP' || ${hex(`2 * i + ${k}`)}`;
@@ -133,19 +167,29 @@ export async function seedPool(databaseUrl: string, counts: { numbers: number; a
       const session = `'KC' || ${hex('i')}`;
       await sql`insert into participants (sid, account_sid, service_sid, session_sid, identifier, friendly_name, proxy_identifier,
         proxy_identifier_sid, date_deleted, date_created, date_updated)
-        ${series(counts.activeSessions, `${participant}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', ${session}, ${identifier}, null, '+1', ${number}, null, ${START} + i, ${START} + i`)}`.execute(db);
+        ${series(counts.activeSessions, `${participant}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', ${session}, ${identifier}, null, '+1', ${number}, null, ${START} + i, ${START} + i`)}`.execute(
+        db,
+      );
       await sql`insert into assignments (participant_sid, service_sid, session_sid, identifier, phone_number_sid, date_created)
-        ${series(counts.activeSessions, `${participant}, '${serviceSid}', ${session}, ${identifier}, ${number}, ${START} + i`)}`.execute(db);
+        ${series(counts.activeSessions, `${participant}, '${serviceSid}', ${session}, ${identifier}, ${number}, ${START} + i`)}`.execute(
+        db,
+      );
     }
-    await sql`update phone_numbers set in_use = (select count(*) from assignments where assignments.phone_number_sid = phone_numbers.sid)`.execute(db);
-    await sql`update participants set proxy_identifier = (select phone_number from phone_numbers where phone_numbers.sid = participants.proxy_identifier_sid)`.execute(db);
+    await sql`update phone_numbers set in_use = (select count(*) from assignments where assignments.phone_number_sid = phone_numbers.sid)`.execute(
+      db,
+    );
+    await sql`update participants set proxy_identifier = (select phone_number from phone_numbers where phone_numbers.sid = participants.proxy_identifier_sid)`.execute(
+      db,
+    );
     if (postgres) await sql`analyze`.execute(db);
     // The sessions created after the active ones have no participants.
     const empty = await db
       .selectFrom('sessions')
       .select('sid')
       .where('service_sid', '=', serviceSid)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('participants').select('sid').whereRef('participants.session_sid', '=', 'sessions.sid'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('participants').select('sid').whereRef('participants.session_sid', '=', 'sessions.sid'))),
+      )
       .execute();
     const routes = await db
       .selectFrom('participants')

@@ -39,7 +39,9 @@ function deleteFrom(trx: Kysely<Database>, table: AccountTable, sid: string) {
       return trx.deleteFrom('accounts').where('sid', '=', sid);
     case 'assignments':
       // The one table without account_sid: reached through the account's services.
-      return trx.deleteFrom('assignments').where('service_sid', 'in', trx.selectFrom('services').select('sid').where('account_sid', '=', sid));
+      return trx
+        .deleteFrom('assignments')
+        .where('service_sid', 'in', trx.selectFrom('services').select('sid').where('account_sid', '=', sid));
     default:
       return trx.deleteFrom(table).where('account_sid', '=', sid);
   }

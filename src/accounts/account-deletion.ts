@@ -12,7 +12,9 @@ export type DeletedRows = Record<AccountTable, number>;
 
 export async function deleteAccount(transactions: Transactions, sid: string, configuredSid: string | null): Promise<DeletedRows> {
   if (sid === configuredSid) {
-    throw new AdminRefusal(`${sid} is PARLEY_ACCOUNT_SID: the server would create it again at its next start; unset PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN first`);
+    throw new AdminRefusal(
+      `${sid} is PARLEY_ACCOUNT_SID: the server would create it again at its next start; unset PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN first`,
+    );
   }
   return transactions.run(async (trx) => {
     await existingAccount(trx, sid);

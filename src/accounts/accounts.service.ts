@@ -73,7 +73,16 @@ export async function createAccount(db: Kysely<Database>, clock: Clock, input: N
 }
 
 function accountRow(sid: string, authToken: string, friendlyName: string, now: number): AccountRow {
-  return { sid, auth_token: authToken, friendly_name: friendlyName, rate_limit: null, rate_burst: null, secondary_auth_token: null, date_created: now, date_updated: now };
+  return {
+    sid,
+    auth_token: authToken,
+    friendly_name: friendlyName,
+    rate_limit: null,
+    rate_burst: null,
+    secondary_auth_token: null,
+    date_created: now,
+    date_updated: now,
+  };
 }
 
 export function hashSecret(salt: string, secret: string): string {
@@ -92,6 +101,14 @@ export async function createApiKey(
   const secret = randomBytes(24).toString('base64url');
   const salt = randomBytes(16).toString('hex');
   const now = clock.now();
-  await repo.insertApiKey(db, { sid, account_sid: accountSid, friendly_name: friendlyName, secret_salt: salt, secret_hash: hashSecret(salt, secret), date_created: now, date_updated: now });
+  await repo.insertApiKey(db, {
+    sid,
+    account_sid: accountSid,
+    friendly_name: friendlyName,
+    secret_salt: salt,
+    secret_hash: hashSecret(salt, secret),
+    date_created: now,
+    date_updated: now,
+  });
   return { sid, secret };
 }

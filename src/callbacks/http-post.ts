@@ -5,7 +5,13 @@ import type { OutboundAnswer, OutboundClient } from '../outbound/outbound-client
 import { signRequest } from './signature.js';
 import type { FormParams } from './signature.js';
 
-export function postSignedForm(http: OutboundClient, url: string, params: FormParams, authToken: string, timeoutMs: number): Promise<OutboundAnswer> {
+export function postSignedForm(
+  http: OutboundClient,
+  url: string,
+  params: FormParams,
+  authToken: string,
+  timeoutMs: number,
+): Promise<OutboundAnswer> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);

@@ -26,7 +26,11 @@ export class WebhookReplay {
    * The answer to the webhook for `resourceSid`: the stored one when this SID was answered before,
    * else `route`'s, recorded together with whatever routing wrote.
    */
-  async answer(resourceSid: string, route: (also: AlsoInTransaction) => Promise<Routed>, answerOf: (routed: Routed) => WebhookAnswer): Promise<WebhookAnswer> {
+  async answer(
+    resourceSid: string,
+    route: (also: AlsoInTransaction) => Promise<Routed>,
+    answerOf: (routed: Routed) => WebhookAnswer,
+  ): Promise<WebhookAnswer> {
     if (resourceSid === '') return answerOf(await route(async () => {}));
     const running = this.#inFlight.get(resourceSid);
     if (running !== undefined) return running;
@@ -35,7 +39,11 @@ export class WebhookReplay {
     return answering;
   }
 
-  async #answerOnce(resourceSid: string, route: (also: AlsoInTransaction) => Promise<Routed>, answerOf: (routed: Routed) => WebhookAnswer): Promise<WebhookAnswer> {
+  async #answerOnce(
+    resourceSid: string,
+    route: (also: AlsoInTransaction) => Promise<Routed>,
+    answerOf: (routed: Routed) => WebhookAnswer,
+  ): Promise<WebhookAnswer> {
     const stored = await findWebhookAnswer(this.db, this.carrier, resourceSid);
     if (stored !== undefined) return stored;
     const record: AlsoInTransaction = (trx, routed) =>

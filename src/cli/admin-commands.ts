@@ -34,13 +34,19 @@ export async function accountsCommand(context: AdminContext, action: string | un
     }
     case 'list':
       for (const account of await listAccounts(db)) {
-        out([`${account.sid}  ${formatDate(account.date_created)}  rate ${account.rate_limit ?? 'default'}/${account.rate_burst ?? 'default'}  ${account.friendly_name}`]);
+        out([
+          `${account.sid}  ${formatDate(account.date_created)}  rate ${account.rate_limit ?? 'default'}/${account.rate_burst ?? 'default'}  ${account.friendly_name}`,
+        ]);
       }
       return;
     case 'set': {
       const sid = args[0];
       if (sid === undefined) throw new UsageError('parley accounts set AC… [--rate-limit N] [--rate-burst N] [--name NAME]');
-      const changes = { friendly_name: text(options, 'name'), rate_limit: rate(options, 'rate-limit'), rate_burst: rate(options, 'rate-burst') };
+      const changes = {
+        friendly_name: text(options, 'name'),
+        rate_limit: rate(options, 'rate-limit'),
+        rate_burst: rate(options, 'rate-burst'),
+      };
       const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
       if (Object.keys(defined).length === 0) throw new UsageError('nothing to change: give --rate-limit, --rate-burst or --name');
       if (!(await updateAccount(db, sid, { ...defined, date_updated: Date.now() }))) throw new UsageError(`no account ${sid}`);

@@ -13,7 +13,10 @@ export async function tokenCommand(context: AdminContext, args: string[]): Promi
   const sid = args[0];
   if (sid === undefined) throw new UsageError('parley accounts token AC…');
   const tokens = await accountTokens(context.database.db, sid);
-  out([`auth_token           ${tokens.authToken}`, ...(tokens.secondaryAuthToken === null ? [] : [`secondary_auth_token ${tokens.secondaryAuthToken}`])]);
+  out([
+    `auth_token           ${tokens.authToken}`,
+    ...(tokens.secondaryAuthToken === null ? [] : [`secondary_auth_token ${tokens.secondaryAuthToken}`]),
+  ]);
 }
 
 export async function secondaryTokenCommand(context: AdminContext, args: string[], options: Options): Promise<void> {
@@ -31,6 +34,9 @@ export async function secondaryTokenCommand(context: AdminContext, args: string[
     out([`deleted the secondary token of ${sid}: it no longer works ${WITHIN}`]);
   } else {
     const token = await createSecondaryToken(db, systemClock, sid, configured);
-    out([`secondary_auth_token ${token}`, `(it works beside the auth token; then parley accounts secondary-token ${sid} --promote, or --delete)`]);
+    out([
+      `secondary_auth_token ${token}`,
+      `(it works beside the auth token; then parley accounts secondary-token ${sid} --promote, or --delete)`,
+    ]);
   }
 }

@@ -15,12 +15,31 @@ export function isForeignKeyViolation(err: unknown): boolean {
 
 const UNAVAILABLE_CODES = new Set([
   // The network or the server went away (node, pg).
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
   // PostgreSQL: shutting down, starting up, connection failures, too many connections.
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
   // PostgreSQL's storage: out of resources, disk full, out of memory, an I/O or system error, and a
   // read-only transaction (a standby after a failover, or default_transaction_read_only).
-  '53000', '53100', '53200', '58000', '58030', '25006',
+  '53000',
+  '53100',
+  '53200',
+  '58000',
+  '58030',
+  '25006',
 ]);
 
 // SQLite's storage faults, with every extended code (SQLITE_IOERR_WRITE, SQLITE_READONLY_DIRECTORY,
@@ -39,7 +58,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const { code, message } = err as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || SQLITE_STORAGE_FAULT.test(code))) return true;
   // pg's own timeouts and lost connections carry no code.
-  return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
 }
 
 /**

@@ -29,7 +29,10 @@ export function withStatementCache(sqlite: SQLite.Database, onFailure: (err: unk
       let statement = statements.get(text);
       if (statement === undefined) {
         if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-        statement = observed(observe(() => sqlite.prepare(text)), observe);
+        statement = observed(
+          observe(() => sqlite.prepare(text)),
+          observe,
+        );
         statements.set(text, statement);
       }
       return statement;

@@ -21,13 +21,36 @@ export const CATALOGUE = {
   80101: { status: 400, message: 'Number Already Added to Another Service: a phone number can be added in one service at a time.' },
   80103: { status: 400, message: 'Participant Already In Session: the identifier is already a participant in the Session' },
   80104: { status: 400, message: 'PhoneNumber has already been added to Service' },
-  80201: { status: 400, message: 'This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers having voice capabilities.' },
-  80202: { status: 400, message: 'This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers having sms capabilities.' },
-  80203: { status: 400, message: "This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers for the participant's number country code." },
-  80205: { status: 400, message: 'This Service has no compatible Proxy numbers for this Participant. This Service has no Proxy numbers configured.' },
-  80206: { status: 400, message: "This Service has no compatible Proxy numbers for this Participant. Either you have no numbers meeting your service's GeoMatchLevel for the target number, or the numbers you do have are already in use by the participant in other Sessions." },
+  80201: {
+    status: 400,
+    message:
+      'This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers having voice capabilities.',
+  },
+  80202: {
+    status: 400,
+    message:
+      'This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers having sms capabilities.',
+  },
+  80203: {
+    status: 400,
+    message:
+      "This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers for the participant's number country code.",
+  },
+  80205: {
+    status: 400,
+    message: 'This Service has no compatible Proxy numbers for this Participant. This Service has no Proxy numbers configured.',
+  },
+  80206: {
+    status: 400,
+    message:
+      "This Service has no compatible Proxy numbers for this Participant. Either you have no numbers meeting your service's GeoMatchLevel for the target number, or the numbers you do have are already in use by the participant in other Sessions.",
+  },
   80207: { status: 400, message: 'No unreserved numbers in proxy pool. Failed to find a proxy number.' },
-  80208: { status: 400, message: 'This Service has no compatible Proxy numbers for this Participant. All matching proxies for this Participant are already in use in other Sessions.' },
+  80208: {
+    status: 400,
+    message:
+      'This Service has no compatible Proxy numbers for this Participant. All matching proxies for this Participant are already in use in other Sessions.',
+  },
   80301: { status: 400, message: 'Phone Number SID is not associated with the Account SID.' },
   80404: { status: 400, message: 'Participant identifier provided does not appear to be a valid, reachable phone number.' },
   80406: { status: 400, message: 'Invalid Phone Number Did' },

@@ -33,7 +33,9 @@ function toApiError(error: FastifyError): ApiError {
   if (error.validation) return validationError(error.validation);
   // An outage or a storage fault (disk full, read-only, I/O error, locked): nothing the client did wrong.
   if (isDatabaseUnavailable(error)) {
-    return new ApiError(20503, 'Service Unavailable: the database cannot take requests right now; retry shortly', { headers: { 'Retry-After': '1' } });
+    return new ApiError(20503, 'Service Unavailable: the database cannot take requests right now; retry shortly', {
+      headers: { 'Retry-After': '1' },
+    });
   }
   // Fastify's own 4xx (body too large, unsupported content type, malformed body): keep the status.
   const status = error.statusCode;

@@ -7,8 +7,7 @@ export function formatDate(ms: number | null): string | null {
 }
 
 // A date, or a date-time with optional seconds, fraction and offset (no offset means UTC).
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /**
  * Parses what the official clients send for a date-time input: twilio-node sends UTC without

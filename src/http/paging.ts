@@ -57,13 +57,7 @@ function decodePageToken(raw: string): PageToken {
   if (direction !== null && raw.length <= 200 && /^[A-Za-z0-9_-]+$/.test(body)) {
     try {
       const key: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-      if (
-        Array.isArray(key) &&
-        key.length === 2 &&
-        Number.isSafeInteger(key[0]) &&
-        typeof key[1] === 'string' &&
-        key[1].length <= 64
-      ) {
+      if (Array.isArray(key) && key.length === 2 && Number.isSafeInteger(key[0]) && typeof key[1] === 'string' && key[1].length <= 64) {
         return { direction, key: [key[0] as number, key[1] as string], raw };
       }
     } catch {
@@ -126,14 +120,11 @@ export function buildMeta<T>(
   return {
     first_page_url: link(0),
     key,
-    next_page_url:
-      page.hasNext && last !== undefined ? link(request.page + 1, encodePageToken('after', sortKey(last))) : null,
+    next_page_url: page.hasNext && last !== undefined ? link(request.page + 1, encodePageToken('after', sortKey(last))) : null,
     page: request.page,
     page_size: request.pageSize,
     previous_page_url:
-      page.hasPrevious && first !== undefined
-        ? link(Math.max(request.page - 1, 0), encodePageToken('before', sortKey(first)))
-        : null,
+      page.hasPrevious && first !== undefined ? link(Math.max(request.page - 1, 0), encodePageToken('before', sortKey(first))) : null,
     url: link(request.page, request.token?.raw),
   };
 }

@@ -44,11 +44,20 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
       .update(`${request.method} ${pathOf(request)}\n${request.bodyDigest ?? digestBody(Buffer.alloc(0))}`)
       .digest('hex');
     const now = clock.now();
-    const record = { account_sid: request.accountSid, key, request_digest: digest, status: null, response: null, date_created: now, expires_at: now + ttlSeconds * 1000 };
+    const record = {
+      account_sid: request.accountSid,
+      key,
+      request_digest: digest,
+      status: null,
+      response: null,
+      date_created: now,
+      expires_at: now + ttlSeconds * 1000,
+    };
     let existing = await claimKey(db, record);
     // A key past its lifetime (not yet purged by the expiry job), or a claim whose request never
     // answered (a crash), counts as free.
-    const forgotten = existing !== null && (existing.expires_at <= now || (existing.status === null && existing.date_created < now - STALE_CLAIM_MS));
+    const forgotten =
+      existing !== null && (existing.expires_at <= now || (existing.status === null && existing.date_created < now - STALE_CLAIM_MS));
     if (forgotten) {
       await releaseKey(db, request.accountSid, key);
       existing = await claimKey(db, record);
@@ -58,7 +67,9 @@ export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, 
       return;
     }
     if (existing.request_digest !== digest) {
-      throw new ApiError(70002, `Idempotency-Key "${key}" was already used with a different request (method, path or body)`, { status: 422 });
+      throw new ApiError(70002, `Idempotency-Key "${key}" was already used with a different request (method, path or body)`, {
+        status: 422,
+      });
     }
     if (existing.status === null) {
       throw new ApiError(70002, `A request with Idempotency-Key "${key}" is still being processed; retry later`, { status: 409 });
@@ -99,4 +110,3 @@ function replay(reply: FastifyReply, status: number, response: string): FastifyR
     .serializer((payload: unknown) => payload as string)
     .send(response);
 }
-

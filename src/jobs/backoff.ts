@@ -64,7 +64,10 @@ export class Backoff {
       this.#log.warn({ err, job: this.#job, pauseMs }, `${this.#job} failed`);
     } else {
       const error = err instanceof Error ? err.message : String(err);
-      this.#log.warn({ job: this.#job, failures: this.#failures, failingForMs: now - this.#failingSince, pauseMs, error }, `${this.#job} still failing`);
+      this.#log.warn(
+        { job: this.#job, failures: this.#failures, failingForMs: now - this.#failingSince, pauseMs, error },
+        `${this.#job} still failing`,
+      );
     }
   }
 }

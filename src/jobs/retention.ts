@@ -62,7 +62,9 @@ export class RetentionJob {
   async #purge(): Promise<void> {
     try {
       const now = this.clock.now();
-      const purged: Record<string, number> = { carrierWebhooks: await this.#inBatches((limit) => purgeCarrierWebhooks(this.db, now - CARRIER_WEBHOOK_KEEP_MS, limit)) };
+      const purged: Record<string, number> = {
+        carrierWebhooks: await this.#inBatches((limit) => purgeCarrierWebhooks(this.db, now - CARRIER_WEBHOOK_KEEP_MS, limit)),
+      };
       if (this.retentionDays > 0) {
         const before = now - this.retentionDays * DAY_MS;
         Object.assign(purged, {

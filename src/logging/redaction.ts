@@ -16,8 +16,23 @@ const NUMBER_SEGMENT = /(\/PhoneNumbers\/)(?!PN[0-9a-fA-F]{32}\b)[^/?#\s]+/g;
 const SENSITIVE_QUERY = /([?&](?:to|from|body|identifier|phonenumber|mediaurl|password|token)=)[^&#\s]*/gi;
 
 const SENSITIVE_KEYS = new Set([
-  'authorization', 'password', 'secret', 'token', 'authtoken', 'auth_token', 'secondary_auth_token',
-  'body', 'params', 'payload', 'identifier', 'from', 'to', 'phone_number', 'phonenumber', 'mediaurls', 'media_urls',
+  'authorization',
+  'password',
+  'secret',
+  'token',
+  'authtoken',
+  'auth_token',
+  'secondary_auth_token',
+  'body',
+  'params',
+  'payload',
+  'identifier',
+  'from',
+  'to',
+  'phone_number',
+  'phonenumber',
+  'mediaurls',
+  'media_urls',
 ]);
 
 export const REDACTED = '[redacted]';

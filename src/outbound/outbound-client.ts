@@ -64,7 +64,12 @@ export class OutboundClient {
       const target = new URL(url);
       if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('not an http(s) URL');
       if (this.options.refusePrivate) checkLiteral(target);
-      return await this.#exchange(target, { ...credentials(target), ...headers, 'content-length': Buffer.byteLength(body) }, body, timeoutMs);
+      return await this.#exchange(
+        target,
+        { ...credentials(target), ...headers, 'content-length': Buffer.byteLength(body) },
+        body,
+        timeoutMs,
+      );
     } catch (err) {
       // Only the message travels on: Node's errors may carry the URL it was given, credentials and all.
       throw new OutboundError(url, reasonOf(err));
@@ -117,7 +122,11 @@ function read(response: IncomingMessage, limit: number, finish: (outcome: Error 
   });
   response.on('error', finish);
   response.on('end', () =>
-    finish({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body: Buffer.concat(chunks).toString('utf8') }),
+    finish({
+      status: response.statusCode ?? 0,
+      contentType: response.headers['content-type'] ?? '',
+      body: Buffer.concat(chunks).toString('utf8'),
+    }),
   );
 }
 

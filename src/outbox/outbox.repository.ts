@@ -25,7 +25,10 @@ const COLUMNS: Record<keyof OutboxRow, true> = {
 };
 const insertJob = prepare((db, param) => db.insertInto('outbox').values(placeholders(COLUMNS, param)));
 
-export async function enqueue(db: Kysely<Database>, job: { accountSid: string; kind: OutboxKind; payload: unknown; now: number }): Promise<void> {
+export async function enqueue(
+  db: Kysely<Database>,
+  job: { accountSid: string; kind: OutboxKind; payload: unknown; now: number },
+): Promise<void> {
   const row: OutboxRow = {
     sid: newSid('OB'),
     account_sid: job.accountSid,
@@ -101,7 +104,10 @@ export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Pro
     .selectFrom(due.as('due'))
     .selectAll()
     .select((eb) => [
-      eb.fn.agg<number>('row_number').over((over) => over.partitionBy('account_sid').orderBy('next_attempt_at').orderBy('sid')).as('place'),
+      eb.fn
+        .agg<number>('row_number')
+        .over((over) => over.partitionBy('account_sid').orderBy('next_attempt_at').orderBy('sid'))
+        .as('place'),
       eb.fn.countAll<number>().over().as('looked'),
     ]);
   const candidates = await db
@@ -119,7 +125,14 @@ export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Pro
     .updateTable('outbox')
     .set({ locked_until: request.now + request.lockMs, attempts: sql`attempts + 1` })
     .where('sid', 'in', (eb) =>
-      eb.selectFrom('outbox').select('sid').where('sid', 'in', padded(picks)).where('status', '=', 'pending').where(unclaimed(request.now)).forUpdate().skipLocked(),
+      eb
+        .selectFrom('outbox')
+        .select('sid')
+        .where('sid', 'in', padded(picks))
+        .where('status', '=', 'pending')
+        .where(unclaimed(request.now))
+        .forUpdate()
+        .skipLocked(),
     )
     .where('status', '=', 'pending')
     .returningAll()
@@ -160,7 +173,11 @@ function padded(list: string[]): string[] {
 }
 
 export async function markDone(db: Kysely<Database>, sid: string, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'done', locked_until: null, last_error: null, date_updated: now }).where('sid', '=', sid).execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'done', locked_until: null, last_error: null, date_updated: now })
+    .where('sid', '=', sid)
+    .execute();
 }
 
 export async function scheduleRetry(db: Kysely<Database>, sid: string, at: number, error: string, now: number): Promise<void> {
@@ -172,7 +189,11 @@ export async function scheduleRetry(db: Kysely<Database>, sid: string, at: numbe
 }
 
 export async function giveUp(db: Kysely<Database>, sid: string, error: string, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now }).where('sid', '=', sid).execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now })
+    .where('sid', '=', sid)
+    .execute();
 }
 
 /**

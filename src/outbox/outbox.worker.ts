@@ -108,7 +108,13 @@ export class OutboxWorker {
     for (;;) {
       const limit = this.options.concurrency - this.#deliveries.size;
       if (this.#stopped || limit <= 0) return started;
-      const request = { now: this.clock.now(), lockMs: this.options.claimMs, limit, perAccount: this.options.concurrencyPerAccount, inFlight: this.#perAccount };
+      const request = {
+        now: this.clock.now(),
+        lockMs: this.options.claimMs,
+        limit,
+        perAccount: this.options.concurrencyPerAccount,
+        inFlight: this.#perAccount,
+      };
       const claim = await this.#storage(() => claimDue(this.db, request));
       if (claim === undefined) return started;
       for (const job of claim.jobs) this.#start(job);

@@ -46,8 +46,17 @@ function parse(text: string): PhoneNumber | null {
 // Places that share a calling code with a larger country and have no numbers of their own in a
 // typical pool: Twilio matches them to that country's numbers (behaviour reference §3.4).
 const SHARED_CODE_COUNTRY: Record<string, string> = {
-  AG: 'US', AI: 'US', BM: 'US', BS: 'US', MS: 'US', TC: 'US', VG: 'US', VI: 'US',
-  GG: 'GB', IM: 'GB', JE: 'GB',
+  AG: 'US',
+  AI: 'US',
+  BM: 'US',
+  BS: 'US',
+  MS: 'US',
+  TC: 'US',
+  VG: 'US',
+  VI: 'US',
+  GG: 'GB',
+  IM: 'GB',
+  JE: 'GB',
 };
 
 /** The pool country whose numbers serve a participant from `country`. */

@@ -36,7 +36,11 @@ export class SharedNumbersError extends Error {
 /** Sets every pool number's owner scope for this carrier; run at start-up, under the start-up lock. */
 export async function applyOwnership(db: Kysely<Database>, carrier: Carrier): Promise<void> {
   if (carrier === 'simulator') {
-    await db.updateTable('phone_numbers').set({ owner_scope: sql`account_sid` }).where('owner_scope', '<>', sql<string>`account_sid`).execute();
+    await db
+      .updateTable('phone_numbers')
+      .set({ owner_scope: sql`account_sid` })
+      .where('owner_scope', '<>', sql<string>`account_sid`)
+      .execute();
     return;
   }
   const shared = await db
@@ -44,7 +48,11 @@ export async function applyOwnership(db: Kysely<Database>, carrier: Carrier): Pr
     .select(['p.phone_number', 'p.account_sid', 'p.service_sid', 'p.sid'])
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('phone_numbers as other').select('other.sid').whereRef('other.phone_number', '=', 'p.phone_number').whereRef('other.sid', '<>', 'p.sid'),
+        eb
+          .selectFrom('phone_numbers as other')
+          .select('other.sid')
+          .whereRef('other.phone_number', '=', 'p.phone_number')
+          .whereRef('other.sid', '<>', 'p.sid'),
       ),
     )
     .orderBy('p.phone_number')
@@ -53,7 +61,8 @@ export async function applyOwnership(db: Kysely<Database>, carrier: Carrier): Pr
     .execute();
   if (shared.length > 0) {
     const byNumber = new Map<string, string[]>();
-    for (const row of shared) byNumber.set(row.phone_number, [...(byNumber.get(row.phone_number) ?? []), `${row.account_sid}/${row.service_sid}/${row.sid}`]);
+    for (const row of shared)
+      byNumber.set(row.phone_number, [...(byNumber.get(row.phone_number) ?? []), `${row.account_sid}/${row.service_sid}/${row.sid}`]);
     throw new SharedNumbersError([...byNumber].map(([number, entries]) => `${maskNumber(number)} in ${entries.join(', ')}`));
   }
   await db.updateTable('phone_numbers').set({ owner_scope: REAL_CARRIER_SCOPE }).where('owner_scope', '<>', REAL_CARRIER_SCOPE).execute();

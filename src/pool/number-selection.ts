@@ -40,7 +40,13 @@ export async function selectNumber(
   };
   const local = identifier.areaCode === null ? null : { ...base, areaCode: identifier.areaCode };
   const attempts =
-    local === null ? [base] : service.geo_match_level === 'area-code' ? [local] : service.geo_match_level === 'country' ? [base] : [local, base];
+    local === null
+      ? [base]
+      : service.geo_match_level === 'area-code'
+        ? [local]
+        : service.geo_match_level === 'country'
+          ? [base]
+          : [local, base];
   for (const criteria of attempts) {
     const picked = await preferred(db, service.number_selection_behavior, criteria);
     if (picked !== undefined) return picked;
@@ -82,7 +88,10 @@ async function diagnose(db: Kysely<Database>, c: Criteria, identifier: PhoneNumb
     );
   }
   if (!(await anyNumber(db, service, { ...matching, unreserved: true }))) {
-    return new ApiError(80207, 'No unreserved numbers in proxy pool. Failed to find a proxy number: the only matching numbers are reserved.');
+    return new ApiError(
+      80207,
+      'No unreserved numbers in proxy pool. Failed to find a proxy number: the only matching numbers are reserved.',
+    );
   }
   return new ApiError(
     80208,

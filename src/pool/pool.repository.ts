@@ -88,7 +88,11 @@ function neverUsedBy(query: ReturnType<typeof eligible>, param: Param) {
 // assigned, the plain query shares one (waiting is then the right answer).
 const selectLeastUsedFree = prepare((db, param) => inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked());
 const selectLeastUsed = prepare((db, param) => inPreferenceOrder(eligible(db, param)));
-const selectLeastUsedUnusedFree = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)).forUpdate().skipLocked());
+const selectLeastUsedUnusedFree = prepare((db, param) =>
+  inPreferenceOrder(neverUsedBy(eligible(db, param), param))
+    .forUpdate()
+    .skipLocked(),
+);
 const selectLeastUsedUnused = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)));
 
 /** The identifier's most recent number in the service, if it is still eligible. */
@@ -114,7 +118,9 @@ const selectStickyOrLeastUsedFree = prepare((db, param) =>
     .selectFrom(selectStickyQuery(db, param).as('sticky'))
     .select(['sid', 'phone_number', sql.lit(0).as('rank')])
     .unionAll(
-      db.selectFrom(inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked().as('free')).select(['sid', 'phone_number', sql.lit(1).as('rank')]),
+      db
+        .selectFrom(inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked().as('free'))
+        .select(['sid', 'phone_number', sql.lit(1).as('rank')]),
     )
     .orderBy('rank')
     .limit(ONE),
@@ -204,15 +210,18 @@ export async function release(db: Kysely<Database>, by: { sessionSids?: string[]
       .where('identifier', '=', by.participant.identifier)
       .where('phone_number_sid', '=', by.participant.proxy_identifier_sid)
       .where('participant_sid', '=', by.participant.sid);
-  }
-  else if (by.sessionSids !== undefined && by.sessionSids.length > 0) query = query.where('session_sid', 'in', by.sessionSids);
+  } else if (by.sessionSids !== undefined && by.sessionSids.length > 0) query = query.where('session_sid', 'in', by.sessionSids);
   else return;
   const released = await query.returning('phone_number_sid').execute();
   const perNumber = new Map<string, number>();
   for (const { phone_number_sid } of released) perNumber.set(phone_number_sid, (perNumber.get(phone_number_sid) ?? 0) + 1);
   // One statement per number, in a stable order so concurrent releases never deadlock.
   for (const [sid, count] of [...perNumber].sort(([a], [b]) => a.localeCompare(b))) {
-    await db.updateTable('phone_numbers').set({ in_use: sql`in_use - ${count}` }).where('sid', '=', sid).execute();
+    await db
+      .updateTable('phone_numbers')
+      .set({ in_use: sql`in_use - ${count}` })
+      .where('sid', '=', sid)
+      .execute();
   }
 }
 

@@ -52,7 +52,8 @@ export async function findInteractions(trx: Kysely<Database>, participants: read
       .where('session_sid', 'in', chunk)
       .execute();
     for (const row of rows) {
-      if ([row.participant_sid, row.inbound_participant_sid, row.outbound_participant_sid].some((sid) => sid !== null && theirs.has(sid))) found.push(row.sid);
+      if ([row.participant_sid, row.inbound_participant_sid, row.outbound_participant_sid].some((sid) => sid !== null && theirs.has(sid)))
+        found.push(row.sid);
     }
     return rows.length;
   });
@@ -63,7 +64,11 @@ export async function findInteractions(trx: Kysely<Database>, participants: read
  * Each participant's identifier becomes `erased:<its SID>` (unique per session, as the index
  * requires, and never a number anyone can text), here and in its active assignments; the name goes.
  */
-export async function anonymiseParticipants(trx: Kysely<Database>, sids: readonly string[], now: number): Promise<{ participants: number; assignments: number }> {
+export async function anonymiseParticipants(
+  trx: Kysely<Database>,
+  sids: readonly string[],
+  now: number,
+): Promise<{ participants: number; assignments: number }> {
   const assignments = await inChunks(sids, async (chunk) =>
     updated(
       await trx
@@ -88,7 +93,9 @@ export async function anonymiseParticipants(trx: Kysely<Database>, sids: readonl
 /** The bodies go; the interactions, their participants and statuses stay. How many had a body. */
 export async function clearInteractionData(trx: Kysely<Database>, sids: readonly string[]): Promise<number> {
   return inChunks(sids, async (chunk) =>
-    updated(await trx.updateTable('interactions').set({ data: null }).where('sid', 'in', chunk).where('data', 'is not', null).executeTakeFirst()),
+    updated(
+      await trx.updateTable('interactions').set({ data: null }).where('sid', 'in', chunk).where('data', 'is not', null).executeTakeFirst(),
+    ),
   );
 }
 
@@ -110,14 +117,28 @@ export async function deleteSimulatorRecords(
     await trx
       .deleteFrom('simulator_calls')
       .where('account_sid', '=', accountSid)
-      .where((eb) => eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164), eb('bridged_from', '=', e164), eb('bridged_to', '=', e164)]))
+      .where((eb) =>
+        eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164), eb('bridged_from', '=', e164), eb('bridged_to', '=', e164)]),
+      )
       .executeTakeFirst(),
   );
   messages += await inChunks(interactionSids, async (chunk) =>
-    deleted(await trx.deleteFrom('simulator_messages').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk).executeTakeFirst()),
+    deleted(
+      await trx
+        .deleteFrom('simulator_messages')
+        .where('account_sid', '=', accountSid)
+        .where('interaction_sid', 'in', chunk)
+        .executeTakeFirst(),
+    ),
   );
   calls += await inChunks(interactionSids, async (chunk) =>
-    deleted(await trx.deleteFrom('simulator_calls').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk).executeTakeFirst()),
+    deleted(
+      await trx
+        .deleteFrom('simulator_calls')
+        .where('account_sid', '=', accountSid)
+        .where('interaction_sid', 'in', chunk)
+        .executeTakeFirst(),
+    ),
   );
   return { messages, calls };
 }
@@ -129,7 +150,10 @@ export async function deleteSimulatorRecords(
  * LIKE patterns that find every such text (and a few more, which `test` drops), in chunks;
  * `numberLike` is the one for the number alone.
  */
-function mentionOf(e164: string, interactionSids: readonly string[]): { numberLike: string; likes: string[][]; test: (text: string | null) => boolean } {
+function mentionOf(
+  e164: string,
+  interactionSids: readonly string[],
+): { numberLike: string; likes: string[][]; test: (text: string | null) => boolean } {
   const digits = e164.slice(1);
   const number = new RegExp(`(?:\\+|%2B)${digits}(?!\\d)`, 'i');
   const interactions = new Set(interactionSids);
@@ -178,15 +202,25 @@ export async function deleteStoredTexts(
       .execute();
     for (const row of keyRows) if (mention.test(row.response)) keys.add(row.key);
   }
-  const outbox = await inChunks([...jobs], async (chunk) => deleted(await trx.deleteFrom('outbox').where('sid', 'in', chunk).executeTakeFirst()));
+  const outbox = await inChunks([...jobs], async (chunk) =>
+    deleted(await trx.deleteFrom('outbox').where('sid', 'in', chunk).executeTakeFirst()),
+  );
   const idempotencyKeys = await inChunks([...keys], async (chunk) =>
     deleted(await trx.deleteFrom('idempotency_keys').where('account_sid', '=', accountSid).where('key', 'in', chunk).executeTakeFirst()),
   );
-  const answers = await trx.selectFrom('carrier_webhooks').select(['carrier', 'resource_sid', 'answer']).where('answer', 'like', mention.numberLike).execute();
+  const answers = await trx
+    .selectFrom('carrier_webhooks')
+    .select(['carrier', 'resource_sid', 'answer'])
+    .where('answer', 'like', mention.numberLike)
+    .execute();
   let carrierWebhooks = 0;
   for (const answer of answers.filter((row) => mention.test(row.answer))) {
     carrierWebhooks += deleted(
-      await trx.deleteFrom('carrier_webhooks').where('carrier', '=', answer.carrier).where('resource_sid', '=', answer.resource_sid).executeTakeFirst(),
+      await trx
+        .deleteFrom('carrier_webhooks')
+        .where('carrier', '=', answer.carrier)
+        .where('resource_sid', '=', answer.resource_sid)
+        .executeTakeFirst(),
     );
   }
   return { outbox, idempotencyKeys, carrierWebhooks };

@@ -33,7 +33,9 @@ export async function clearMessageBodies(db: Kysely<Database>, before: number, l
 export async function purgeSimulatorMessages(db: Kysely<Database>, before: number, limit: number): Promise<number> {
   const result = await db
     .deleteFrom('simulator_messages')
-    .where('sid', 'in', (eb) => eb.selectFrom('simulator_messages').select('sid').where('date_created', '<', before).limit(limit).forUpdate().skipLocked())
+    .where('sid', 'in', (eb) =>
+      eb.selectFrom('simulator_messages').select('sid').where('date_created', '<', before).limit(limit).forUpdate().skipLocked(),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -56,7 +56,10 @@ export class OutOfSession {
     const account = await findAccount(this.db, number.account_sid);
     if (service === undefined || url === null || account === undefined) return NOT_CALLED;
 
-    const params = { ...carrierParams(event, number.account_sid), ...(await this.#context(service.sid, service.account_sid, event.from, number.sid)) };
+    const params = {
+      ...carrierParams(event, number.account_sid),
+      ...(await this.#context(service.sid, service.account_sid, event.from, number.sid)),
+    };
     let answer;
     try {
       answer = await postSignedForm(this.http, url, params, account.auth_token, this.timeoutMs);
@@ -76,7 +79,11 @@ export class OutOfSession {
   }
 
   /** The JSON answer: a session for the sender (on the number they used) and the named participant. */
-  async #createSession(service: NonNullable<Awaited<ReturnType<typeof findService>>>, event: OutOfSessionEvent, body: string): Promise<boolean> {
+  async #createSession(
+    service: NonNullable<Awaited<ReturnType<typeof findService>>>,
+    event: OutOfSessionEvent,
+    body: string,
+  ): Promise<boolean> {
     let spec: Record<string, unknown>;
     try {
       spec = JSON.parse(body) as Record<string, unknown>;
@@ -134,7 +141,15 @@ function carrierParams(event: OutOfSessionEvent, accountSid: string): FormParams
     return { ...common, CallSid: event.resourceSid, CallStatus: 'ringing', Direction: 'inbound', Caller: event.from, Called: event.to };
   }
   const media = Object.fromEntries(event.mediaUrls.map((url, index) => [`MediaUrl${index}`, url]));
-  return { ...common, MessageSid: event.resourceSid, SmsSid: event.resourceSid, SmsMessageSid: event.resourceSid, Body: event.body, NumMedia: String(event.mediaUrls.length), ...media };
+  return {
+    ...common,
+    MessageSid: event.resourceSid,
+    SmsSid: event.resourceSid,
+    SmsMessageSid: event.resourceSid,
+    Body: event.body,
+    NumMedia: String(event.mediaUrls.length),
+    ...media,
+  };
 }
 
 function participantParams(prefix: string, p: ParticipantRow): FormParams {

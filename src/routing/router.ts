@@ -142,7 +142,13 @@ export class Router {
           outbound_resource_type: 'Message',
         },
         rejection: ({ session, partner }) =>
-          session.mode === 'voice-only' ? 80910 : OPT_OUT.has(message.body.trim().toUpperCase()) ? 80901 : partner === undefined ? 80614 : null,
+          session.mode === 'voice-only'
+            ? 80910
+            : OPT_OUT.has(message.body.trim().toUpperCase())
+              ? 80901
+              : partner === undefined
+                ? 80614
+                : null,
         forward: (trx, interaction, partner) => this.#sendMessage(trx, interaction, partner, message),
         notForwarded: markNotSent,
         outOfSession: () => this.deps.outOfSession.handle({ kind: 'message', ...message }),
@@ -153,29 +159,32 @@ export class Router {
 
   /** Routes a call: records the interaction and says where the carrier must bridge it. */
   async routeCall(call: InboundCall, alsoInTransaction?: AlsoInTransaction): Promise<Routed> {
-    const routed = await this.#route({
-      ...call,
-      mediaUrls: [],
-      draft: {
-        type: 'voice',
-        inbound_resource_sid: call.resourceSid,
-        inbound_resource_status: 'in-progress',
-        inbound_resource_type: 'Call',
-        inbound_resource_url: call.resourceUrl,
-        outbound_resource_type: 'Call',
+    const routed = await this.#route(
+      {
+        ...call,
+        mediaUrls: [],
+        draft: {
+          type: 'voice',
+          inbound_resource_sid: call.resourceSid,
+          inbound_resource_status: 'in-progress',
+          inbound_resource_type: 'Call',
+          inbound_resource_url: call.resourceUrl,
+          outbound_resource_type: 'Call',
+        },
+        rejection: ({ session, partner }) => (session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null),
+        forward: (_trx, interaction) => {
+          interaction.outbound_resource_sid = call.outboundResourceSid;
+          interaction.outbound_resource_status = call.outboundStatus;
+          return NOT_SENT;
+        },
+        notForwarded: (interaction) => {
+          markNotSent(interaction);
+          interaction.inbound_resource_status = 'canceled';
+        },
+        outOfSession: () => this.deps.outOfSession.handle({ kind: 'call', ...call }),
       },
-      rejection: ({ session, partner }) => (session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null),
-      forward: (_trx, interaction) => {
-        interaction.outbound_resource_sid = call.outboundResourceSid;
-        interaction.outbound_resource_status = call.outboundStatus;
-        return NOT_SENT;
-      },
-      notForwarded: (interaction) => {
-        markNotSent(interaction);
-        interaction.inbound_resource_status = 'canceled';
-      },
-      outOfSession: () => this.deps.outOfSession.handle({ kind: 'call', ...call }),
-    }, alsoInTransaction);
+      alsoInTransaction,
+    );
     return routed;
   }
 
@@ -197,7 +206,9 @@ export class Router {
       participant_sid: participant.sid,
       outbound_resource_type: 'Message',
     });
-    const queued = await this.#unit((trx) => this.#record(trx, context, interaction, this.#sendMessage(trx, interaction, participant, message)));
+    const queued = await this.#unit((trx) =>
+      this.#record(trx, context, interaction, this.#sendMessage(trx, interaction, participant, message)),
+    );
     if (queued === null) return null;
     if (queued) this.deps.kickOutbox();
     return interaction;
@@ -285,7 +296,12 @@ export class Router {
   }
 
   /** The outbound leg of a message: from the recipient's proxy number to the recipient. */
-  #sendMessage(trx: Kysely<Database>, interaction: InteractionRow, recipient: ParticipantRow, message: { body: string; mediaUrls: string[] }): Outbound {
+  #sendMessage(
+    trx: Kysely<Database>,
+    interaction: InteractionRow,
+    recipient: ParticipantRow,
+    message: { body: string; mediaUrls: string[] },
+  ): Outbound {
     const sending: Sending = this.deps.carrier.sendMessage(trx, {
       accountSid: interaction.account_sid,
       interactionSid: interaction.sid,
@@ -334,7 +350,13 @@ export class Router {
    * the outbound leg's and the carrier's writes already under way. True when outbox work was queued.
    * Throws SessionNoLongerActive (rolling the unit back) when the session closed since it was read.
    */
-  async #record(trx: Kysely<Database>, context: Context, interaction: InteractionRow, outbound: Outbound, also?: Promise<void>): Promise<boolean> {
+  async #record(
+    trx: Kysely<Database>,
+    context: Context,
+    interaction: InteractionRow,
+    outbound: Outbound,
+    also?: Promise<void>,
+  ): Promise<boolean> {
     const { service, session } = context;
     const now = interaction.date_created;
     const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);

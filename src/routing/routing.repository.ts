@@ -17,13 +17,32 @@ export interface ActiveRoute {
 }
 
 const PARTICIPANT_COLUMNS = [
-  'sid', 'account_sid', 'service_sid', 'session_sid', 'identifier', 'friendly_name', 'proxy_identifier',
-  'proxy_identifier_sid', 'date_deleted', 'date_created', 'date_updated',
+  'sid',
+  'account_sid',
+  'service_sid',
+  'session_sid',
+  'identifier',
+  'friendly_name',
+  'proxy_identifier',
+  'proxy_identifier_sid',
+  'date_deleted',
+  'date_created',
+  'date_updated',
 ] as const;
 
 const SERVICE_COLUMNS = [
-  'sid', 'account_sid', 'unique_name', 'default_ttl', 'callback_url', 'geo_match_level', 'number_selection_behavior',
-  'intercept_callback_url', 'out_of_session_callback_url', 'chat_instance_sid', 'date_created', 'date_updated',
+  'sid',
+  'account_sid',
+  'unique_name',
+  'default_ttl',
+  'callback_url',
+  'geo_match_level',
+  'number_selection_behavior',
+  'intercept_callback_url',
+  'out_of_session_callback_url',
+  'chat_instance_sid',
+  'date_created',
+  'date_updated',
 ] as const;
 
 // One query for the whole route: the dialled number, the sender's assignment on it, the session,
@@ -40,7 +59,9 @@ const selectRoute = prepare((db, param) =>
     )
     .innerJoin('sessions', 'sessions.sid', 'assignments.session_sid')
     .innerJoin('services', 'services.sid', 'sessions.service_sid')
-    .innerJoin('participants', (join) => join.onRef('participants.session_sid', '=', 'sessions.sid').on('participants.date_deleted', 'is', null))
+    .innerJoin('participants', (join) =>
+      join.onRef('participants.session_sid', '=', 'sessions.sid').on('participants.date_deleted', 'is', null),
+    )
     .selectAll('sessions')
     .select('assignments.participant_sid as sender_sid')
     .select(PARTICIPANT_COLUMNS.map((column) => `participants.${column} as p_${column}` as const))
@@ -54,7 +75,12 @@ const selectRoute = prepare((db, param) =>
  * `accountSid` null means any account (carrier webhooks, which know only the numbers); the masking
  * invariant makes the answer unique within an account.
  */
-export async function findActiveRoute(db: Kysely<Database>, accountSid: string | null, to: string, from: string): Promise<ActiveRoute | undefined> {
+export async function findActiveRoute(
+  db: Kysely<Database>,
+  accountSid: string | null,
+  to: string,
+  from: string,
+): Promise<ActiveRoute | undefined> {
   const rows = await selectRoute(db, { accountSid, to, from });
   const first = rows[0];
   if (first === undefined) return undefined;

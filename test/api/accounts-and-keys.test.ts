@@ -53,8 +53,14 @@ describe('Accounts and API keys', () => {
     assert.equal((await t.api.get('/v1/Services/b-own')).body.sid, same.body.sid);
 
     // Each token opens its own account only.
-    expectUnauthorized(await t.api.get('/v1/Services', undefined, { auth: { username: b.sid, password: TEST_AUTH_TOKEN } }), 'B sid + default token');
-    expectUnauthorized(await t.api.get('/v1/Services', undefined, { auth: { username: TEST_ACCOUNT_SID, password: b.authToken } }), 'default sid + B token');
+    expectUnauthorized(
+      await t.api.get('/v1/Services', undefined, { auth: { username: b.sid, password: TEST_AUTH_TOKEN } }),
+      'B sid + default token',
+    );
+    expectUnauthorized(
+      await t.api.get('/v1/Services', undefined, { auth: { username: TEST_ACCOUNT_SID, password: b.authToken } }),
+      'default sid + B token',
+    );
     await t.api.delete(`/v1/Services/${same.body.sid}`);
     await b.api.delete(`/v1/Services/${created.body.sid}`);
   });
@@ -94,7 +100,10 @@ describe('Accounts and API keys', () => {
     assert.match(service.sid, /^KS[0-9a-f]{32}$/);
     assert.equal(service.accountSid, b.sid);
     const listed = await client.proxy.v1.services.list();
-    assert.deepEqual(listed.map((s) => s.sid), [service.sid]);
+    assert.deepEqual(
+      listed.map((s) => s.sid),
+      [service.sid],
+    );
     assert.equal((await client.proxy.v1.services('node-with-key').fetch()).sid, service.sid);
     // What the key created belongs to B: its token sees it, the default account does not.
     assert.ok(sids(await b.api.get('/v1/Services')).includes(service.sid));
@@ -107,7 +116,7 @@ describe('Accounts and API keys', () => {
     assert.equal(await client.proxy.v1.services(service.sid).remove(), true);
   });
 
-  test('wrong secrets, other accounts\' keys and malformed key SIDs are 401 / 20003', async () => {
+  test("wrong secrets, other accounts' keys and malformed key SIDs are 401 / 20003", async () => {
     const keyB = await addApiKey(t, b.sid);
     const keyDefault = await addApiKey(t, TEST_ACCOUNT_SID);
     assert.equal((await t.api.get('/v1/Services', undefined, { auth: keyB.auth })).status, 200);
@@ -117,9 +126,9 @@ describe('Accounts and API keys', () => {
       ['wrong secret', { username: keyB.sid, password: `${keyB.secret.slice(0, -1)}${keyB.secret.endsWith('A') ? 'B' : 'A'}` }],
       ['secret with a trailing space', { username: keyB.sid, password: `${keyB.secret} ` }],
       ['empty secret', { username: keyB.sid, password: '' }],
-      ['B key with the other account\'s key secret', { username: keyB.sid, password: keyDefault.secret }],
-      ['other account\'s key with B key secret', { username: keyDefault.sid, password: keyB.secret }],
-      ['B key with B\'s auth token', { username: keyB.sid, password: b.authToken }],
+      ["B key with the other account's key secret", { username: keyB.sid, password: keyDefault.secret }],
+      ["other account's key with B key secret", { username: keyDefault.sid, password: keyB.secret }],
+      ["B key with B's auth token", { username: keyB.sid, password: b.authToken }],
       ['B account SID with B key secret', { username: b.sid, password: keyB.secret }],
       ['default account SID with the default key secret', { username: TEST_ACCOUNT_SID, password: keyDefault.secret }],
       ['B account SID with the default token', { username: b.sid, password: TEST_AUTH_TOKEN }],
@@ -167,7 +176,15 @@ describe('Accounts and API keys', () => {
   test('an API key secret is stored only as a salted hash', async () => {
     const keys = [await addApiKey(t, b.sid, 'one'), await addApiKey(t, b.sid, 'two')];
     const db = t.app.parley.database.db;
-    const rows = await db.selectFrom('api_keys').selectAll().where('sid', 'in', keys.map((k) => k.sid)).execute();
+    const rows = await db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where(
+        'sid',
+        'in',
+        keys.map((k) => k.sid),
+      )
+      .execute();
     assert.equal(rows.length, 2);
     const dump = JSON.stringify(rows);
     for (const key of keys) {

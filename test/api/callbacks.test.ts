@@ -33,7 +33,13 @@ const INTERACTION_KEYS = [
   'inboundResourceType',
   'inboundResourceUrl',
 ];
-const OUTBOUND_KEYS = ['outboundParticipantSid', 'outboundResourceSid', 'outboundResourceStatus', 'outboundResourceType', 'outboundResourceUrl'];
+const OUTBOUND_KEYS = [
+  'outboundParticipantSid',
+  'outboundResourceSid',
+  'outboundResourceStatus',
+  'outboundResourceType',
+  'outboundResourceUrl',
+];
 
 interface Masked {
   /** `/v1/Services/KS…` */
@@ -50,9 +56,13 @@ async function maskedPair(t: TestApp, urls: { CallbackUrl?: string; InterceptCal
   assert.equal(created.status, 201, created.text);
   const service = `/v1/Services/${created.body.sid}`;
   assert.equal((await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: number })).status, 201);
-  const session = await t.api.post(`${service}/Sessions`, { Participants: [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB })] });
+  const session = await t.api.post(`${service}/Sessions`, {
+    Participants: [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB })],
+  });
   assert.equal(session.status, 201, session.text);
-  const participants = (await t.api.get(`${service}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
+  const participants = (await t.api.get(`${service}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<
+    Record<string, string>
+  >;
   const byIdentifier = Object.fromEntries(participants.map((p) => [p.identifier, p]));
   return { service, serviceSid: created.body.sid, sessionSid: session.body.sid, alice: byIdentifier[ALICE]!, bob: byIdentifier[BOB]! };
 }
@@ -108,7 +118,11 @@ function assertSigned(receiver: CallbackReceiver, request: ReceivedRequest): voi
   const valid = (token: string, at: string, params: Params) => twilio.validateRequest(token, signature as string, at, params);
   assert.equal(valid(TEST_AUTH_TOKEN, url, request.params), true, `signature of ${url} validates`);
   const [first] = Object.keys(request.params).sort();
-  assert.equal(valid(TEST_AUTH_TOKEN, url, { ...request.params, [first!]: `${String(request.params[first!])}x` }), false, 'a changed value');
+  assert.equal(
+    valid(TEST_AUTH_TOKEN, url, { ...request.params, [first!]: `${String(request.params[first!])}x` }),
+    false,
+    'a changed value',
+  );
   assert.equal(valid(TEST_AUTH_TOKEN, url, { ...request.params, extra: '1' }), false, 'an added parameter');
   assert.equal(valid(TEST_AUTH_TOKEN, `${url}&tampered=1`, request.params), false, 'another URL');
   assert.equal(valid('another-auth-token-0123', url, request.params), false, 'another auth token');
@@ -188,7 +202,7 @@ describe('Service callbacks', () => {
     await receiver.expectNoMoreThan(1);
   });
 
-  test("a call is reported when it starts and again when it completes (a status change)", async () => {
+  test('a call is reported when it starts and again when it completes (a status change)', async () => {
     receiver.requests.length = 0;
     pair = await maskedPair(t, { CallbackUrl: receiver.url('/hooks/voice') });
     const call = await t.api.post('/simulator/v1/Calls', { From: ALICE, To: pair.alice.proxy_identifier! });
@@ -274,7 +288,11 @@ describe('Intercept callback', () => {
     const [asked] = intercept.requests;
     assertSigned(intercept, asked!);
     assert.equal(asked!.url, '/intercept?svc=1');
-    assert.deepEqual(asked!.params, callbackParams({ ...row, date_updated: row.date_created }, 'inbound'), 'same params as the callback, minus outbound*');
+    assert.deepEqual(
+      asked!.params,
+      callbackParams({ ...row, date_updated: row.date_created }, 'inbound'),
+      'same params as the callback, minus outbound*',
+    );
     assert.equal(asked!.params.interactionSid, sent.body.interaction_sid);
     assert.deepEqual(JSON.parse(asked!.params.interactionData as string), { body: 'blocked words' });
 
@@ -319,13 +337,21 @@ describe('Intercept callback', () => {
   test('media URLs come as a repeated parameter, covered by the signature', async () => {
     await setUp();
     const media = ['https://media.example.com/b.jpg', 'https://media.example.com/a.jpg?size=large&x=1'];
-    const sent = await t.api.post('/simulator/v1/Messages', { From: ALICE, To: pair.alice.proxy_identifier!, Body: 'look', MediaUrl: media });
+    const sent = await t.api.post('/simulator/v1/Messages', {
+      From: ALICE,
+      To: pair.alice.proxy_identifier!,
+      Body: 'look',
+      MediaUrl: media,
+    });
     assert.equal(sent.status, 201, sent.text);
     const [asked] = intercept.requests;
     assert.deepEqual(asked!.params.MediaUrls, media);
     assertSigned(intercept, asked!);
     assert.equal(
-      twilio.validateRequest(TEST_AUTH_TOKEN, asked!.headers['x-twilio-signature'] as string, intercept.fullUrl(asked!), { ...asked!.params, MediaUrls: media.slice(0, 1) }),
+      twilio.validateRequest(TEST_AUTH_TOKEN, asked!.headers['x-twilio-signature'] as string, intercept.fullUrl(asked!), {
+        ...asked!.params,
+        MediaUrls: media.slice(0, 1),
+      }),
       false,
       'a media URL left out',
     );
@@ -417,7 +443,8 @@ describe('Callback delivery through the outbox', () => {
     try {
       slow.respondInTurn({ status: 200, delayMs: 3_600_000 }, { status: 200 });
       const held = await maskedPair(quick, { CallbackUrl: slow.url('/slow') });
-      const sid = (await quick.api.post('/simulator/v1/Messages', { From: ALICE, To: held.alice.proxy_identifier!, Body: 'slow' })).body.interaction_sid as string;
+      const sid = (await quick.api.post('/simulator/v1/Messages', { From: ALICE, To: held.alice.proxy_identifier!, Body: 'slow' })).body
+        .interaction_sid as string;
       await slow.waitFor(1);
       const job = await settled(quick, sid, attempt(1), 30_000);
       assert.equal(job.status, 'pending');
@@ -436,7 +463,8 @@ describe('Callback delivery through the outbox', () => {
     receiver.requests.length = 0;
     receiver.respond({ status: 503 });
     pair = await maskedPair(t, { CallbackUrl: receiver.url('/never') });
-    const sid = (await t.api.post('/simulator/v1/Messages', { From: ALICE, To: pair.alice.proxy_identifier!, Body: 'lost' })).body.interaction_sid as string;
+    const sid = (await t.api.post('/simulator/v1/Messages', { From: ALICE, To: pair.alice.proxy_identifier!, Body: 'lost' })).body
+      .interaction_sid as string;
     await receiver.waitFor(1);
     await settled(t, sid, attempt(1));
     await advance(t, 1);
@@ -455,7 +483,8 @@ describe('Callback delivery through the outbox', () => {
 describe('Callback delivery across a restart', () => {
   test('a callback the receiver could not take is delivered by the next server on the same database', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-outbox-'));
-    const database = testEngine() === 'postgres' ? await createTestDatabase() : { url: `sqlite:${join(dir, 'parley.db')}`, drop: async () => {} };
+    const database =
+      testEngine() === 'postgres' ? await createTestDatabase() : { url: `sqlite:${join(dir, 'parley.db')}`, drop: async () => {} };
     // The receiver is down: its port refuses connections until it comes back on the same port.
     const probe = await CallbackReceiver.start();
     const port = probe.port;
@@ -498,7 +527,8 @@ describe('Callback delivery across a restart', () => {
 
   test('without advancing the clock, the worker’s poll delivers it once the retry is due', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-outbox-'));
-    const database = testEngine() === 'postgres' ? await createTestDatabase() : { url: `sqlite:${join(dir, 'parley.db')}`, drop: async () => {} };
+    const database =
+      testEngine() === 'postgres' ? await createTestDatabase() : { url: `sqlite:${join(dir, 'parley.db')}`, drop: async () => {} };
     const receiver = await CallbackReceiver.start();
     receiver.respond({ status: 500 });
     let first: TestApp | undefined;

@@ -120,7 +120,10 @@ describe('Concurrency and the masking invariant', () => {
     const answers = await Promise.all(identifiers.map((identifier, i) => addParticipant(ks, sessions[i % 10]!, identifier)));
     for (const answer of answers) assert.equal(answer.status, 201, answer.text);
     const counts = await inUse(ks);
-    assert.equal([...counts.values()].reduce((sum, count) => sum + count, 0), 20);
+    assert.equal(
+      [...counts.values()].reduce((sum, count) => sum + count, 0),
+      20,
+    );
     const participants = await assertInvariant(ks);
     assert.equal(participants.length, 20);
     assert.deepEqual(participants.map((participant) => participant.identifier).sort(), identifiers);
@@ -139,14 +142,13 @@ describe('Concurrency and the masking invariant', () => {
     }
     // A failed create leaves nothing behind: no session, no participant, no number held.
     const { body } = await t.api.get(sessionsOf(ks), { PageSize: 1000 });
-    assert.deepEqual(
-      (body.sessions as any[]).map((session) => session.sid).sort(),
-      created.map((answer) => answer.body.sid).sort(),
-    );
+    assert.deepEqual((body.sessions as any[]).map((session) => session.sid).sort(), created.map((answer) => answer.body.sid).sort());
     const participants = await assertInvariant(ks);
     assert.equal(participants.length, 6);
     for (const identifier of [ALICE, BOB]) {
-      const held = participants.filter((participant) => participant.identifier === identifier).map((participant) => participant.proxy_identifier);
+      const held = participants
+        .filter((participant) => participant.identifier === identifier)
+        .map((participant) => participant.proxy_identifier);
       assert.equal(held.length, 3);
       assert.equal(new Set(held).size, 3, `${identifier} holds ${held.join(', ')}`);
     }
@@ -157,7 +159,9 @@ describe('Concurrency and the masking invariant', () => {
     const ks = await newService();
     await addNumbers(ks, 3);
     const create = async (a: string, b: string) => {
-      const created = await t.api.post(sessionsOf(ks), { Participants: [a, b].map((identifier) => JSON.stringify({ Identifier: identifier })) });
+      const created = await t.api.post(sessionsOf(ks), {
+        Participants: [a, b].map((identifier) => JSON.stringify({ Identifier: identifier })),
+      });
       assert.equal(created.status, 201, created.text);
       return created.body.sid as string;
     };
@@ -186,7 +190,8 @@ describe('Concurrency and the masking invariant', () => {
     const aliceNumbers = new Set<string>();
     for (const sid of sessions.slice(0, 9)) {
       const { body } = await t.api.get(`${sessionsOf(ks)}/${sid}/Participants`);
-      for (const participant of body.participants as any[]) if (participant.identifier === ALICE) aliceNumbers.add(participant.proxy_identifier);
+      for (const participant of body.participants as any[])
+        if (participant.identifier === ALICE) aliceNumbers.add(participant.proxy_identifier);
     }
     assert.equal(aliceNumbers.size, 3, 'Alice has had each of the 3 numbers');
     assert.deepEqual(await assertInvariant(ks), []);
@@ -210,21 +215,35 @@ describe('Concurrency and the masking invariant', () => {
       // was not (or no longer) in the state the request needs.
       await send(
         round,
-        sessions.flatMap((sid, i): Array<[string, string]> => ((i + round) % 2 === 0 ? [[sid, REOPEN], [sid, CLOSE]] : [[sid, REOPEN]])),
+        sessions.flatMap((sid, i): Array<[string, string]> =>
+          (i + round) % 2 === 0
+            ? [
+                [sid, REOPEN],
+                [sid, CLOSE],
+              ]
+            : [[sid, REOPEN]],
+        ),
         [80604, 80607, 80608, 80623],
       );
       await assertInvariant(ks);
       // Some open, some closed: two closes and a re-open of every session at once.
       await send(
         round,
-        sessions.flatMap((sid): Array<[string, string]> => [[sid, CLOSE], [sid, CLOSE], [sid, REOPEN]]),
+        sessions.flatMap((sid): Array<[string, string]> => [
+          [sid, CLOSE],
+          [sid, CLOSE],
+          [sid, REOPEN],
+        ]),
         [80604, 80607, 80608, 80623],
       );
       await assertInvariant(ks);
       // Then close them all at once, twice over.
       await send(
         round,
-        sessions.flatMap((sid): Array<[string, string]> => [[sid, CLOSE], [sid, CLOSE]]),
+        sessions.flatMap((sid): Array<[string, string]> => [
+          [sid, CLOSE],
+          [sid, CLOSE],
+        ]),
         [80607],
       );
       await assertInvariant(ks);

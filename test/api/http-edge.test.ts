@@ -61,8 +61,20 @@ describe('HTTP edge', () => {
 
   test('a body that is not form encoding is a 400 or 415, never a 500', async () => {
     const path = '/v1/Services';
-    expectError(await t.api.post(path, {}, { raw: 'UniqueName=%E0%A4%A', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 70002);
-    expectError(await t.api.post(path, {}, { raw: Buffer.from([0x55, 0x3d, 0xc3, 0x28]), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 70002);
+    expectError(
+      await t.api.post(path, {}, { raw: 'UniqueName=%E0%A4%A', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      400,
+      70002,
+    );
+    expectError(
+      await t.api.post(
+        path,
+        {},
+        { raw: Buffer.from([0x55, 0x3d, 0xc3, 0x28]), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      ),
+      400,
+      70002,
+    );
     expectError(await t.api.post(path, {}, { raw: '{"UniqueName":"x"}', headers: { 'content-type': 'application/json' } }), 415, 70002);
     expectError(await t.api.post(path, {}, { raw: 'UniqueName=x', headers: { 'content-type': 'text/plain' } }), 415, 70002);
   });
@@ -73,7 +85,11 @@ describe('HTTP edge', () => {
 
   test('a body over the limit is a 413', async () => {
     const huge = 'UniqueName=' + 'x'.repeat(70 * 1024);
-    expectError(await t.api.post('/v1/Services', {}, { raw: huge, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 413, 70002);
+    expectError(
+      await t.api.post('/v1/Services', {}, { raw: huge, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      413,
+      70002,
+    );
   });
 
   test('the same scalar parameter twice names the parameter', async () => {

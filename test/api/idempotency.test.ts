@@ -94,9 +94,15 @@ describe('Idempotency-Key', () => {
     const numbers = await listNumbers(ks);
     const held = numbers.find((number) => number.sid === first.body.proxy_identifier_sid);
     assert.equal(held?.in_use, 1, 'the replay took no number');
-    assert.equal(numbers.reduce((sum, number) => sum + number.in_use, 0), 1);
+    assert.equal(
+      numbers.reduce((sum, number) => sum + number.in_use, 0),
+      1,
+    );
     const listed = (await t.api.get(participants)).body.participants as any[];
-    assert.deepEqual(listed.map((participant) => participant.sid), [first.body.sid]);
+    assert.deepEqual(
+      listed.map((participant) => participant.sid),
+      [first.body.sid],
+    );
   });
 
   test('the same key with a different body is 422 / 70002, and the first answer still replays', async () => {
@@ -175,8 +181,14 @@ describe('Idempotency-Key', () => {
       }
     }
     const sessions = await listSessions(ks);
-    assert.deepEqual(sessions.map((session) => session.sid), [originals[0]!.body.sid]);
-    assert.deepEqual((await listNumbers(ks)).map((number) => number.in_use), [1]);
+    assert.deepEqual(
+      sessions.map((session) => session.sid),
+      [originals[0]!.body.sid],
+    );
+    assert.deepEqual(
+      (await listNumbers(ks)).map((number) => number.in_use),
+      [1],
+    );
     // Once answered, the key replays.
     assertReplay(await t.api.post(sessionsOf(ks), form, withKey(key)), originals[0]!);
   });

@@ -71,7 +71,12 @@ const ROUTES: Route[] = [
   { method: 'GET', path: `${SERVICE}/Sessions`, form: { PageSize: 1, Page: 0 } },
   { method: 'POST', path: `${SERVICE}/Sessions`, form: { UniqueName: 'intruder-session' } },
   // The very request A made, with A's Idempotency-Key: no replay of A's answer.
-  { method: 'POST', path: `${SERVICE}/Sessions`, form: { UniqueName: 'a-session' }, headers: { 'Idempotency-Key': SHARED_IDEMPOTENCY_KEY } },
+  {
+    method: 'POST',
+    path: `${SERVICE}/Sessions`,
+    form: { UniqueName: 'a-session' },
+    headers: { 'Idempotency-Key': SHARED_IDEMPOTENCY_KEY },
+  },
   { method: 'GET', path: SESSION },
   { method: 'GET', path: `${SERVICE}/Sessions/{sessionName}` },
   { method: 'POST', path: SESSION, form: { Status: 'closed' } },
@@ -154,7 +159,11 @@ describe('Tenant isolation', () => {
     const numbers: Json[] = [];
     for (const n of pool) numbers.push(await ok(api.post(`${base}/PhoneNumbers`, { PhoneNumber: n }), 201));
     const session = await ok(
-      api.post(`${base}/Sessions`, { UniqueName: names.session }, idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : undefined),
+      api.post(
+        `${base}/Sessions`,
+        { UniqueName: names.session },
+        idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : undefined,
+      ),
       201,
     );
     const path = `${base}/Sessions/${session.sid}`;
@@ -167,7 +176,10 @@ describe('Tenant isolation', () => {
     assert.equal(call.session_sid, session.sid, 'the call was routed in the session');
     assert.equal(call.status, 'in-progress');
     assert.match(call.interaction_sid, /^KI[0-9a-f]{32}$/);
-    const message = await ok(api.post(`${path}/Participants/${second.sid}/MessageInteractions`, { Body: `api message in ${names.session}` }), 201);
+    const message = await ok(
+      api.post(`${path}/Participants/${second.sid}/MessageInteractions`, { Body: `api message in ${names.session}` }),
+      201,
+    );
     return {
       service: service.sid,
       serviceName: names.service,
@@ -205,7 +217,15 @@ describe('Tenant isolation', () => {
   /** A's rows in every tenant table, straight from the database. */
   async function rowsOfA(): Promise<Json> {
     const db = t.app.parley.database.db;
-    const tables = ['services', 'sessions', 'participants', 'phone_numbers', 'interactions', 'simulator_messages', 'simulator_calls'] as const;
+    const tables = [
+      'services',
+      'sessions',
+      'participants',
+      'phone_numbers',
+      'interactions',
+      'simulator_messages',
+      'simulator_calls',
+    ] as const;
     const rows: Json = {};
     for (const table of tables) {
       rows[table] = await db.selectFrom(table).selectAll().where('account_sid', '=', TEST_ACCOUNT_SID).orderBy('sid').execute();
@@ -281,22 +301,26 @@ describe('Tenant isolation', () => {
       expectError(response, 404, 20404);
       // The 404 names the path B asked for, and nothing of A's beyond it.
       for (const secret of secrets()) {
-        if (!decodeURIComponent(route.path).includes(secret) && response.text.includes(secret)) failures.push(`${what} leaks ${secret}: ${response.text}`);
+        if (!decodeURIComponent(route.path).includes(secret) && response.text.includes(secret))
+          failures.push(`${what} leaks ${secret}: ${response.text}`);
       }
       assert.equal(response.headers.get('idempotent-replayed'), null, `${what} replayed A's answer`);
       if (route.method === 'GET') {
-        const head = await fetch(t.baseUrl + route.path, { method: 'HEAD', headers: { authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') } });
+        const head = await fetch(t.baseUrl + route.path, {
+          method: 'HEAD',
+          headers: { authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`).toString('base64') },
+        });
         if (head.status !== 404) failures.push(`${who}: HEAD ${route.path} → ${head.status}`);
       }
     }
     assert.deepEqual(failures, [], `${failures.length} of ${routes.length} requests did not answer 404 / 20404:\n${failures.join('\n')}`);
   }
 
-  test('B with its auth token gets 404 / 20404 on every route and method that takes A\'s SIDs', async () => {
+  test("B with its auth token gets 404 / 20404 on every route and method that takes A's SIDs", async () => {
     await expectAllNotFound(b.api, 'B (token)', b.auth);
   });
 
-  test('B with an API key of its own gets 404 / 20404 on every route and method that takes A\'s SIDs', async () => {
+  test("B with an API key of its own gets 404 / 20404 on every route and method that takes A's SIDs", async () => {
     await expectAllNotFound(bKey.api, 'B (API key)', bKey.auth);
   });
 
@@ -309,10 +333,13 @@ describe('Tenant isolation', () => {
     }
   });
 
-  test('B\'s lists and simulator log show only B\'s own resources', async () => {
+  test("B's lists and simulator log show only B's own resources", async () => {
     for (const api of [b.api, bKey.api]) {
       const services = (await ok(api.get('/v1/Services'))).services as Json[];
-      assert.deepEqual(services.map((s) => s.sid), [bIds.service]);
+      assert.deepEqual(
+        services.map((s) => s.sid),
+        [bIds.service],
+      );
       assert.ok(services.every((s) => s.account_sid === b.sid));
       const lists: Array<[string, string]> = [
         [`${bService()}/Sessions`, 'sessions'],
@@ -324,11 +351,17 @@ describe('Tenant isolation', () => {
       for (const [path, key] of lists) {
         const items = (await ok(api.get(path)))[key] as Json[];
         assert.ok(items.length > 0, path);
-        assert.ok(items.every((item) => item.account_sid === b.sid), `${path}: ${JSON.stringify(items)}`);
+        assert.ok(
+          items.every((item) => item.account_sid === b.sid),
+          `${path}: ${JSON.stringify(items)}`,
+        );
         const text = JSON.stringify(items);
         for (const sid of Object.values(a)) assert.ok(!text.includes(sid), `${path} shows A's ${sid}`);
       }
-      assert.deepEqual(((await ok(api.get(`${bService()}/PhoneNumbers`))).phone_numbers as Json[]).map((n) => n.phone_number).sort(), [Q1, Q2]);
+      assert.deepEqual(((await ok(api.get(`${bService()}/PhoneNumbers`))).phone_numbers as Json[]).map((n) => n.phone_number).sort(), [
+        Q1,
+        Q2,
+      ]);
 
       const log = (await ok(api.get('/simulator/v1/Messages', { PageSize: 1000 }))).messages as Json[];
       assert.ok(log.length >= 3, 'B has a log of its own');
@@ -342,10 +375,13 @@ describe('Tenant isolation', () => {
     // And A's lists show none of B's.
     const aLog = JSON.stringify(await ok(t.api.get('/simulator/v1/Messages', { PageSize: 1000 })));
     for (const secret of [CAROL, DAVE, Q1, bIds.session]) assert.ok(!aLog.includes(secret), `A's log shows ${secret}`);
-    assert.deepEqual(((await ok(t.api.get('/v1/Services'))).services as Json[]).map((s) => s.sid), [a.service]);
+    assert.deepEqual(
+      ((await ok(t.api.get('/v1/Services'))).services as Json[]).map((s) => s.sid),
+      [a.service],
+    );
   });
 
-  test('B cannot name A\'s numbers in request bodies either', async () => {
+  test("B cannot name A's numbers in request bodies either", async () => {
     // A participant of B's pinned to A's pool number (by SID or by number): not in B's service.
     const probe = await ok(b.api.post(`${bService()}/Sessions`, { UniqueName: 'probe' }), 201);
     const probePath = `${bService()}/Sessions/${probe.sid}`;
@@ -354,7 +390,8 @@ describe('Tenant isolation', () => {
     // Adding a number under A's PN SID: refused, saying nothing of where that SID lives.
     const stolen = await b.api.post(`${bService()}/PhoneNumbers`, { PhoneNumber: '+14155550191', Sid: a.number });
     assert.ok(stolen.status >= 400 && stolen.status < 500, stolen.text);
-    for (const secret of [a.service, P1, 'a-service']) assert.ok(!stolen.text.includes(secret), `the refusal leaks ${secret}: ${stolen.text}`);
+    for (const secret of [a.service, P1, 'a-service'])
+      assert.ok(!stolen.text.includes(secret), `the refusal leaks ${secret}: ${stolen.text}`);
     // Adding by A's SID alone does not find A's number.
     const bySid = await b.api.post(`${bService()}/PhoneNumbers`, { Sid: a.number });
     assert.ok(bySid.status >= 400 && bySid.status < 500, bySid.text);
@@ -362,7 +399,7 @@ describe('Tenant isolation', () => {
     assert.equal((await b.api.delete(probePath)).status, 204);
   });
 
-  test('B\'s simulated traffic to A\'s numbers never reaches A\'s session', async () => {
+  test("B's simulated traffic to A's numbers never reaches A's session", async () => {
     // From A's participant to A's proxy number, but in B's account: B has no such number.
     const text = await ok(b.api.post('/simulator/v1/Messages', { From: ALICE, To: P1, Body: 'B pretending to be Alice' }), 201);
     assert.equal(text.session_sid, null);
@@ -376,16 +413,21 @@ describe('Tenant isolation', () => {
     expectError(await t.api.get(`/simulator/v1/Calls/${call.sid}`), 404, 20404);
     expectError(await t.api.post(`/simulator/v1/Calls/${call.sid}`, { Status: 'completed' }), 404, 20404);
     const aLog = JSON.stringify(await ok(t.api.get('/simulator/v1/Messages', { PageSize: 1000 })));
-    assert.ok(!aLog.includes('B pretending'), 'B\'s message reached A\'s log');
+    assert.ok(!aLog.includes('B pretending'), "B's message reached A's log");
   });
 
-  test('nothing of A\'s changed', async () => {
+  test("nothing of A's changed", async () => {
     assert.deepEqual(await snapshotOfA(), snapshot);
   });
 
   test('A itself can use every POST and DELETE of the table (on a throwaway copy of its resources)', async () => {
     // What answers B 404 is live for the owner: a 2xx, or a 4xx other than 404 (closed session, …).
-    const copy = await build(t.api, { service: 'a-copy', session: 'a-copy-session' }, ['+14155550103', '+14155550104'], ['+12125550111', '+12125550112']);
+    const copy = await build(
+      t.api,
+      { service: 'a-copy', session: 'a-copy-session' },
+      ['+14155550103', '+14155550104'],
+      ['+12125550111', '+12125550112'],
+    );
     const writes = ROUTES.filter((r) => r.method === 'POST');
     // Deepest first, so each delete still finds its parents.
     const deletes = ROUTES.filter((r) => r.method === 'DELETE').reverse();
@@ -401,7 +443,7 @@ describe('Tenant isolation', () => {
     expectError(await t.api.get(`/v1/Services/${copy.service}`), 404, 20404);
   });
 
-  test('B may add A\'s pool number to its own service and use it; A\'s stays A\'s', async () => {
+  test("B may add A's pool number to its own service and use it; A's stays A's", async () => {
     const added = await b.api.post(`${bService()}/PhoneNumbers`, { PhoneNumber: P1 });
     assert.equal(added.status, 201, added.text);
     assert.equal(added.body.account_sid, b.sid);
@@ -425,7 +467,10 @@ describe('Tenant isolation', () => {
     const text = await ok(b.api.post('/simulator/v1/Messages', { From: ALICE, To: P1, Body: 'for B only' }), 201);
     assert.equal(text.session_sid, mirror.sid);
     const delivered = (await ok(b.api.get('/simulator/v1/Messages', { To: EVE }))).messages as Json[];
-    assert.deepEqual(delivered.map((m) => [m.from, m.body]), [[Q2, 'for B only']]);
+    assert.deepEqual(
+      delivered.map((m) => [m.from, m.body]),
+      [[Q2, 'for B only']],
+    );
     // And in A's account, Alice → P1 still routes in A's session.
     const inA = await ok(t.api.post('/simulator/v1/Messages', { From: ALICE, To: P1, Body: 'for A only' }), 201);
     assert.equal(inA.session_sid, a.session);
@@ -437,7 +482,10 @@ describe('Tenant isolation', () => {
 
     // A's number itself is untouched by B's use of it.
     const number = await ok(t.api.get(`${aService()}/PhoneNumbers/${a.number}`));
-    assert.deepEqual(number, (snapshot.numbers.phone_numbers as Json[]).find((n) => n.sid === a.number));
+    assert.deepEqual(
+      number,
+      (snapshot.numbers.phone_numbers as Json[]).find((n) => n.sid === a.number),
+    );
     // B's removal of its copy leaves A's in place.
     await b.api.delete(mirrorPath);
     assert.equal((await b.api.delete(`${bService()}/PhoneNumbers/${added.body.sid}`)).status, 204);

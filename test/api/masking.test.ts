@@ -65,14 +65,22 @@ function harness() {
       assert.equal(created.status, 201, created.text);
       const path = `${h.service}/Sessions/${created.body.sid}`;
       const listed = (await h.t.api.get(`${path}/Participants`)).body.participants as Json[];
-      const members = Object.fromEntries(listed.map((p) => [p.identifier, { sid: p.sid, identifier: p.identifier, proxy: p.proxy_identifier }]));
+      const members = Object.fromEntries(
+        listed.map((p) => [p.identifier, { sid: p.sid, identifier: p.identifier, proxy: p.proxy_identifier }]),
+      );
       return { path, sid: created.body.sid, members };
     },
 
     /** A on P1 and B on P2, two fresh handsets. */
     async pair(form: Form = {}): Promise<Pair> {
       const [a, b] = [person(), person()];
-      const { path, sid, members } = await h.session([{ Identifier: a, ProxyIdentifier: P1 }, { Identifier: b, ProxyIdentifier: P2 }], form);
+      const { path, sid, members } = await h.session(
+        [
+          { Identifier: a, ProxyIdentifier: P1 },
+          { Identifier: b, ProxyIdentifier: P2 },
+        ],
+        form,
+      );
       assert.equal(members[a]!.proxy, P1);
       assert.equal(members[b]!.proxy, P2);
       return { path, sid, a: members[a]!, b: members[b]! };
@@ -423,7 +431,11 @@ describe('Masking: messages', () => {
     assert.equal(interaction.outbound_resource_status, 'failed');
     assert.equal(interaction.outbound_resource_type, 'Message');
     assert.deepEqual(await h.messages({ To: b.identifier }), []);
-    assert.deepEqual((await h.ofSession(sid)).map((m) => m.sid), [sent.sid], 'only the inbound message is in the log');
+    assert.deepEqual(
+      (await h.ofSession(sid)).map((m) => m.sid),
+      [sent.sid],
+      'only the inbound message is in the log',
+    );
     // Refused traffic is still an interaction of the session.
     const session = await h.sessionOf(path);
     assert.equal(session.status, 'in-progress');
@@ -456,7 +468,10 @@ describe('Masking: messages', () => {
     assert.equal(interaction.outbound_resource_status, 'failed');
     assert.equal(interaction.outbound_resource_type, 'Call');
     // A refused call cannot be ended.
-    assert.match(expectError(await h.t.api.post(`/simulator/v1/Calls/${placed.sid}`, { Status: 'completed' }), 400, 80701), /already ended/);
+    assert.match(
+      expectError(await h.t.api.post(`/simulator/v1/Calls/${placed.sid}`, { Status: 'completed' }), 400, 80701),
+      /already ended/,
+    );
 
     // Messages go through in a message-only session.
     const sent = await h.text(a.identifier, a.proxy, 'text me instead');
@@ -484,7 +499,11 @@ describe('Masking: messages', () => {
     assert.equal(call.outbound_participant_sid, null);
     assert.equal(call.outbound_resource_sid, null);
     assert.equal(call.outbound_resource_status, 'failed');
-    assert.deepEqual((await h.ofSession(sid)).map((m) => m.sid), [sent.sid], 'only the inbound message is in the log');
+    assert.deepEqual(
+      (await h.ofSession(sid)).map((m) => m.sid),
+      [sent.sid],
+      'only the inbound message is in the log',
+    );
 
     // A partner who was removed is missing too.
     const pair = await h.pair();
@@ -537,7 +556,14 @@ describe('Masking: messages', () => {
       const sent = await h.text(from, to, why);
       assert.match(sent.sid, SM);
       assert.deepEqual(
-        { interaction_sid: sent.interaction_sid, session_sid: sent.session_sid, direction: sent.direction, status: sent.status, from: sent.from, to: sent.to },
+        {
+          interaction_sid: sent.interaction_sid,
+          session_sid: sent.session_sid,
+          direction: sent.direction,
+          status: sent.status,
+          from: sent.from,
+          to: sent.to,
+        },
         { interaction_sid: null, session_sid: null, direction: 'inbound', status: 'received', from, to },
         why,
       );
@@ -559,7 +585,10 @@ describe('Masking: messages', () => {
     assert.equal(session.date_last_interaction, null);
     // The stranger's handset still logged what it sent.
     const log = await h.messages({ From: stranger });
-    assert.deepEqual(log.map((m) => [m.body, m.interaction_sid]), [['a stranger on a pool number', null]]);
+    assert.deepEqual(
+      log.map((m) => [m.body, m.interaction_sid]),
+      [['a stranger on a pool number', null]],
+    );
 
     // A session closed through the API routes nothing either.
     assert.equal((await h.t.api.post(path, { Status: 'closed' })).status, 200);
@@ -573,7 +602,10 @@ describe('Masking: messages', () => {
     assert.equal((await h.t.api.post(path, { Status: 'in-progress' })).status, 200);
     const reopened = await h.text(a.identifier, a.proxy, 'back again');
     assert.match(reopened.interaction_sid, KI);
-    assert.deepEqual((await h.messages({ To: b.identifier })).map((m) => [m.from, m.body]), [[P2, 'back again']]);
+    assert.deepEqual(
+      (await h.messages({ To: b.identifier })).map((m) => [m.from, m.body]),
+      [[P2, 'back again']],
+    );
   });
 
   test('interactions: fetch, list paging, delete', async () => {
@@ -585,7 +617,11 @@ describe('Masking: messages', () => {
       await h.advance(1);
     }
     const all = await h.interactions(path);
-    assert.deepEqual(all.map((i) => i.sid), sent.map((m) => m.interaction_sid), 'oldest first');
+    assert.deepEqual(
+      all.map((i) => i.sid),
+      sent.map((m) => m.interaction_sid),
+      'oldest first',
+    );
     for (const interaction of all) assert.deepEqual(await h.interaction(path, interaction.sid), interaction);
 
     const listUrl = `${h.t.baseUrl}${path}/Interactions`;
@@ -616,8 +652,15 @@ describe('Masking: messages', () => {
     assert.equal(removed.text, '');
     expectError(await h.t.api.get(`${path}/Interactions/${gone.sid}`), 404, 20404);
     expectError(await h.t.api.delete(`${path}/Interactions/${gone.sid}`), 404, 20404);
-    assert.deepEqual((await h.interactions(path)).map((i) => i.sid), all.filter((i) => i !== gone).map((i) => i.sid));
-    assert.deepEqual((await h.messages({ From: b.identifier })).map((m) => m.body), ['message 3', 'message 1'], 'the messages stay');
+    assert.deepEqual(
+      (await h.interactions(path)).map((i) => i.sid),
+      all.filter((i) => i !== gone).map((i) => i.sid),
+    );
+    assert.deepEqual(
+      (await h.messages({ From: b.identifier })).map((m) => m.body),
+      ['message 3', 'message 1'],
+      'the messages stay',
+    );
   });
 
   test('the handset log lists newest first and pages like the API', async () => {
@@ -627,7 +670,10 @@ describe('Masking: messages', () => {
       await h.advance(1);
     }
     const inbox = await h.messages({ To: b.identifier });
-    assert.deepEqual(inbox.map((m) => m.body), ['note 2', 'note 1', 'note 0']);
+    assert.deepEqual(
+      inbox.map((m) => m.body),
+      ['note 2', 'note 1', 'note 0'],
+    );
     const page = (await h.t.api.get('/simulator/v1/Messages', { To: b.identifier, PageSize: 2 })).body;
     assert.deepEqual(page.messages, inbox.slice(0, 2));
     assert.equal(page.meta.key, 'messages');
@@ -676,23 +722,41 @@ describe('Masking: messages', () => {
 
   test('an identifier in two sessions is routed by the number it dials', async () => {
     const [alice, bob, carol] = [person(), person(), person()];
-    const withBob = await h.session([{ Identifier: alice, ProxyIdentifier: P1 }, { Identifier: bob, ProxyIdentifier: P2 }]);
-    const withCarol = await h.session([{ Identifier: alice, ProxyIdentifier: P3 }, { Identifier: carol, ProxyIdentifier: P1 }]);
+    const withBob = await h.session([
+      { Identifier: alice, ProxyIdentifier: P1 },
+      { Identifier: bob, ProxyIdentifier: P2 },
+    ]);
+    const withCarol = await h.session([
+      { Identifier: alice, ProxyIdentifier: P3 },
+      { Identifier: carol, ProxyIdentifier: P1 },
+    ]);
 
     const toBob = await h.text(alice, P1, 'for Bob');
     assert.equal(toBob.session_sid, withBob.sid);
     const toCarol = await h.text(alice, P3, 'for Carol');
     assert.equal(toCarol.session_sid, withCarol.sid);
-    assert.deepEqual((await h.messages({ To: bob })).map((m) => [m.from, m.body]), [[P2, 'for Bob']]);
-    assert.deepEqual((await h.messages({ To: carol })).map((m) => [m.from, m.body]), [[P1, 'for Carol']]);
+    assert.deepEqual(
+      (await h.messages({ To: bob })).map((m) => [m.from, m.body]),
+      [[P2, 'for Bob']],
+    );
+    assert.deepEqual(
+      (await h.messages({ To: carol })).map((m) => [m.from, m.body]),
+      [[P1, 'for Carol']],
+    );
 
     // Replies reach Alice on the number of the session they belong to.
     const fromBob = await h.text(bob, P2, 'Bob here');
     assert.equal(fromBob.session_sid, withBob.sid);
     const fromCarol = await h.text(carol, P1, 'Carol here');
     assert.equal(fromCarol.session_sid, withCarol.sid);
-    assert.deepEqual((await h.messages({ To: alice, From: P1 })).map((m) => m.body), ['Bob here']);
-    assert.deepEqual((await h.messages({ To: alice, From: P3 })).map((m) => m.body), ['Carol here']);
+    assert.deepEqual(
+      (await h.messages({ To: alice, From: P1 })).map((m) => m.body),
+      ['Bob here'],
+    );
+    assert.deepEqual(
+      (await h.messages({ To: alice, From: P3 })).map((m) => m.body),
+      ['Carol here'],
+    );
 
     // Calls too.
     const callCarol = await h.call(alice, P3);
@@ -726,7 +790,7 @@ describe('Masking: messages', () => {
 describe('Masking: calls', () => {
   const h = harness();
 
-  test('a call is bridged with the partner\'s proxy number as caller id, then completed with its duration', async () => {
+  test("a call is bridged with the partner's proxy number as caller id, then completed with its duration", async () => {
     const { path, sid, a, b } = await h.pair();
     const placed = await h.call(a.identifier, a.proxy);
     assert.match(placed.sid, CA);

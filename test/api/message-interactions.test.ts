@@ -73,7 +73,12 @@ describe('MessageInteractions', () => {
     const listed = (await api.get(`${path}/Participants`)).body.participants as Json[];
     const member = (identifier: string | undefined): Member => {
       const p = listed.find((candidate) => candidate.identifier === identifier)!;
-      return { sid: p.sid, identifier: p.identifier, proxy: p.proxy_identifier, messages: `${path}/Participants/${p.sid}/MessageInteractions` };
+      return {
+        sid: p.sid,
+        identifier: p.identifier,
+        proxy: p.proxy_identifier,
+        messages: `${path}/Participants/${p.sid}/MessageInteractions`,
+      };
     };
     return { path, sid: created.body.sid as string, a: member(identifiers[0]), b: alone ? undefined : member(identifiers[1]) };
   };
@@ -143,7 +148,10 @@ describe('MessageInteractions', () => {
     assert.deepEqual((await api.get(`${path}/Interactions`)).body.interactions, [
       { ...asInteraction, url: `${t.baseUrl}${path}/Interactions/${created.sid}` },
     ]);
-    assert.deepEqual((await api.get(`${path}/Interactions/${created.sid}`)).body, { ...asInteraction, url: `${t.baseUrl}${path}/Interactions/${created.sid}` });
+    assert.deepEqual((await api.get(`${path}/Interactions/${created.sid}`)).body, {
+      ...asInteraction,
+      url: `${t.baseUrl}${path}/Interactions/${created.sid}`,
+    });
 
     // The session is under way.
     const session = await sessionOf(path);
@@ -171,7 +179,7 @@ describe('MessageInteractions', () => {
     assert.match(expectError(await api.post(a.messages, { Body: 'x', MediaUrl: 'not a url' }), 400, 80701), /MediaUrl/);
   });
 
-  test('list: only this participant\'s MessageInteractions, oldest first, paged', async () => {
+  test("list: only this participant's MessageInteractions, oldest first, paged", async () => {
     const { path, a, b } = await pair();
     const created: Json[] = [];
     for (let i = 0; i < 3; i++) {
@@ -187,7 +195,10 @@ describe('MessageInteractions', () => {
     const listed = (await api.get(a.messages)).body;
     assert.deepEqual(listed.interactions, created);
     assert.equal(listed.meta.key, 'interactions');
-    assert.deepEqual((await api.get(b!.messages)).body.interactions.map((i: Json) => i.data), [JSON.stringify({ body: 'for B' })]);
+    assert.deepEqual(
+      (await api.get(b!.messages)).body.interactions.map((i: Json) => i.data),
+      [JSON.stringify({ body: 'for B' })],
+    );
 
     const first = (await api.get(a.messages, { PageSize: 2 })).body;
     assert.deepEqual(first.interactions, created.slice(0, 2));
@@ -241,7 +252,13 @@ describe('MessageInteractions', () => {
     expectError(await api.get(`${a.messages}/not-a-sid`), 404, 20404);
     expectError(await api.post(`${service}/Sessions/${GHOST_KC}/Participants/${a.sid}/MessageInteractions`, { Body: 'hello' }), 404, 20404);
     expectError(await api.get(`${service}/Sessions/${GHOST_KC}/Participants/${a.sid}/MessageInteractions/${sent.sid}`), 404, 20404);
-    expectError(await api.post(`/v1/Services/KS${'0'.repeat(32)}/Sessions/${path.split('/')[5]}/Participants/${a.sid}/MessageInteractions`, { Body: 'x' }), 404, 20404);
+    expectError(
+      await api.post(`/v1/Services/KS${'0'.repeat(32)}/Sessions/${path.split('/')[5]}/Participants/${a.sid}/MessageInteractions`, {
+        Body: 'x',
+      }),
+      404,
+      20404,
+    );
 
     // A participant of another session is not found through this one.
     const other = await pair();
@@ -258,7 +275,7 @@ describe('MessageInteractions', () => {
     expectError(await api.delete(`${a.messages}/${sent.sid}`), 405, 20004);
   });
 
-  test('the list of a participant under another session\'s path is 404, as when it has no MessageInteractions', async () => {
+  test("the list of a participant under another session's path is 404, as when it has no MessageInteractions", async () => {
     const first = await pair();
     const other = await pair();
     // Without MessageInteractions, the wrong session path is a 404...
@@ -283,6 +300,9 @@ describe('MessageInteractions', () => {
     assert.equal(expired.closed_reason, 'ttl');
     assert.equal(expired.date_ended, new Date(Date.parse(sent.date_created) + 60_000).toISOString().slice(0, 19) + 'Z');
     expectError(await api.post(a.messages, { Body: 'too late' }), 400, 80607);
-    assert.deepEqual((await inbox(a.identifier)).map((m) => m.body), ['still on the way']);
+    assert.deepEqual(
+      (await inbox(a.identifier)).map((m) => m.body),
+      ['still on the way'],
+    );
   });
 });

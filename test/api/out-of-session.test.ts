@@ -52,7 +52,9 @@ describe('Out-of-session callback', () => {
   const text = (from: string, to: string, body: string, extra: Record<string, string | string[]> = {}) =>
     t.api.post('/simulator/v1/Messages', { From: from, To: to, Body: body, ...extra });
   const handset = async (to: string) =>
-    ((await t.api.get('/simulator/v1/Messages', { To: to })).body.messages as Array<Record<string, unknown>>).filter((m) => !earlier.has(m.sid));
+    ((await t.api.get('/simulator/v1/Messages', { To: to })).body.messages as Array<Record<string, unknown>>).filter(
+      (m) => !earlier.has(m.sid),
+    );
   const sessions = async () => (await t.api.get(`${service}/Sessions`)).body.sessions as Array<Record<string, unknown>>;
   const participantsOf = async (sessionSid: string) =>
     (await t.api.get(`${service}/Sessions/${sessionSid}/Participants`)).body.participants as Array<Record<string, string | null>>;
@@ -62,7 +64,11 @@ describe('Out-of-session callback', () => {
     const url = receiver.fullUrl(request);
     assert.equal(typeof signature, 'string');
     assert.equal(twilio.validateRequest(TEST_AUTH_TOKEN, signature, url, request.params), true, `signature of ${url} validates`);
-    assert.equal(twilio.validateRequest(TEST_AUTH_TOKEN, signature, url, { ...request.params, From: '+19995550000' }), false, 'tampered From');
+    assert.equal(
+      twilio.validateRequest(TEST_AUTH_TOKEN, signature, url, { ...request.params, From: '+19995550000' }),
+      false,
+      'tampered From',
+    );
     assert.equal(twilio.validateRequest('another-auth-token-0123', signature, url, request.params), false, 'another token');
   };
 
@@ -104,7 +110,10 @@ describe('Out-of-session callback', () => {
     const session = await t.api.post(`${service}/Sessions`, {
       UniqueName: 'latest',
       Mode: 'message-only',
-      Participants: [JSON.stringify({ Identifier: ALICE, FriendlyName: 'Alice', ProxyIdentifier: N0 }), JSON.stringify({ Identifier: BOB, FriendlyName: 'Bob' })],
+      Participants: [
+        JSON.stringify({ Identifier: ALICE, FriendlyName: 'Alice', ProxyIdentifier: N0 }),
+        JSON.stringify({ Identifier: BOB, FriendlyName: 'Bob' }),
+      ],
     });
     assert.equal(session.status, 201, session.text);
     await t.api.post(`${service}/Sessions/${session.body.sid}`, { Status: 'closed' });
@@ -179,7 +188,10 @@ describe('Out-of-session callback', () => {
 
   test('a TwiML <Message> answer reaches the sender from the number they texted', async () => {
     await setUp();
-    receiver.respond({ contentType: TWIML, body: twiml('<Message>This conversation has ended &amp; is closed. Call &lt;us&gt;</Message>') });
+    receiver.respond({
+      contentType: TWIML,
+      body: twiml('<Message>This conversation has ended &amp; is closed. Call &lt;us&gt;</Message>'),
+    });
     const sent = await text(ALICE, N1, 'hello?');
     assert.equal(sent.status, 201, sent.text);
     const [reply, original] = await handset(ALICE).then(async (toAlice) => [toAlice[0], (await handset(N1))[0]]);
@@ -214,7 +226,13 @@ describe('Out-of-session callback', () => {
     await setUp();
     receiver.respond({
       contentType: 'application/json',
-      body: JSON.stringify({ uniqueName: 'auto-created', ttl: 3600, mode: 'message-only', participantIdentifier: BOB, participantProxyIdentifier: N1 }),
+      body: JSON.stringify({
+        uniqueName: 'auto-created',
+        ttl: 3600,
+        mode: 'message-only',
+        participantIdentifier: BOB,
+        participantProxyIdentifier: N1,
+      }),
     });
     const sent = await text(ALICE, N0, 'first contact');
     assert.equal(sent.status, 201, sent.text);
@@ -249,7 +267,10 @@ describe('Out-of-session callback', () => {
 
   test('a JSON answer to a call creates the session and bridges the call through it', async () => {
     await setUp();
-    receiver.respond({ contentType: 'application/json; charset=utf-8', body: JSON.stringify({ uniqueName: 'auto-call', participantIdentifier: AGENT }) });
+    receiver.respond({
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ uniqueName: 'auto-call', participantIdentifier: AGENT }),
+    });
     const call = await t.api.post('/simulator/v1/Calls', { From: ALICE, To: N1 });
     assert.equal(call.status, 201, call.text);
     assert.match(call.body.session_sid ?? '', /^KC/);
@@ -265,7 +286,11 @@ describe('Out-of-session callback', () => {
     const sent = await text(ALICE, N0, 'anyone?');
     assert.equal(sent.status, 201, sent.text);
     assert.equal(sent.body.interaction_sid, null);
-    receiver.respond({ status: 404, contentType: 'application/json', body: JSON.stringify({ uniqueName: 'nope', participantIdentifier: BOB }) });
+    receiver.respond({
+      status: 404,
+      contentType: 'application/json',
+      body: JSON.stringify({ uniqueName: 'nope', participantIdentifier: BOB }),
+    });
     await text(ALICE, N0, 'anyone at all?');
     receiver.respond({ status: 302, contentType: TWIML, body: twiml(`<Dial><Number>${AGENT}</Number></Dial>`) });
     const call = await t.api.post('/simulator/v1/Calls', { From: ALICE, To: N0 });

@@ -54,18 +54,27 @@ describe('Participants', () => {
     const { body } = await t.api.post(`${session}/Participants`, { Identifier: '+1 (212) 555-0101' });
     assert.equal(body.identifier, ALICE);
     for (const bad of ['+15551234567', '2125550101', 'messenger:123', '+1212']) {
-      assert.match(expectError(await t.api.post(`${session}/Participants`, { Identifier: bad }), 400, 80404), /valid, reachable phone number/);
+      assert.match(
+        expectError(await t.api.post(`${session}/Participants`, { Identifier: bad }), 400, 80404),
+        /valid, reachable phone number/,
+      );
     }
     assert.match(expectError(await t.api.post(`${session}/Participants`, {}), 400, 20001), /Identifier/);
     assert.match(expectError(await t.api.post(`${session}/Participants`, { Identifier: ALICE.repeat(20) }), 400, 80701), /Identifier/);
-    assert.match(expectError(await t.api.post(`${session}/Participants`, { Identifier: BOB, FriendlyName: 'x'.repeat(256) }), 400, 80701), /FriendlyName/);
+    assert.match(
+      expectError(await t.api.post(`${session}/Participants`, { Identifier: BOB, FriendlyName: 'x'.repeat(256) }), 400, 80701),
+      /FriendlyName/,
+    );
   });
 
   test('at most two participants, each identifier once (80609, 80103)', async () => {
     await t.api.post(`${session}/Participants`, { Identifier: ALICE });
     expectError(await t.api.post(`${session}/Participants`, { Identifier: ALICE }), 400, 80103);
     await t.api.post(`${session}/Participants`, { Identifier: BOB });
-    assert.equal(expectError(await t.api.post(`${session}/Participants`, { Identifier: CAROL }), 400, 80609), 'A Session may have at most 2 participants');
+    assert.equal(
+      expectError(await t.api.post(`${session}/Participants`, { Identifier: CAROL }), 400, 80609),
+      'A Session may have at most 2 participants',
+    );
     assert.equal((await t.api.get(`${session}/Participants`)).body.participants.length, 2);
   });
 
@@ -78,7 +87,10 @@ describe('Participants', () => {
     const fetched = (await t.api.get(`${session}/Participants/${alice.sid}`)).body;
     assert.match(fetched.date_deleted, /Z$/);
     const listed = (await t.api.get(`${session}/Participants`)).body.participants;
-    assert.deepEqual(listed.map((p: { sid: string }) => p.sid), [alice.sid]);
+    assert.deepEqual(
+      listed.map((p: { sid: string }) => p.sid),
+      [alice.sid],
+    );
     expectError(await t.api.delete(`${session}/Participants/${alice.sid}`), 404, 20404);
     assert.match(expectError(await t.api.post(`${session}/Participants`, { Identifier: ALICE }), 400, 80612), /previously removed/);
     // The place it held is free again.

@@ -123,7 +123,11 @@ describe('PhoneNumbers', () => {
     assert.deepEqual((await t.api.get(`${service.numbers}/${sid}`)).body, reserved);
 
     // One Capabilities value is a list of one; IsReserved=False (as twilio-python sends it) is false.
-    const { body: voiceOnly } = await t.api.post(service.numbers, { PhoneNumber: freshNumber(), Capabilities: 'voice', IsReserved: 'False' });
+    const { body: voiceOnly } = await t.api.post(service.numbers, {
+      PhoneNumber: freshNumber(),
+      Capabilities: 'voice',
+      IsReserved: 'False',
+    });
     assert.deepEqual(voiceOnly.capabilities, { fax: false, mms: false, sms: false, voice: true });
     assert.equal(voiceOnly.is_reserved, false);
 
@@ -169,7 +173,10 @@ describe('PhoneNumbers', () => {
     expectError(await t.api.post(other.numbers, { Sid: number.sid }), 400, 80101);
     expectError(await t.api.post(other.numbers, { Sid: number.sid, PhoneNumber: freshNumber() }), 400, 80101);
 
-    assert.deepEqual((await service.list()).map((n) => n.sid), [number.sid]);
+    assert.deepEqual(
+      (await service.list()).map((n) => n.sid),
+      [number.sid],
+    );
     assert.deepEqual(await other.list(), []);
 
     // Once deleted from its service, another service may add it.
@@ -196,7 +203,11 @@ describe('PhoneNumbers', () => {
     }
     assert.equal(pages, 3);
     assert.deepEqual([...seen].sort(), [...created].sort());
-    assert.deepEqual(seen, (await service.list()).map((n) => n.sid), 'pages follow the order of the whole list');
+    assert.deepEqual(
+      seen,
+      (await service.list()).map((n) => n.sid),
+      'pages follow the order of the whole list',
+    );
 
     const empty = await t.api.get((await newService(t)).numbers);
     assert.deepEqual(empty.body.phone_numbers, []);

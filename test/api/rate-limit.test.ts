@@ -81,7 +81,11 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     for (let i = 0; i < 6; i++) statuses.push((await account.api.get('/v1/Services')).status);
     // Only meaningful when the six took less than the 200 ms one token takes to come back.
     if (Date.now() - started < 180) assert.deepEqual(statuses, [...FIVE_OK, 429]);
-    else assert.ok(statuses.slice(0, 5).every((s) => s === 200), statuses.join(','));
+    else
+      assert.ok(
+        statuses.slice(0, 5).every((s) => s === 200),
+        statuses.join(','),
+      );
   });
 
   test('the bucket is per endpoint (method + route pattern), not per URL', async () => {
@@ -103,7 +107,7 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     assert.equal(created.status, 201, 'POST on the same path is another endpoint');
   });
 
-  test('other accounts are unaffected; an API key shares its account\'s buckets', async () => {
+  test("other accounts are unaffected; an API key shares its account's buckets", async () => {
     const limited = await addAccount(t);
     const key = await addApiKey(t, limited.sid);
     const other = await addAccount(t);
@@ -126,7 +130,7 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     for (const r of responses.filter((r) => r.status !== 200)) expectLimited(r, 'concurrent');
   });
 
-  test('an account\'s own limit wins over the defaults; 0 turns it off, null falls back to them', async () => {
+  test("an account's own limit wins over the defaults; 0 turns it off, null falls back to them", async () => {
     // Stricter: 2 per second, a bucket of 2.
     const strict = await addAccount(t, { rateLimit: 2, rateBurst: 2 });
     const strictBurst = await burstOf(strict.api, '/v1/Services', 3);
@@ -136,12 +140,18 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     // Looser: 100 per second, a bucket of 40.
     const loose = await addAccount(t, { rateLimit: 100, rateBurst: 40 });
     const looseStatuses = await burst(loose.api, '/v1/Services', 30);
-    assert.ok(looseStatuses.every((s) => s === 200), looseStatuses.join(','));
+    assert.ok(
+      looseStatuses.every((s) => s === 200),
+      looseStatuses.join(','),
+    );
 
     // Off for this account alone.
     const unlimited = await addAccount(t, { rateLimit: 0 });
     const statuses = await burst(unlimited.api, '/v1/Services', 60);
-    assert.ok(statuses.every((s) => s === 200), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 200),
+      statuses.join(','),
+    );
 
     // Only the burst overridden: the default rate, a bucket of 2.
     const smallBucket = await addAccount(t, { rateBurst: 2 });
@@ -168,7 +178,10 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     assert.equal(await updateAccount(t.app.parley.database.db, account.sid, { rate_limit: 0 }), true);
     await sleep(CACHE_MS + 300);
     const statuses = await burst(account.api, '/v1/Services', 20);
-    assert.ok(statuses.every((s) => s === 200), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 200),
+      statuses.join(','),
+    );
   });
 
   test('an account with a limit but a burst of 0 can still make requests', async () => {
@@ -176,7 +189,11 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     // the rate. A bucket of 0 tokens would refuse every request forever, Retry-After or not.
     const account = await addAccount(t, { rateLimit: 5, rateBurst: 0 });
     const first = await account.api.get('/v1/Services');
-    assert.equal(first.status, 200, `an account with rate_limit 5 and rate_burst 0 is refused its first request: ${first.status} ${first.text}`);
+    assert.equal(
+      first.status,
+      200,
+      `an account with rate_limit 5 and rate_burst 0 is refused its first request: ${first.status} ${first.text}`,
+    );
   });
 
   test('the default account is limited too, and limits do not leak between its endpoints', async () => {
@@ -186,10 +203,11 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
     assert.equal(t.app.parley.account.sid, TEST_ACCOUNT_SID);
   });
 
-  test('unauthenticated requests are 401, not 429, and do not use the account\'s tokens', async () => {
+  test("unauthenticated requests are 401, not 429, and do not use the account's tokens", async () => {
     const account = await addAccount(t);
     const wrong = new HttpClient(t.baseUrl, { username: account.sid, password: 'wrong-token' });
-    for (const response of await Promise.all(Array.from({ length: 10 }, () => wrong.get('/v1/Services')))) expectError(response, 401, 20003);
+    for (const response of await Promise.all(Array.from({ length: 10 }, () => wrong.get('/v1/Services'))))
+      expectError(response, 401, 20003);
     assert.deepEqual(await burst(account.api, '/v1/Services', 6), [...FIVE_OK, 429]);
   });
 });
@@ -207,10 +225,13 @@ describe('Rate limiting is off by default', () => {
     for (let i = 0; i < 100; i++) statuses.push((await t.api.get('/v1/Services')).status);
     statuses.push(...(await burst(t.api, '/v1/Services', 100)));
     assert.equal(statuses.length, 200);
-    assert.ok(statuses.every((s) => s === 200), statuses.filter((s) => s !== 200).join(','));
+    assert.ok(
+      statuses.every((s) => s === 200),
+      statuses.filter((s) => s !== 200).join(','),
+    );
   });
 
-  test('an account\'s own limit applies even when there is no default', async () => {
+  test("an account's own limit applies even when there is no default", async () => {
     const account = await addAccount(t, { rateLimit: 3, rateBurst: 3 });
     assert.deepEqual(await burst(account.api, '/v1/Services', 4), [200, 200, 200, 429]);
     // With no default, its own limit alone (null burst: five times its rate).

@@ -141,7 +141,9 @@ describe('Services', () => {
       let url: string | null = `${fresh.baseUrl}/v1/Services?PageSize=3`;
       let pages = 0;
       while (url) {
-        const page: { body: { services: { sid: string }[]; meta: { next_page_url: string | null; key: string } } } = await fresh.api.get(url.slice(fresh.baseUrl.length));
+        const page: { body: { services: { sid: string }[]; meta: { next_page_url: string | null; key: string } } } = await fresh.api.get(
+          url.slice(fresh.baseUrl.length),
+        );
         assert.equal(page.body.meta.key, 'services');
         seen.push(...page.body.services.map((s) => s.sid));
         url = page.body.meta.next_page_url;
@@ -149,7 +151,10 @@ describe('Services', () => {
       }
       assert.equal(pages, 3);
       assert.deepEqual([...seen].sort(), [...created].sort());
-      assert.deepEqual(seen, (await fresh.api.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid));
+      assert.deepEqual(
+        seen,
+        (await fresh.api.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid),
+      );
     } finally {
       await fresh.close();
     }

@@ -23,7 +23,8 @@ describe('Session create with Participants', () => {
     for (const n of ['+14155550100', '+14155550101']) await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: n });
   });
 
-  const participantsOf = async (sessionSid: string) => (await t.api.get(`${service}/Sessions/${sessionSid}/Participants`)).body.participants as Array<Record<string, string>>;
+  const participantsOf = async (sessionSid: string) =>
+    (await t.api.get(`${service}/Sessions/${sessionSid}/Participants`)).body.participants as Array<Record<string, string>>;
   const totalInUse = async () =>
     ((await t.api.get(`${service}/PhoneNumbers`)).body.phone_numbers as Array<{ in_use: number }>).reduce((sum, n) => sum + n.in_use, 0);
 
@@ -41,7 +42,9 @@ describe('Session create with Participants', () => {
     assert.equal(byIdentifier[ALICE]!.friendly_name, 'Alice');
     assert.equal(byIdentifier[BOB]!.friendly_name, 'Bob & Co, "Ltd" ü');
     assert.equal(byIdentifier[BOB]!.proxy_identifier, '+14155550101');
-    const snake = await t.api.post(`${service}/Sessions`, { Participants: JSON.stringify({ identifier: '+12125550103', friendly_name: 'Carol', proxy_identifier: '+14155550100' }) });
+    const snake = await t.api.post(`${service}/Sessions`, {
+      Participants: JSON.stringify({ identifier: '+12125550103', friendly_name: 'Carol', proxy_identifier: '+14155550100' }),
+    });
     assert.equal((await participantsOf(snake.body.sid))[0]!.friendly_name, 'Carol');
     const bracketed = await t.api.post(`${service}/Sessions`, { 'Participants[Identifier]': '+12125550104' });
     assert.equal((await participantsOf(bracketed.body.sid))[0]!.identifier, '+12125550104');
@@ -52,7 +55,11 @@ describe('Session create with Participants', () => {
     const cases: Array<[string[], number, RegExp]> = [
       [[JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: '+15551234567' })], 80404, /^Participants\[1\]: /],
       [[JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: ALICE })], 80103, /^Participants\[1\]: /],
-      [[JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550999' })], 80605, /^Participants\[1\]: /],
+      [
+        [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550999' })],
+        80605,
+        /^Participants\[1\]: /,
+      ],
       [[JSON.stringify({ Identifier: '+447911123456' })], 80203, /^Participants\[0\]: /],
     ];
     for (const [participants, code, message] of cases) {
@@ -66,13 +73,19 @@ describe('Session create with Participants', () => {
 
   test('all or nothing when the database refuses the last participant: its number is taken elsewhere', async () => {
     // Refused by the assignments' unique index, in the statements that leave with the COMMIT.
-    const held = await t.api.post(`${service}/Sessions`, { Participants: [JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550101' })] });
+    const held = await t.api.post(`${service}/Sessions`, {
+      Participants: [JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550101' })],
+    });
     assert.equal(held.status, 201, held.text);
     const participants = [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB, ProxyIdentifier: '+14155550101' })];
     const refused = await t.api.post(`${service}/Sessions`, { UniqueName: 'atomic', Participants: participants });
     assert.match(expectError(refused, 409, 80623), /^Participants\[1\]: .*already holds proxy number \+14155550101/);
     const sessions = (await t.api.get(`${service}/Sessions`)).body.sessions as Array<{ sid: string }>;
-    assert.deepEqual(sessions.map((session) => session.sid), [held.body.sid], 'no session, participant or held number was written');
+    assert.deepEqual(
+      sessions.map((session) => session.sid),
+      [held.body.sid],
+      'no session, participant or held number was written',
+    );
     assert.equal(await totalInUse(), 1);
     assert.equal((await t.api.post(`${service}/Sessions`, { UniqueName: 'atomic' })).status, 201, 'the unique name was never taken');
   });
@@ -94,7 +107,12 @@ describe('Numbers held by a session over its life', () => {
 
   const inUse = async () => (await t.api.get(`${service}/PhoneNumbers/%2B14155550100`)).body.in_use as number;
   const pair = async (form: Record<string, string | number> = {}) =>
-    (await t.api.post(`${service}/Sessions`, { ...form, Participants: [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB })] })).body as { sid: string };
+    (
+      await t.api.post(`${service}/Sessions`, {
+        ...form,
+        Participants: [JSON.stringify({ Identifier: ALICE }), JSON.stringify({ Identifier: BOB })],
+      })
+    ).body as { sid: string };
 
   test('closing releases the numbers; re-opening takes them back', async () => {
     const session = await pair();

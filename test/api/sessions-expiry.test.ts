@@ -23,7 +23,11 @@ describe('Session expiry with the simulator clock', () => {
     return `/v1/Services/${service.sid}/Sessions`;
   };
   const storedStatus = async (sid: string) =>
-    (await t.app.parley.database.db.selectFrom('sessions').select(['status', 'closed_reason']).where('sid', '=', sid).executeTakeFirstOrThrow());
+    await t.app.parley.database.db
+      .selectFrom('sessions')
+      .select(['status', 'closed_reason'])
+      .where('sid', '=', sid)
+      .executeTakeFirstOrThrow();
 
   test('the clock endpoint shows and advances the server time', async () => {
     const before = (await t.api.get('/simulator/v1/Clock')).body;
@@ -119,7 +123,12 @@ describe('Session expiry with the simulator clock', () => {
 
 describe('outside the simulator', () => {
   test('the clock endpoint does not exist', async () => {
-    const t = await startTestApp({ PARLEY_CARRIER: 'twilio', PARLEY_TWILIO_ACCOUNT_SID: 'AC' + 'f'.repeat(32), PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token', PARLEY_PUBLIC_URL: 'https://parley.example.com' });
+    const t = await startTestApp({
+      PARLEY_CARRIER: 'twilio',
+      PARLEY_TWILIO_ACCOUNT_SID: 'AC' + 'f'.repeat(32),
+      PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token',
+      PARLEY_PUBLIC_URL: 'https://parley.example.com',
+    });
     try {
       expectError(await t.api.get('/simulator/v1/Clock'), 404, 20404);
     } finally {

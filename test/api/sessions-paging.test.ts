@@ -6,7 +6,15 @@ import { expectError } from '../helpers/http-client.js';
 
 interface ListPage {
   sessions: { sid: string }[];
-  meta: { next_page_url: string | null; previous_page_url: string | null; url: string; first_page_url: string; page: number; page_size: number; key: string };
+  meta: {
+    next_page_url: string | null;
+    previous_page_url: string | null;
+    url: string;
+    first_page_url: string;
+    page: number;
+    page_size: number;
+    key: string;
+  };
 }
 
 describe('Session list paging', () => {
@@ -39,8 +47,14 @@ describe('Session list paging', () => {
       seen.push(...page.sessions.map((s) => s.sid));
     }
     assert.deepEqual(seen, ordered);
-    assert.deepEqual(pages.map((p) => p.meta.page), [0, 1, 2]);
-    assert.deepEqual(pages.map((p) => p.sessions.length), [10, 10, 5]);
+    assert.deepEqual(
+      pages.map((p) => p.meta.page),
+      [0, 1, 2],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.sessions.length),
+      [10, 10, 5],
+    );
     assert.equal(pages[0]!.meta.previous_page_url, null);
     assert.equal(pages[2]!.meta.next_page_url, null);
     for (const p of pages) {
@@ -75,9 +89,15 @@ describe('Session list paging', () => {
       await new Promise((resolve) => setTimeout(resolve, 5)); // a later millisecond than the six
       const late = (await fresh.api.post(list, {})).body.sid;
       const second = (await fresh.api.get<ListPage>(first.meta.next_page_url!.slice(fresh.baseUrl.length))).body;
-      assert.deepEqual(second.sessions.map((s) => s.sid), sids.slice(3, 6));
+      assert.deepEqual(
+        second.sessions.map((s) => s.sid),
+        sids.slice(3, 6),
+      );
       const third = (await fresh.api.get<ListPage>(second.meta.next_page_url!.slice(fresh.baseUrl.length))).body;
-      assert.deepEqual(third.sessions.map((s) => s.sid), [late]);
+      assert.deepEqual(
+        third.sessions.map((s) => s.sid),
+        [late],
+      );
     } finally {
       await fresh.close();
     }
@@ -85,7 +105,10 @@ describe('Session list paging', () => {
 
   test('Page without a PageToken is an offset (twilio-node page({pageNumber}))', async () => {
     const page = (await t.api.get<ListPage>(path, { PageSize: 10, Page: 2 })).body;
-    assert.deepEqual(page.sessions.map((s) => s.sid), ordered.slice(20));
+    assert.deepEqual(
+      page.sessions.map((s) => s.sid),
+      ordered.slice(20),
+    );
     assert.equal(page.meta.page, 2);
     assert.equal(page.meta.next_page_url, null);
     assert.ok(page.meta.previous_page_url);

@@ -104,8 +104,14 @@ describe('Sessions', () => {
   });
 
   test('malformed Participants are 400s naming the element, and nothing is written', async () => {
-    assert.match(expectError(await t.api.post(sessions, { Participants: ['{"Identifier":'] }), 400, 80701), /Participants\[0\] is not valid JSON/);
-    assert.match(expectError(await t.api.post(sessions, { Participants: ['{"Identifer":"+1555"}'] }), 400, 80701), /unknown key "Identifer"/);
+    assert.match(
+      expectError(await t.api.post(sessions, { Participants: ['{"Identifier":'] }), 400, 80701),
+      /Participants\[0\] is not valid JSON/,
+    );
+    assert.match(
+      expectError(await t.api.post(sessions, { Participants: ['{"Identifer":"+1555"}'] }), 400, 80701),
+      /unknown key "Identifer"/,
+    );
     assert.match(expectError(await t.api.post(sessions, { Participants: ['{"FriendlyName":"x"}'] }), 400, 80701), /needs an Identifier/);
     assert.match(expectError(await t.api.post(sessions, { Participants: ['[1,2]'] }), 400, 80701), /JSON object/);
     assert.match(expectError(await t.api.post(sessions, { Participants: ['{"Identifier":5}'] }), 400, 80701), /must be a string/);

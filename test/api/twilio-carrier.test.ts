@@ -54,7 +54,8 @@ describe('Twilio carrier', () => {
   // Pool numbers are unique per account: each test's service gives its numbers back.
   afterEach(() => t.api.delete(pair.service));
 
-  const interactions = async () => (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions as Array<Record<string, any>>;
+  const interactions = async () =>
+    (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions as Array<Record<string, any>>;
   const onlyInteraction = async () => {
     const all = await interactions();
     assert.equal(all.length, 1, JSON.stringify(all));
@@ -62,7 +63,8 @@ describe('Twilio carrier', () => {
   };
   const outboxJobs = () => t.app.parley.database.db.selectFrom('outbox').selectAll().where('kind', '=', 'twilio-message').execute();
   /** The Twilio send jobs of one interaction (the outbox is shared by every test of the app). */
-  const jobsFor = async (interactionSid: string) => (await outboxJobs()).filter((job) => JSON.parse(job.payload).interactionSid === interactionSid);
+  const jobsFor = async (interactionSid: string) =>
+    (await outboxJobs()).filter((job) => JSON.parse(job.payload).interactionSid === interactionSid);
   test('a signed inbound message goes on to the partner through Twilio, from the partner’s proxy number', async () => {
     const media = ['https://api.twilio.com/2010-04-01/Accounts/x/Messages/MM1/Media/ME1', 'https://example.com/cat.jpg?size=large&x=1'];
     const params = inboundSms(ALICE, pair.alice.proxy, 'Hi Bob & co — ünïcode ✓ 1+1=2', {
@@ -100,7 +102,10 @@ describe('Twilio carrier', () => {
     assert.equal(interaction.inbound_resource_sid, params.MessageSid);
     assert.equal(interaction.inbound_resource_type, 'Message');
     assert.equal(interaction.inbound_resource_status, 'delivered');
-    assert.equal(interaction.inbound_resource_url, `${fake.url}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages/${params.MessageSid}.json`);
+    assert.equal(
+      interaction.inbound_resource_url,
+      `${fake.url}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages/${params.MessageSid}.json`,
+    );
     assert.equal(interaction.outbound_resource_type, 'Message');
     assert.equal(interaction.outbound_resource_status, 'queued', 'the status Twilio answered');
     assert.equal(interaction.outbound_resource_url, `${fake.url}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages/${sent!.sid}.json`);
@@ -124,7 +129,10 @@ describe('Twilio carrier', () => {
     assert.equal(final.outbound_resource_sid, sent!.sid);
     assert.equal(final.inbound_resource_status, 'delivered');
     assert.equal(fake.requests.length, 1, 'sent exactly once');
-    assert.deepEqual((await jobsFor(final.sid)).map((job) => [job.status, job.attempts]), [['done', 1]]);
+    assert.deepEqual(
+      (await jobsFor(final.sid)).map((job) => [job.status, job.attempts]),
+      [['done', 1]],
+    );
   });
 
   test('the partner’s reply goes back the other way', async () => {
@@ -157,11 +165,29 @@ describe('Twilio carrier', () => {
       ['signed with another auth token', () => webhook(t, path, params, { token: 'some-other-auth-token' })],
       ['signed for another URL', () => webhook(t, path, params, { signedUrl: 'https://elsewhere.example.com/carriers/twilio/messages' })],
       ['signed for another path', () => webhook(t, path, params, { signedUrl: `${PUBLIC_URL}/carriers/twilio/voice` })],
-      ['params changed after signing', () => webhook(t, path, params, { signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, PUBLIC_URL + path, { ...params, Body: 'something else' }) })],
+      [
+        'params changed after signing',
+        () =>
+          webhook(t, path, params, {
+            signature: twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, PUBLIC_URL + path, { ...params, Body: 'something else' }),
+          }),
+      ],
       ['another Twilio account, correctly signed', () => webhook(t, path, foreign)],
       ['voice, no signature', () => webhook(t, '/carriers/twilio/voice', inboundCall(ALICE, pair.alice.proxy), { signature: null })],
-      ['voice, another Twilio account', () => webhook(t, '/carriers/twilio/voice', inboundCall(ALICE, pair.alice.proxy, { AccountSid: OTHER_TWILIO_ACCOUNT_SID }))],
-      ['status, wrong token', () => webhook(t, '/carriers/twilio/status', { AccountSid: TWILIO_ACCOUNT_SID, MessageSid: sid('SM'), MessageStatus: 'delivered' }, { token: 'nope-nope-nope' })],
+      [
+        'voice, another Twilio account',
+        () => webhook(t, '/carriers/twilio/voice', inboundCall(ALICE, pair.alice.proxy, { AccountSid: OTHER_TWILIO_ACCOUNT_SID })),
+      ],
+      [
+        'status, wrong token',
+        () =>
+          webhook(
+            t,
+            '/carriers/twilio/status',
+            { AccountSid: TWILIO_ACCOUNT_SID, MessageSid: sid('SM'), MessageStatus: 'delivered' },
+            { token: 'nope-nope-nope' },
+          ),
+      ],
     ];
     for (const [name, send] of cases) {
       const response = await send();
@@ -203,7 +229,9 @@ describe('Twilio carrier', () => {
   test('the voice webhook bridges the call to the partner from the partner’s proxy number, and its status callbacks update the interaction', async () => {
     const call = inboundCall(ALICE, pair.alice.proxy);
     // Twilio sends its form bodies with a charset.
-    const response = await webhook(t, '/carriers/twilio/voice', call, { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' } });
+    const response = await webhook(t, '/carriers/twilio/voice', call, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+    });
     assertTwiml(response);
     const { dial, number, dialled } = parseDial(response.text);
     assert.equal(dial.callerId, pair.bob.proxy, 'the partner sees their own proxy number');
@@ -290,7 +318,10 @@ describe('Twilio carrier', () => {
   // the enum $ref rejects; so these requests go around HttpClient's spec check.
   test('MessageInteractions go out through Twilio too', async () => {
     const path = `${pair.service}/Sessions/${pair.session}/Participants/${pair.bob.sid}/MessageInteractions`;
-    const created = await t.api.post(path, { Body: 'Your driver is here', MediaUrl: ['https://example.com/a.png', 'https://example.com/b.png'] });
+    const created = await t.api.post(path, {
+      Body: 'Your driver is here',
+      MediaUrl: ['https://example.com/a.png', 'https://example.com/b.png'],
+    });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.participant_sid, pair.bob.sid);
     assert.equal(created.body.outbound_participant_sid, pair.bob.sid);
@@ -314,18 +345,35 @@ describe('Twilio carrier', () => {
     assert.equal(fetched.outbound_resource_url, `${fake.url}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages/${sent!.sid}.json`);
     assert.equal(fetched.outbound_resource_status, 'queued');
 
-    const report = await webhook(t, '/carriers/twilio/status', { AccountSid: TWILIO_ACCOUNT_SID, MessageSid: sent!.sid!, MessageStatus: 'delivered' });
+    const report = await webhook(t, '/carriers/twilio/status', {
+      AccountSid: TWILIO_ACCOUNT_SID,
+      MessageSid: sent!.sid!,
+      MessageStatus: 'delivered',
+    });
     assert.ok(report.status >= 200 && report.status < 300, report.text);
     assert.equal((await t.api.get(`${path}/${created.body.sid}`)).body.outbound_resource_status, 'delivered');
     const listed = (await t.api.get(path)).body.interactions as Array<Record<string, string>>;
-    assert.deepEqual(listed.map((i) => [i.sid, i.outbound_resource_status]), [[created.body.sid, 'delivered']]);
-    const logged = (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions as Array<Record<string, string>>;
-    assert.deepEqual(logged.map((i) => [i.sid, i.outbound_resource_sid]), [[created.body.sid, sent!.sid]]);
+    assert.deepEqual(
+      listed.map((i) => [i.sid, i.outbound_resource_status]),
+      [[created.body.sid, 'delivered']],
+    );
+    const logged = (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions as Array<
+      Record<string, string>
+    >;
+    assert.deepEqual(
+      logged.map((i) => [i.sid, i.outbound_resource_sid]),
+      [[created.body.sid, sent!.sid]],
+    );
     assert.equal(fake.requests.length, 1);
   });
 
   test('a 4xx answer from Twilio marks the outbound leg failed and is not retried', async () => {
-    fake.failNext(400, 1, { code: 21211, message: "The 'To' number +12125550102 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+    fake.failNext(400, 1, {
+      code: 21211,
+      message: "The 'To' number +12125550102 is not a valid phone number.",
+      more_info: 'https://www.twilio.com/docs/errors/21211',
+      status: 400,
+    });
     const response = await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.alice.proxy, 'doomed'));
     assertTwiml(response);
     const [refused] = await fake.waitForRequests(1);
@@ -368,14 +416,24 @@ describe('Twilio carrier', () => {
       return current;
     });
     assert.equal(sent.outbound_resource_status, 'queued');
-    await eventually(async () => assert.deepEqual((await jobsFor(sent.sid)).map((job) => [job.status, job.attempts]), [['done', 2]]));
+    await eventually(async () =>
+      assert.deepEqual(
+        (await jobsFor(sent.sid)).map((job) => [job.status, job.attempts]),
+        [['done', 2]],
+      ),
+    );
     await sleep(300);
     assert.equal(fake.messageRequests().filter((r) => r.status === 201).length, 1, 'sent exactly once');
     assert.equal(fake.requests.length, 2);
   });
 
   test('a 429 answer from Twilio is retried too', async () => {
-    fake.failNext(429, 1, { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 });
+    fake.failNext(429, 1, {
+      code: 20429,
+      message: 'Too Many Requests',
+      more_info: 'https://www.twilio.com/docs/errors/20429',
+      status: 429,
+    });
     await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.alice.proxy, 'slow down'));
     const [first, second] = await fake.waitForRequests(2, 5000);
     assert.equal(first!.status, 429);
@@ -397,7 +455,11 @@ describe('Twilio carrier', () => {
     // Twilio's status callbacks are separate HTTP requests: one can overtake the API's answer.
     let early: Response | undefined;
     fake.beforeAnswer = async (request) => {
-      early = await webhook(t, '/carriers/twilio/status', { AccountSid: TWILIO_ACCOUNT_SID, MessageSid: request.sid!, MessageStatus: 'delivered' });
+      early = await webhook(t, '/carriers/twilio/status', {
+        AccountSid: TWILIO_ACCOUNT_SID,
+        MessageSid: request.sid!,
+        MessageStatus: 'delivered',
+      });
     };
     await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.alice.proxy, 'quick'));
     const [sent] = await fake.waitForRequests(1);
@@ -406,7 +468,10 @@ describe('Twilio carrier', () => {
       assert.equal(current.outbound_resource_sid, sent!.sid);
       return current;
     });
-    assert.ok(early !== undefined && early.status >= 200 && early.status < 300, `the early report was answered ${early?.status}: ${early?.text}`);
+    assert.ok(
+      early !== undefined && early.status >= 200 && early.status < 300,
+      `the early report was answered ${early?.status}: ${early?.text}`,
+    );
     await sleep(100);
     assert.equal(
       (await onlyInteraction()).outbound_resource_status,
@@ -512,8 +577,16 @@ describe('Twilio carrier when sending is given up', () => {
       fail(fake);
       await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.alice.proxy, 'last chance'));
       await fake.waitForRequests(1);
-      const interaction = (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions[0] as Record<string, any>;
-      await eventually(async () => assert.deepEqual((await jobsFor(interaction.sid)).map((job) => job.status), ['failed']));
+      const interaction = (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions`)).body.interactions[0] as Record<
+        string,
+        any
+      >;
+      await eventually(async () =>
+        assert.deepEqual(
+          (await jobsFor(interaction.sid)).map((job) => job.status),
+          ['failed'],
+        ),
+      );
       await sleep(1200);
       assert.equal(fake.requests.length, 1, 'given up: not tried again');
       const row = (await t.api.get(`${pair.service}/Sessions/${pair.session}/Interactions/${interaction.sid}`)).body;

@@ -14,7 +14,8 @@ import type { CliRun, RunningServer } from '../helpers/cli-process.js';
 import { expectError, HttpClient } from '../helpers/http-client.js';
 
 const ACCOUNT_OUTPUT = /^account_sid (AC[0-9a-f]{32})\nauth_token {2}(\S+)\n$/;
-const KEY_OUTPUT = /^key_sid (SK[0-9a-f]{32})\nsecret {2}([A-Za-z0-9_-]+)\n\(the secret is shown only now; Parley keeps only a hash of it\)\n$/;
+const KEY_OUTPUT =
+  /^key_sid (SK[0-9a-f]{32})\nsecret {2}([A-Za-z0-9_-]+)\n\(the secret is shown only now; Parley keeps only a hash of it\)\n$/;
 const MISSING_ACCOUNT = `AC${'0'.repeat(32)}`;
 const MISSING_KEY = `SK${'0'.repeat(32)}`;
 
@@ -42,8 +43,14 @@ describe('parley accounts and parley keys', () => {
     assert.ok(match, `keys create prints key_sid and secret: ${output}`);
     return { sid: match[1]!, secret: match[2]! };
   }
-  const listAccounts = async () => succeeded(await cli('accounts', 'list'), 'accounts list').trimEnd().split('\n');
-  const listKeys = async (account: string) => succeeded(await cli('keys', 'list', '--account', account), 'keys list').split('\n').filter((l) => l !== '');
+  const listAccounts = async () =>
+    succeeded(await cli('accounts', 'list'), 'accounts list')
+      .trimEnd()
+      .split('\n');
+  const listKeys = async (account: string) =>
+    succeeded(await cli('keys', 'list', '--account', account), 'keys list')
+      .split('\n')
+      .filter((l) => l !== '');
 
   before(async () => {
     let url = `sqlite:${join(dir, 'parley.db')}`;
@@ -83,11 +90,17 @@ describe('parley accounts and parley keys', () => {
     assert.match(line(second.sid), / {2}rate 1\/1 {2}Second$/);
     assert.match(line(third.sid), / {2}rate default\/default {2}Parley account$/);
     // Oldest first.
-    assert.deepEqual(lines.map((l) => l.split(' ')[0]), [first.sid, second.sid, third.sid]);
+    assert.deepEqual(
+      lines.map((l) => l.split(' ')[0]),
+      [first.sid, second.sid, third.sid],
+    );
     // The token is not in the listing.
     for (const token of [first.token, second.token, third.token]) assert.ok(!lines.join('\n').includes(token));
 
-    assert.equal(succeeded(await cli('accounts', 'set', third.sid, '--rate-limit', '2', '--rate-burst', '2', '--name', 'Third'), 'set'), `updated ${third.sid}\n`);
+    assert.equal(
+      succeeded(await cli('accounts', 'set', third.sid, '--rate-limit', '2', '--rate-burst', '2', '--name', 'Third'), 'set'),
+      `updated ${third.sid}\n`,
+    );
     lines = await listAccounts();
     assert.match(line(third.sid), / {2}rate 2\/2 {2}Third$/);
     succeeded(await cli('accounts', 'set', third.sid, '--rate-burst', 'default'), 'set burst default');
@@ -115,7 +128,10 @@ describe('parley accounts and parley keys', () => {
     assert.match(keys[0]!, new RegExp(`^${firstKey.sid} {2}\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ {2}deploy$`));
     assert.match(keys[1]!, new RegExp(`^${unnamed.sid} {2}\\S+ {2}API key$`));
     assert.ok(!keys.join('\n').includes(firstKey.secret), 'keys list does not show secrets');
-    assert.deepEqual((await listKeys(second.sid)).map((l) => l.split(' ')[0]), [revokedKey.sid]);
+    assert.deepEqual(
+      (await listKeys(second.sid)).map((l) => l.split(' ')[0]),
+      [revokedKey.sid],
+    );
     assert.deepEqual(await listKeys(third.sid), []);
 
     assert.equal(succeeded(await cli('keys', 'revoke', revokedKey.sid), 'revoke'), `revoked ${revokedKey.sid}\n`);
@@ -124,7 +140,10 @@ describe('parley accounts and parley keys', () => {
     assert.equal(again.status, 2);
     assert.match(again.stderr, new RegExp(`^parley: no key ${revokedKey.sid}\n$`));
     assert.equal(succeeded(await cli('keys', 'revoke', unnamed.sid), 'revoke unnamed'), `revoked ${unnamed.sid}\n`);
-    assert.deepEqual((await listKeys(first.sid)).map((l) => l.split(' ')[0]), [firstKey.sid]);
+    assert.deepEqual(
+      (await listKeys(first.sid)).map((l) => l.split(' ')[0]),
+      [firstKey.sid],
+    );
   });
 
   test('a server on that database accepts what the commands created, with their rate limits', async () => {
@@ -144,14 +163,20 @@ describe('parley accounts and parley keys', () => {
     const made = await asKey.post('/v1/Services', { UniqueName: 'made-with-cli-key' });
     assert.equal(made.status, 201, made.text);
     assert.equal(made.body.account_sid, first.sid);
-    assert.deepEqual((await asFirst.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid), [made.body.sid]);
+    assert.deepEqual(
+      (await asFirst.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid),
+      [made.body.sid],
+    );
     // First's limit was set back to the default, and there is none: never limited.
     for (let i = 0; i < 30; i++) assert.equal((await asFirst.get('/v1/Services')).status, 200);
 
     // Second: 1 per second, a bucket of 1.
     const own = await asSecond.post('/v1/Services', { UniqueName: 'second-svc' });
     assert.equal(own.status, 201, own.text);
-    assert.deepEqual((await asSecond.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid), [own.body.sid]);
+    assert.deepEqual(
+      (await asSecond.get('/v1/Services')).body.services.map((s: { sid: string }) => s.sid),
+      [own.body.sid],
+    );
     const limited = await asSecond.get('/v1/Services');
     expectError(limited, 429, 20429);
     assert.match(limited.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
@@ -181,7 +206,10 @@ describe('parley accounts and parley keys', () => {
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.account_sid, late.sid);
     const viaKey = await asLate.get('/v1/Services', undefined, { auth: { username: lateKey.sid, password: lateKey.secret } });
-    assert.deepEqual(viaKey.body.services.map((s: { sid: string }) => s.sid), [created.body.sid]);
+    assert.deepEqual(
+      viaKey.body.services.map((s: { sid: string }) => s.sid),
+      [created.body.sid],
+    );
     expectError(await asLate.get('/v1/Services', undefined, { auth: { username: unused.sid, password: unused.secret } }), 401, 20003);
     assert.equal(await server.stop(), 0);
     server = null;
@@ -195,7 +223,10 @@ describe('parley accounts and parley keys', () => {
       [['accounts', 'token'], /^parley: parley accounts token AC…$/],
       [['accounts', 'token', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
       [['accounts', 'secondary-token'], /^parley: parley accounts secondary-token AC… \[--promote \| --delete\]$/],
-      [['accounts', 'secondary-token', first.sid, '--promote', '--delete'], /^parley: parley accounts secondary-token AC… \[--promote \| --delete\]$/],
+      [
+        ['accounts', 'secondary-token', first.sid, '--promote', '--delete'],
+        /^parley: parley accounts secondary-token AC… \[--promote \| --delete\]$/,
+      ],
       [['accounts', 'secondary-token', first.sid, '--promte'], /^parley: Unknown option '--promte'$/],
       [['accounts', 'secondary-token', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
       [['accounts', 'secondary-token', first.sid, '--promote'], new RegExp(`^parley: ${first.sid} has no secondary token$`)],
@@ -204,7 +235,10 @@ describe('parley accounts and parley keys', () => {
       [['accounts', 'delete', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
       [['erase-number'], /^parley: parley erase-number \+1… --account AC…$/],
       [['erase-number', '+12125550123'], /^parley: parley erase-number \+1… --account AC…$/],
-      [['erase-number', '12125550123', '--account', first.sid], /^parley: the number is not a valid phone number in E\.164 form \(\+14155550100\)$/],
+      [
+        ['erase-number', '12125550123', '--account', first.sid],
+        /^parley: the number is not a valid phone number in E\.164 form \(\+14155550100\)$/,
+      ],
       [['erase-number', '+12125550123', '--account', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
       [['accounts', 'set'], /^parley: parley accounts set AC… \[--rate-limit N\] \[--rate-burst N\] \[--name NAME\]$/],
       [['accounts', 'set', first.sid], /^parley: nothing to change: give --rate-limit, --rate-burst or --name$/],
@@ -243,7 +277,8 @@ describe('parley accounts and parley keys', () => {
     assert.equal((await cli('--help')).stdout, help.stdout);
   });
 
-  const SECONDARY_OUTPUT = /^secondary_auth_token ([0-9a-f]{32})\n\(it works beside the auth token; then parley accounts secondary-token AC[0-9a-f]{32} --promote, or --delete\)\n$/;
+  const SECONDARY_OUTPUT =
+    /^secondary_auth_token ([0-9a-f]{32})\n\(it works beside the auth token; then parley accounts secondary-token AC[0-9a-f]{32} --promote, or --delete\)\n$/;
   const tokenLines = async (sid: string) => succeeded(await cli('accounts', 'token', sid), 'accounts token');
 
   test('secondary-token: both tokens work on a server, --promote retires the old one, --delete drops it', async () => {
@@ -255,13 +290,22 @@ describe('parley accounts and parley keys', () => {
     assert.equal(await tokenLines(rotating.sid), `auth_token           ${rotating.token}\nsecondary_auth_token ${secondary}\n`);
 
     const statuses = async (url: string) =>
-      Promise.all([rotating.token, secondary, 'not-a-token'].map(async (password) => (await new HttpClient(url, { username: rotating.sid, password }).get('/v1/Services')).status));
+      Promise.all(
+        [rotating.token, secondary, 'not-a-token'].map(
+          async (password) => (await new HttpClient(url, { username: rotating.sid, password }).get('/v1/Services')).status,
+        ),
+      );
     server = await serve(env);
     assert.deepEqual(await statuses(server.url), [200, 200, 401]);
     await server.stop();
 
     const promoted = succeeded(await cli('accounts', 'secondary-token', rotating.sid, '--promote'), 'promote');
-    assert.match(promoted, new RegExp(`^promoted the secondary token of ${rotating.sid}: it is the auth token and signs callbacks; the old auth token no longer works \\(within 5 seconds on a running server\\)\n$`));
+    assert.match(
+      promoted,
+      new RegExp(
+        `^promoted the secondary token of ${rotating.sid}: it is the auth token and signs callbacks; the old auth token no longer works \\(within 5 seconds on a running server\\)\n$`,
+      ),
+    );
     assert.equal(await tokenLines(rotating.sid), `auth_token           ${secondary}\n`);
     // A fresh server: a running one would take up to 5 seconds (its credential cache).
     server = await serve(env);
@@ -271,11 +315,14 @@ describe('parley accounts and parley keys', () => {
 
     const again = SECONDARY_OUTPUT.exec(succeeded(await cli('accounts', 'secondary-token', rotating.sid), 'secondary-token again'));
     assert.ok(again);
-    assert.match(succeeded(await cli('accounts', 'secondary-token', rotating.sid, '--delete'), 'delete'), new RegExp(`^deleted the secondary token of ${rotating.sid}: it no longer works`));
+    assert.match(
+      succeeded(await cli('accounts', 'secondary-token', rotating.sid, '--delete'), 'delete'),
+      new RegExp(`^deleted the secondary token of ${rotating.sid}: it no longer works`),
+    );
     assert.equal(await tokenLines(rotating.sid), `auth_token           ${secondary}\n`);
   });
 
-  test("the account the environment configures cannot be rotated or deleted; the refusal names the variable", async () => {
+  test('the account the environment configures cannot be rotated or deleted; the refusal names the variable', async () => {
     const configured = { ...env, PARLEY_ACCOUNT_SID: first.sid, PARLEY_AUTH_TOKEN: first.token };
     const cases: Array<[string[], RegExp]> = [
       [['accounts', 'secondary-token', first.sid], /PARLEY_AUTH_TOKEN/],
@@ -303,12 +350,19 @@ describe('parley accounts and parley keys', () => {
     const session = await api.post(`/v1/Services/${service.body.sid}/Sessions`, { Participants: participants });
     assert.equal(session.status, 201, session.text);
     const participantsPath = `/v1/Services/${service.body.sid}/Sessions/${session.body.sid}/Participants`;
-    const proxy = ((await api.get(participantsPath)).body.participants as Array<Record<string, string>>).find((p) => p.identifier === person)!.proxy_identifier;
+    const proxy = ((await api.get(participantsPath)).body.participants as Array<Record<string, string>>).find(
+      (p) => p.identifier === person,
+    )!.proxy_identifier;
     assert.equal((await api.post('/simulator/v1/Messages', { From: person, To: proxy, Body: 'hello' })).status, 201);
 
     const erased = succeeded(await cli('erase-number', person, '--account', third.sid), 'erase-number');
     assert.ok(!erased.includes('2125550123'), `the output does not show the number:\n${erased}`);
-    assert.match(erased, new RegExp(`^erased the number from ${third.sid}:\n  participants anonymised +1\n  assignments anonymised +1\n  interaction bodies cleared +1\n  simulator messages deleted +2\n`));
+    assert.match(
+      erased,
+      new RegExp(
+        `^erased the number from ${third.sid}:\n  participants anonymised +1\n  assignments anonymised +1\n  interaction bodies cleared +1\n  simulator messages deleted +2\n`,
+      ),
+    );
     const identifiers = ((await api.get(participantsPath)).body.participants as Array<Record<string, string>>).map((p) => p.identifier);
     assert.ok(identifiers.includes('+12125550124') && !identifiers.includes(person), identifiers.join(', '));
     assert.equal(await server.stop(), 0);

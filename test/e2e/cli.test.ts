@@ -10,7 +10,12 @@ import { basic, CLI, serve } from '../helpers/cli-process.js';
 
 describe('the parley command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'nested', 'parley.db')}`, PORT: '0', HOST: '127.0.0.1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: `sqlite:${join(dir, 'nested', 'parley.db')}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
   delete env.PARLEY_ACCOUNT_SID;
   delete env.PARLEY_AUTH_TOKEN;
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +50,10 @@ describe('the parley command', () => {
     assert.equal(second.sid, first.sid);
     assert.equal(second.token, null);
     assert.ok(!second.banner.includes(token), 'a later start does not print the token');
-    assert.ok(second.banner.includes(`auth token   (printed on the first start; \`parley accounts token ${first.sid}\` shows it)`), second.banner);
+    assert.ok(
+      second.banner.includes(`auth token   (printed on the first start; \`parley accounts token ${first.sid}\` shows it)`),
+      second.banner,
+    );
     assert.doesNotMatch(second.banner, /\(new\)/);
     const still = await fetch(`${second.url}/v1/Services`, { headers: { authorization: basic(first.sid, token) } });
     assert.equal(still.status, 200);

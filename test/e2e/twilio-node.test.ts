@@ -70,7 +70,10 @@ describe('twilio-node against Parley', () => {
         eached.push(item.sid);
       });
     });
-    assert.deepEqual(eached, everything.map((s) => s.sid));
+    assert.deepEqual(
+      eached,
+      everything.map((s) => s.sid),
+    );
 
     const page = await sessions.page({ pageSize: 3 });
     assert.equal(page.instances.length, 3);
@@ -78,7 +81,10 @@ describe('twilio-node against Parley', () => {
     assert.ok(next);
     assert.equal(next.instances.length, 3);
     const previous = await next.previousPage();
-    assert.deepEqual(previous?.instances.map((s) => s.sid), page.instances.map((s) => s.sid));
+    assert.deepEqual(
+      previous?.instances.map((s) => s.sid),
+      page.instances.map((s) => s.sid),
+    );
 
     const expiry = new Date(Date.now() + 86_400_000);
     expiry.setUTCMilliseconds(0);

@@ -12,21 +12,25 @@ import type { TestApp } from '../helpers/app.js';
 const PYTHONS = ['/usr/bin/python3', 'python3'];
 const python = PYTHONS.find((candidate) => spawnSync(candidate, ['-c', 'import twilio'], { stdio: 'ignore' }).status === 0);
 
-describe('twilio-python against Parley', { skip: python === undefined && 'python3-twilio is not installed (apt-get install python3-twilio)' }, () => {
-  let t: TestApp;
-  before(async () => {
-    t = await startTestApp();
-  });
-  after(() => t.close());
-
-  test('services and sessions: every operation, paging and errors', async () => {
-    // Asynchronously: the server under test runs in this process and must keep answering.
-    const run = await promisify(execFile)(python!, ['test/e2e/python/proxy_e2e.py', t.baseUrl, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    }).catch((err: { stdout: string; stderr: string; code: number }) => {
-      assert.fail(`twilio-python script failed (exit ${err.code}):\n${err.stdout}\n${err.stderr}`);
+describe(
+  'twilio-python against Parley',
+  { skip: python === undefined && 'python3-twilio is not installed (apt-get install python3-twilio)' },
+  () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp();
     });
-    assert.equal(run.stdout.trim(), 'ok');
-  });
-});
+    after(() => t.close());
+
+    test('services and sessions: every operation, paging and errors', async () => {
+      // Asynchronously: the server under test runs in this process and must keep answering.
+      const run = await promisify(execFile)(python!, ['test/e2e/python/proxy_e2e.py', t.baseUrl, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      }).catch((err: { stdout: string; stderr: string; code: number }) => {
+        assert.fail(`twilio-python script failed (exit ${err.code}):\n${err.stdout}\n${err.stderr}`);
+      });
+      assert.equal(run.stdout.trim(), 'ok');
+    });
+  },
+);

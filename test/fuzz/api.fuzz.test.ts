@@ -73,7 +73,10 @@ function tally(route: string, status: number): void {
 
 /** The request as it went on the wire, for failure messages. */
 function describeRaw(request: RawRequest): string {
-  const body = request.body === undefined ? '(no body)' : `${request.body.length} bytes: ${JSON.stringify(request.body.subarray(0, 400).toString('latin1'))}`;
+  const body =
+    request.body === undefined
+      ? '(no body)'
+      : `${request.body.length} bytes: ${JSON.stringify(request.body.subarray(0, 400).toString('latin1'))}`;
   return `${request.method} ${JSON.stringify(request.path.length > 300 ? request.path.slice(0, 300) + '…' : request.path)}\n  headers: ${JSON.stringify(request.headers, (k, v: string) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : v))}\n  body: ${body}`;
 }
 
@@ -89,7 +92,9 @@ function checkResponse(what: string, method: string, status: number, body: unkno
     try {
       assertTwilioError(status, body, text);
     } catch (err) {
-      throw new assert.AssertionError({ message: `an error without Twilio's shape for\n${what}\n→ ${status} ${excerpt(text)}\n${(err as Error).message.slice(0, 300)}` });
+      throw new assert.AssertionError({
+        message: `an error without Twilio's shape for\n${what}\n→ ${status} ${excerpt(text)}\n${(err as Error).message.slice(0, 300)}`,
+      });
     }
   }
   if (mustReject.length > 0) {
@@ -200,7 +205,9 @@ describe('API fuzz', () => {
   async function sendWellFormed(request: WellFormedRequest): Promise<{ response: Response; what: string }> {
     const route = ROUTE_BY_ID.get(request.route)!;
     let i = 0;
-    const path = route.parts.map((part) => (typeof part === 'string' ? part : encodeURIComponent(resolveTokens(request.segments[i++]!, baseline)))).join('');
+    const path = route.parts
+      .map((part) => (typeof part === 'string' ? part : encodeURIComponent(resolveTokens(request.segments[i++]!, baseline))))
+      .join('');
     const form: Form = {};
     const grouped = new Map<string, string[]>();
     for (const [key, value] of request.pairs) {
@@ -244,7 +251,11 @@ describe('API fuzz', () => {
       if (response.status >= 400) {
         const now = await countRows(db());
         stats.countChecks++;
-        assert.deepEqual(unexplainedChanges(counts, now), [], `a rejected request wrote rows:\n${what}\n→ ${response.status} ${excerpt(response.text)}`);
+        assert.deepEqual(
+          unexplainedChanges(counts, now),
+          [],
+          `a rejected request wrote rows:\n${what}\n→ ${response.status} ${excerpt(response.text)}`,
+        );
         counts = now;
       } else if (request.method !== 'GET') counts = null;
     }
@@ -289,7 +300,13 @@ describe('API fuzz', () => {
   test('requests node’s HTTP parser refuses (unknown method, raw byte in the target, oversized head) still get a Twilio error', async () => {
     const build = (request: ProtocolRequest): RawRequest => {
       const route = ROUTE_BY_ID.get(request.route)!;
-      const path = resolveTokens(pathOf(route, route.parts.filter((p) => typeof p !== 'string').map(() => ({ text: '{{service}}', fresh: false }))), baseline);
+      const path = resolveTokens(
+        pathOf(
+          route,
+          route.parts.filter((p) => typeof p !== 'string').map(() => ({ text: '{{service}}', fresh: false })),
+        ),
+        baseline,
+      );
       const headers = { authorization: authHeader('valid', TEST_ACCOUNT_SID, TEST_AUTH_TOKEN)! };
       switch (request.kind) {
         case 'unknown method':
@@ -318,7 +335,10 @@ describe('API fuzz', () => {
 
   test('covered every route, sent at least 10,000 requests', () => {
     const total = stats.garbage + stats.wellFormed + stats.oversize;
-    const table = [...stats.byRoute].map(([route, s]) => `  ${String(s.sent).padStart(5)} sent ${String(s.ok).padStart(5)} 2xx ${String(s.rejected).padStart(5)} 4xx  ${route}`);
+    const table = [...stats.byRoute].map(
+      ([route, s]) =>
+        `  ${String(s.sent).padStart(5)} sent ${String(s.ok).padStart(5)} 2xx ${String(s.rejected).padStart(5)} 4xx  ${route}`,
+    );
     console.log(
       [
         `fuzz requests: ${total} (garbage ${stats.garbage}, well-formed ${stats.wellFormed}, oversized ${stats.oversize}) + protocol-level ${stats.protocol}`,

@@ -162,8 +162,19 @@ const REALS: Record<Kind, readonly RealRef[]> = {
   call: ['call'],
 };
 const ALL_REALS: readonly RealRef[] = [
-  'service', 'session', 'sessionName', 'participant', 'participant2', 'identifier', 'identifier2',
-  'proxy', 'proxy2', 'phoneNumber', 'phoneNumberE164', 'interaction', 'call',
+  'service',
+  'session',
+  'sessionName',
+  'participant',
+  'participant2',
+  'identifier',
+  'identifier2',
+  'proxy',
+  'proxy2',
+  'phoneNumber',
+  'phoneNumberE164',
+  'interaction',
+  'call',
 ];
 const OTHER_PREFIXES = ['KS', 'KC', 'KP', 'PN', 'KI', 'CA', 'AC', 'SM', 'IS', 'XX', 'ks', 'k'];
 
@@ -220,7 +231,12 @@ export function pctEncodeAll(text: string): string {
 export function pctEncode(text: string, plus = false): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
-    if ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || '-_.~'.includes(String.fromCharCode(byte))) {
+    if (
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      '-_.~'.includes(String.fromCharCode(byte))
+    ) {
       out += String.fromCharCode(byte);
     } else if (plus && byte === 0x20) out += '+';
     else out += hex(byte);
@@ -262,10 +278,44 @@ const freshSid = (prefix: string) => hexString(24).map((h) => `${prefix}deadbeef
 const randomSid = (prefix: string) => hexString(32).map((h) => prefix + h);
 
 const TRAVERSALS = [
-  '..', '.', '%2e%2e', '%2E%2E', '%2e', '.%2e', '%2e.', '..%2f..', '..%2F..%2Fetc%2Fpasswd', '..\\..', '%5c..',
-  '', '%2F', '...', '..;', '%252e%252e', '%c0%ae%c0%ae', '%uff0e%uff0e', '~', '*', '%20',
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E%2E',
+  '%2e',
+  '.%2e',
+  '%2e.',
+  '..%2f..',
+  '..%2F..%2Fetc%2Fpasswd',
+  '..\\..',
+  '%5c..',
+  '',
+  '%2F',
+  '...',
+  '..;',
+  '%252e%252e',
+  '%c0%ae%c0%ae',
+  '%uff0e%uff0e',
+  '~',
+  '*',
+  '%20',
 ] as const;
-const BAD_PERCENT = ['%', '%Z', '%ZZ', '%G1', '%E0%A4%A', '%C3%28', '%ED%A0%80', '%FF', '%C0%AF', '%F0%9F%98', '%%', '%2', 'KS%', '%E2%82'] as const;
+const BAD_PERCENT = [
+  '%',
+  '%Z',
+  '%ZZ',
+  '%G1',
+  '%E0%A4%A',
+  '%C3%28',
+  '%ED%A0%80',
+  '%FF',
+  '%C0%AF',
+  '%F0%9F%98',
+  '%%',
+  '%2',
+  'KS%',
+  '%E2%82',
+] as const;
 const longString = fc
   .tuple(fc.constantFrom(63, 64, 65, 191, 192, 2047, 2048, 2049, 4096, 9000), fc.constantFrom('a', '%41', 'K', '0'))
   .map(([length, unit]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
@@ -285,10 +335,21 @@ export function segmentArb(kind: Kind): Arbitrary<Segment> {
   const reals = REALS[kind];
   return fc.oneof(
     { weight: 10, arbitrary: fc.constant(seg(token(reals[0]!))) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...reals), fc.option(fc.constantFrom(...MANGLES), { nil: undefined })).map(([name, how]) => seg(token(name, how))) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...reals), fc.option(fc.constantFrom(...MANGLES), { nil: undefined }))
+        .map(([name, how]) => seg(token(name, how))),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...ALL_REALS).map((name) => seg(token(name))) },
     { weight: 3, arbitrary: freshSid(PREFIX[kind]).map((sid) => seg(sid, true)) },
-    { weight: 1, arbitrary: fc.constantFrom(...OTHER_PREFIXES).chain(freshSid).map((sid) => seg(sid, true)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(...OTHER_PREFIXES)
+        .chain(freshSid)
+        .map((sid) => seg(sid, true)),
+    },
     { weight: 2, arbitrary: fc.constantFrom(...TRAVERSALS).map((text) => seg(text)) },
     { weight: 2, arbitrary: fc.constantFrom(...BAD_PERCENT).map((text) => seg(text)) },
     { weight: 2, arbitrary: printable(40).map((text) => seg(text)) },
@@ -299,9 +360,25 @@ export function segmentArb(kind: Kind): Arbitrary<Segment> {
 
 /** Whole-path damage: double slashes, dot segments, traversal out of the API, case, encoded slashes. */
 export const PATH_MUTATIONS = [
-  'none', 'leading //', 'inner //', 'trailing /', 'trailing //', 'trailing /..', 'trailing /%2e%2e', 'inner /./',
-  'inner /../', 'escape /../../../..', 'upper V1', 'lower', 'encoded slash', 'backslash', 'semicolon',
-  'trailing %00', 'trailing ?', 'trailing #x', 'trailing .json',
+  'none',
+  'leading //',
+  'inner //',
+  'trailing /',
+  'trailing //',
+  'trailing /..',
+  'trailing /%2e%2e',
+  'inner /./',
+  'inner /../',
+  'escape /../../../..',
+  'upper V1',
+  'lower',
+  'encoded slash',
+  'backslash',
+  'semicolon',
+  'trailing %00',
+  'trailing ?',
+  'trailing #x',
+  'trailing .json',
 ] as const;
 export type PathMutation = (typeof PATH_MUTATIONS)[number];
 
@@ -417,32 +494,101 @@ function goodValue(type: FieldType): Arbitrary<string | string[]> {
 }
 
 const NUL = 'NUL';
-const INT_BAD = ['-1', '1.5', 'abc', '1e3', '0x10', '2147483647', '9999999999', '99999999999', ' 1', '１', 'NaN', 'Infinity', '+1', '00000000001', `1${NUL}`];
+const INT_BAD = [
+  '-1',
+  '1.5',
+  'abc',
+  '1e3',
+  '0x10',
+  '2147483647',
+  '9999999999',
+  '99999999999',
+  ' 1',
+  '１',
+  'NaN',
+  'Infinity',
+  '+1',
+  '00000000001',
+  `1${NUL}`,
+];
 const URL_BAD = [
-  'ftp://x', 'notaurl', 'http://', 'javascript:alert(1)', 'http://exa mple.com', '//127.0.0.1/x', 'http://[::1', 'http://127.0.0.1:99999/',
-  'http://' + 'a'.repeat(4000), `http://127.0.0.1:9/${NUL}`, 'HTTP://127.0.0.1:9/', 'http://user:pass@127.0.0.1:9/',
+  'ftp://x',
+  'notaurl',
+  'http://',
+  'javascript:alert(1)',
+  'http://exa mple.com',
+  '//127.0.0.1/x',
+  'http://[::1',
+  'http://127.0.0.1:99999/',
+  'http://' + 'a'.repeat(4000),
+  `http://127.0.0.1:9/${NUL}`,
+  'HTTP://127.0.0.1:9/',
+  'http://user:pass@127.0.0.1:9/',
 ];
 const DATE_BAD = [
-  '2030-13-45T99:99:99Z', '2030-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '-000001-01-01T00:00:00Z',
-  '2030-01-02', 'tomorrow', '2030-01-02T03:04:05.123456789Z', '2030-01-02T03:04:05+25:00', '9999-12-31T23:59:59Z',
-  '1970-01-01T00:00:00Z', `2030-01-02T03:04:05Z${NUL}`, '2030-01-02T03:04:05', '1e12', '2030-01-02T03:04:05Z'.repeat(4),
+  '2030-13-45T99:99:99Z',
+  '2030-02-30T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '2030-01-02',
+  'tomorrow',
+  '2030-01-02T03:04:05.123456789Z',
+  '2030-01-02T03:04:05+25:00',
+  '9999-12-31T23:59:59Z',
+  '1970-01-01T00:00:00Z',
+  `2030-01-02T03:04:05Z${NUL}`,
+  '2030-01-02T03:04:05',
+  '1e12',
+  '2030-01-02T03:04:05Z'.repeat(4),
 ];
 const PHONE_BAD = [
-  '+1', '+999999999999999999', 'abc', '+1 415 555 0100', '(415) 555-0100', '+٤١٥٥٥٥٠١٠٠', `+1415555010${NUL}`, '', '+0000000000',
-  '+1'.padEnd(40, '1'), 'sip:alice@example.com', 'client:alice', '+1-415-555-0100', '++14155550100',
+  '+1',
+  '+999999999999999999',
+  'abc',
+  '+1 415 555 0100',
+  '(415) 555-0100',
+  '+٤١٥٥٥٥٠١٠٠',
+  `+1415555010${NUL}`,
+  '',
+  '+0000000000',
+  '+1'.padEnd(40, '1'),
+  'sip:alice@example.com',
+  'client:alice',
+  '+1-415-555-0100',
+  '++14155550100',
 ];
 const PARTICIPANTS_BAD = [
-  '[]', '{}', 'null', '"x"', '1', '{"Identifier":1}', '{"Identifier":null}', '{"__proto__":{"Identifier":"x"}}', '{"constructor":"x"}',
-  `{"Identifier":"${'a'.repeat(200)}"}`, '{"identifier":"+14155550100","ProxyIdentifierSid":"PNxyz"}', '{"Unknown":"x"}', '{',
-  '{"Identifier":"+14155550100"}{"Identifier":"+14155550101"}', `{"Identifier":"+14155550100","FriendlyName":"${'é'.repeat(256)}"}`,
-  '['.repeat(3000), `{"Identifier":"${token('identifier')}","ProxyIdentifier":"${token('phoneNumberE164')}"}`,
-  `{"Identifier":"${token('identifier')}","ProxyIdentifierSid":"${token('interaction')}"}`, `{"Identifier":"a${NUL}b"}`,
+  '[]',
+  '{}',
+  'null',
+  '"x"',
+  '1',
+  '{"Identifier":1}',
+  '{"Identifier":null}',
+  '{"__proto__":{"Identifier":"x"}}',
+  '{"constructor":"x"}',
+  `{"Identifier":"${'a'.repeat(200)}"}`,
+  '{"identifier":"+14155550100","ProxyIdentifierSid":"PNxyz"}',
+  '{"Unknown":"x"}',
+  '{',
+  '{"Identifier":"+14155550100"}{"Identifier":"+14155550101"}',
+  `{"Identifier":"+14155550100","FriendlyName":"${'é'.repeat(256)}"}`,
+  '['.repeat(3000),
+  `{"Identifier":"${token('identifier')}","ProxyIdentifier":"${token('phoneNumberE164')}"}`,
+  `{"Identifier":"${token('identifier')}","ProxyIdentifierSid":"${token('interaction')}"}`,
+  `{"Identifier":"a${NUL}b"}`,
 ];
 
 /** A value of this type that the API should refuse (or at least handle without a 5xx). */
 function badValue(type: FieldType): Arbitrary<string | string[]> {
   if (typeof type === 'object') {
-    return fc.oneof(fc.constantFrom(...type.enum).map((v) => v.toUpperCase()), fc.constantFrom(...type.enum).map((v) => ` ${v}`), fc.constantFrom('', `closed${NUL}`, 'message_only'), unicode(8));
+    return fc.oneof(
+      fc.constantFrom(...type.enum).map((v) => v.toUpperCase()),
+      fc.constantFrom(...type.enum).map((v) => ` ${v}`),
+      fc.constantFrom('', `closed${NUL}`, 'message_only'),
+      unicode(8),
+    );
   }
   switch (type) {
     case 'text191':
@@ -450,8 +596,18 @@ function badValue(type: FieldType): Arbitrary<string | string[]> {
     case 'text1600': {
       const max = Number(type.slice(4));
       return fc.constantFrom(
-        'x'.repeat(max + 1), '\u{1F600}'.repeat(max), 'é'.repeat(max), `a${NUL}b`, '\uD800', ' ', '\r\n', '<script>alert(1)</script>',
-        "'; drop table services; --", '%', 'x'.repeat(20_000), '\u202E\u0301\uFEFF',
+        'x'.repeat(max + 1),
+        '\u{1F600}'.repeat(max),
+        'é'.repeat(max),
+        `a${NUL}b`,
+        '\uD800',
+        ' ',
+        '\r\n',
+        '<script>alert(1)</script>',
+        "'; drop table services; --",
+        '%',
+        'x'.repeat(20_000),
+        '\u202E\u0301\uFEFF',
       );
     }
     case 'int':
@@ -460,7 +616,10 @@ function badValue(type: FieldType): Arbitrary<string | string[]> {
     case 'url':
       return fc.constantFrom(...URL_BAD);
     case 'urls':
-      return fc.oneof(fc.array(fc.constantFrom(...URL_BAD), { minLength: 1, maxLength: 3 }), fc.constant(Array.from({ length: 101 }, () => 'http://127.0.0.1:9/x')));
+      return fc.oneof(
+        fc.array(fc.constantFrom(...URL_BAD), { minLength: 1, maxLength: 3 }),
+        fc.constant(Array.from({ length: 101 }, () => 'http://127.0.0.1:9/x')),
+      );
     case 'datetime':
       return fc.constantFrom(...DATE_BAD);
     case 'bool':
@@ -468,18 +627,48 @@ function badValue(type: FieldType): Arbitrary<string | string[]> {
     case 'phone':
       return fc.constantFrom(...PHONE_BAD);
     case 'participants':
-      return fc.oneof(fc.constantFrom(...PARTICIPANTS_BAD), fc.array(fc.constantFrom(...PARTICIPANTS_BAD), { minLength: 2, maxLength: 3 }), fc.constant(Array.from({ length: 101 }, () => '{"Identifier":"+14155550100"}')));
+      return fc.oneof(
+        fc.constantFrom(...PARTICIPANTS_BAD),
+        fc.array(fc.constantFrom(...PARTICIPANTS_BAD), { minLength: 2, maxLength: 3 }),
+        fc.constant(Array.from({ length: 101 }, () => '{"Identifier":"+14155550100"}')),
+      );
     case 'capabilities':
       return fc.oneof(fc.constantFrom('VOICE', '', 'sms,mms', 'telepathy'), fc.constant(Array.from({ length: 101 }, () => 'sms')));
     case 'sidPN':
     case 'sidIS':
-      return fc.oneof(fc.constantFrom('PN123', 'PN' + 'g'.repeat(32), token('interaction'), `${token('phoneNumber')}x`, token('phoneNumber', 'lower')), randomSid('pn'));
+      return fc.oneof(
+        fc.constantFrom('PN123', 'PN' + 'g'.repeat(32), token('interaction'), `${token('phoneNumber')}x`, token('phoneNumber', 'lower')),
+        randomSid('pn'),
+      );
     case 'pageToken':
-      return fc.oneof(fc.constantFrom('x'.repeat(401), '%', `PT${NUL}`, 'PTeyJ9', 'PT' + Buffer.from('{"x":1}').toString('base64')), printable(60));
+      return fc.oneof(
+        fc.constantFrom('x'.repeat(401), '%', `PT${NUL}`, 'PTeyJ9', 'PT' + Buffer.from('{"x":1}').toString('base64')),
+        printable(60),
+      );
   }
 }
 
-const GENERIC = ['', ' ', '0', '-0', 'true', 'null', 'undefined', '[]', '{}', '[object Object]', '__proto__', NUL, '\uFFFF', '\u{10FFFF}', '%00', '%', '&', '=', '+'];
+const GENERIC = [
+  '',
+  ' ',
+  '0',
+  '-0',
+  'true',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+  '[object Object]',
+  '__proto__',
+  NUL,
+  '\uFFFF',
+  '\u{10FFFF}',
+  '%00',
+  '%',
+  '&',
+  '=',
+  '+',
+];
 
 /** Any value at all: generic oddities, unicode (lone surrogates included), real values, huge strings. */
 const anyValue: Arbitrary<string> = fc.oneof(
@@ -493,10 +682,26 @@ const anyValue: Arbitrary<string> = fc.oneof(
 /** A value for a known field: mostly of the right type, often wrong, sometimes anything. */
 export function valueArb(type: FieldType | undefined, goodWeight: number): Arbitrary<string | string[]> {
   if (type === undefined) return anyValue;
-  return fc.oneof({ weight: goodWeight, arbitrary: goodValue(type) }, { weight: 3, arbitrary: badValue(type) }, { weight: 1, arbitrary: anyValue });
+  return fc.oneof(
+    { weight: goodWeight, arbitrary: goodValue(type) },
+    { weight: 3, arbitrary: badValue(type) },
+    { weight: 1, arbitrary: anyValue },
+  );
 }
 
-const WEIRD_KEYS = ['__proto__', 'constructor', 'prototype', 'Participants[Identifier]', 'Participants[]', 'a[b][c]', 'uniquename', 'UNIQUENAME', ' UniqueName', 'UniqueName ', 'Unique%4Eame'];
+const WEIRD_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'Participants[Identifier]',
+  'Participants[]',
+  'a[b][c]',
+  'uniquename',
+  'UNIQUENAME',
+  ' UniqueName',
+  'UniqueName ',
+  'Unique%4Eame',
+];
 
 /** [key, value] pairs of a form: known fields of this route (repeated ones become several pairs), others, oddities. */
 export function pairsArb(fields: Readonly<Record<string, FieldType>> | undefined, goodWeight: number): Arbitrary<Array<[string, string]>> {
@@ -508,7 +713,9 @@ export function pairsArb(fields: Readonly<Record<string, FieldType>> | undefined
     { weight: 1, arbitrary: fc.constantFrom(...WEIRD_KEYS) },
     { weight: 1, arbitrary: unicode(10) },
   );
-  const pair = key.chain((name) => valueArb(typeOf(fields, name) ?? typeOf(ALL_FIELDS, name), goodWeight).map((value) => toPairs(name, value)));
+  const pair = key.chain((name) =>
+    valueArb(typeOf(fields, name) ?? typeOf(ALL_FIELDS, name), goodWeight).map((value) => toPairs(name, value)),
+  );
   return fc.array(pair, { maxLength: 6 }).map((groups) => groups.flat());
 }
 
@@ -525,17 +732,46 @@ function toPairs(name: string, value: string | string[]): Array<[string, string]
 export function formArb(fields: Readonly<Record<string, FieldType>> | undefined, goodWeight: number): Arbitrary<Array<[string, string]>> {
   const entries = Object.entries(fields ?? {});
   const present = entries.map(([name, type]) =>
-    fc.oneof({ weight: 1, arbitrary: fc.constant([] as Array<[string, string]>) }, { weight: 1, arbitrary: valueArb(type, goodWeight).map((value) => toPairs(name, value)) }),
+    fc.oneof(
+      { weight: 1, arbitrary: fc.constant([] as Array<[string, string]>) },
+      { weight: 1, arbitrary: valueArb(type, goodWeight).map((value) => toPairs(name, value)) },
+    ),
   );
-  const extra = fc.oneof({ weight: 4, arbitrary: fc.constant([] as Array<[string, string]>) }, { weight: 1, arbitrary: pairsArb(fields, goodWeight) });
+  const extra = fc.oneof(
+    { weight: 4, arbitrary: fc.constant([] as Array<[string, string]>) },
+    { weight: 1, arbitrary: pairsArb(fields, goodWeight) },
+  );
   return fc.tuple(fc.tuple(...present), extra).map(([groups, more]) => [...groups.flat(), ...more]);
 }
 
 // ---- headers ----------------------------------------------------------------------------------
 
-export const AUTHS = ['valid', 'valid lowercase scheme', 'valid padded', 'none', 'wrong token', 'wrong account', 'bad base64', 'bearer', 'no colon', 'huge', 'empty token', 'latin1'] as const;
+export const AUTHS = [
+  'valid',
+  'valid lowercase scheme',
+  'valid padded',
+  'none',
+  'wrong token',
+  'wrong account',
+  'bad base64',
+  'bearer',
+  'no colon',
+  'huge',
+  'empty token',
+  'latin1',
+] as const;
 export type Auth = (typeof AUTHS)[number];
-export const BAD_AUTHS: ReadonlySet<Auth> = new Set(['none', 'wrong token', 'wrong account', 'bad base64', 'bearer', 'no colon', 'huge', 'empty token', 'latin1']);
+export const BAD_AUTHS: ReadonlySet<Auth> = new Set([
+  'none',
+  'wrong token',
+  'wrong account',
+  'bad base64',
+  'bearer',
+  'no colon',
+  'huge',
+  'empty token',
+  'latin1',
+]);
 
 export function authHeader(auth: Auth, accountSid: string, token: string): string | undefined {
   const basic = (user: string, pass: string) => 'Basic ' + Buffer.from(`${user}:${pass}`, 'utf8').toString('base64');
@@ -574,10 +810,26 @@ const FORM_TYPES = [
   'APPLICATION/X-WWW-FORM-URLENCODED',
   'application/x-www-form-urlencoded;charset=latin1',
 ];
-const OTHER_TYPES = ['application/json', 'text/plain', 'text/plain; charset=utf-8', 'multipart/form-data; boundary=fuzzboundary', 'application/xml', 'application/octet-stream', '(none)', ''];
+const OTHER_TYPES = [
+  'application/json',
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'multipart/form-data; boundary=fuzzboundary',
+  'application/xml',
+  'application/octet-stream',
+  '(none)',
+  '',
+];
 const WEIRD_TYPES = [
-  'application/x-www-form-urlencoded, application/json', 'application/x-www-form-urlencodedX', 'application/x-www-form-urlencoded;;;',
-  '*/*', ';', 'application/x-www-form-urlencoded; charset="', 'application/x-www-form-urlencoded; charset=utf-16', 'form', 'application/json; x=application/x-www-form-urlencoded',
+  'application/x-www-form-urlencoded, application/json',
+  'application/x-www-form-urlencodedX',
+  'application/x-www-form-urlencoded;;;',
+  '*/*',
+  ';',
+  'application/x-www-form-urlencoded; charset="',
+  'application/x-www-form-urlencoded; charset=utf-16',
+  'form',
+  'application/json; x=application/x-www-form-urlencoded',
 ];
 export type ContentTypeClass = 'form' | 'other' | 'weird';
 
@@ -594,8 +846,17 @@ export const contentTypeArb = fc.oneof(
 );
 
 const extraHeaderArb: Arbitrary<[string, string]> = fc.oneof(
-  fc.tuple(fc.constant('idempotency-key'), fc.oneof(printable(20).filter((k) => k !== ''), fc.constantFrom('with space', 'k'.repeat(256), '', 'fuzz-1'))),
-  fc.tuple(fc.constant('x-forwarded-host'), fc.oneof(printable(30), fc.constantFrom('evil.com/"><script>', 'a'.repeat(500), '[::1]:99999', 'x y'))),
+  fc.tuple(
+    fc.constant('idempotency-key'),
+    fc.oneof(
+      printable(20).filter((k) => k !== ''),
+      fc.constantFrom('with space', 'k'.repeat(256), '', 'fuzz-1'),
+    ),
+  ),
+  fc.tuple(
+    fc.constant('x-forwarded-host'),
+    fc.oneof(printable(30), fc.constantFrom('evil.com/"><script>', 'a'.repeat(500), '[::1]:99999', 'x y')),
+  ),
   fc.tuple(fc.constant('x-forwarded-proto'), fc.constantFrom('https', 'gopher', 'http, https', '', 'javascript')),
   fc.tuple(fc.constant('accept'), fc.constantFrom('application/xml', 'text/html', '*/*;q=0', 'garbage')),
   fc.tuple(fc.constant('content-encoding'), fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x-unknown')),
@@ -608,9 +869,31 @@ const extraHeaderArb: Arbitrary<[string, string]> = fc.oneof(
 
 /** Byte strings never (or only sometimes) valid in a form body, written as latin1 (one char per byte). */
 const CORRUPTIONS = [
-  '%', '%Z', '%ZZ', '%G1', '%E0%A4%A', '%C3%28', '%ED%A0%80', '%FF', '%C0%AF', '%F0%9F%98', '%2',
-  '\xff', '\xc3\x28', '\x80', '\xed\xa0\x80', '\xf0\x9f\x98', '\xc0\xaf', '\xfe\xff',
-  '&&', '==', '&=&', '%0A', '%25', '+', '&%=',
+  '%',
+  '%Z',
+  '%ZZ',
+  '%G1',
+  '%E0%A4%A',
+  '%C3%28',
+  '%ED%A0%80',
+  '%FF',
+  '%C0%AF',
+  '%F0%9F%98',
+  '%2',
+  '\xff',
+  '\xc3\x28',
+  '\x80',
+  '\xed\xa0\x80',
+  '\xf0\x9f\x98',
+  '\xc0\xaf',
+  '\xfe\xff',
+  '&&',
+  '==',
+  '&=&',
+  '%0A',
+  '%25',
+  '+',
+  '&%=',
 ];
 
 export type Body =
@@ -643,17 +926,23 @@ export function bodyArb(fields: Readonly<Record<string, FieldType>> | undefined,
 }
 
 export const oversizeArb: Arbitrary<Body> = fc
-  .record({ size: fc.integer({ min: 64 * 1024 + 1, max: 160 * 1024 }), fill: fc.constantFrom('one value' as const, 'many pairs' as const, 'bytes' as const, 'invalid utf-8' as const) })
+  .record({
+    size: fc.integer({ min: 64 * 1024 + 1, max: 160 * 1024 }),
+    fill: fc.constantFrom('one value' as const, 'many pairs' as const, 'bytes' as const, 'invalid utf-8' as const),
+  })
   .map((o): Body => ({ kind: 'oversize', ...o }));
 
 export function encodeBody(body: Body, baseline: Baseline): Buffer | undefined {
-  const resolved = (pairs: Array<[string, string]>) => pairs.map(([k, v]): [string, string] => [resolveTokens(k, baseline), resolveTokens(v, baseline)]);
+  const resolved = (pairs: Array<[string, string]>) =>
+    pairs.map(([k, v]): [string, string] => [resolveTokens(k, baseline), resolveTokens(v, baseline)]);
   switch (body.kind) {
     case 'none':
       return undefined;
     case 'form': {
       const text = resolved(body.pairs)
-        .map(([k, v]) => (body.encoding === 'raw' ? `${k}=${v}` : `${pctEncode(k, body.encoding === 'plus')}=${pctEncode(v, body.encoding === 'plus')}`))
+        .map(([k, v]) =>
+          body.encoding === 'raw' ? `${k}=${v}` : `${pctEncode(k, body.encoding === 'plus')}=${pctEncode(v, body.encoding === 'plus')}`,
+        )
         .join('&');
       let bytes = Buffer.from(text, 'utf8');
       for (const { at, insert } of body.corrupt) {
@@ -713,13 +1002,35 @@ export interface FuzzRequest {
   body: Body;
 }
 
-const QUERY_VALUES = ['', '0', '1', '50', '1000', '1001', '-1', 'abc', '99999999999', '1.5', 'PT', 'PTdeadbeef', '%2B14155550100', '%E0%A4%A', 'true', '%00', '%', 'a+b'];
+const QUERY_VALUES = [
+  '',
+  '0',
+  '1',
+  '50',
+  '1000',
+  '1001',
+  '-1',
+  'abc',
+  '99999999999',
+  '1.5',
+  'PT',
+  'PTdeadbeef',
+  '%2B14155550100',
+  '%E0%A4%A',
+  'true',
+  '%00',
+  '%',
+  'a+b',
+];
 const queryArb: Arbitrary<string | null> = fc.oneof(
   { weight: 6, arbitrary: fc.constant(null) },
   {
     weight: 3,
     arbitrary: fc
-      .array(fc.tuple(fc.constantFrom('PageSize', 'Page', 'PageToken', 'To', 'From', 'pagesize', 'Page[]'), fc.constantFrom(...QUERY_VALUES)), { minLength: 1, maxLength: 4 })
+      .array(
+        fc.tuple(fc.constantFrom('PageSize', 'Page', 'PageToken', 'To', 'From', 'pagesize', 'Page[]'), fc.constantFrom(...QUERY_VALUES)),
+        { minLength: 1, maxLength: 4 },
+      )
       .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&')),
   },
   { weight: 1, arbitrary: printable(60) },
@@ -738,9 +1049,15 @@ export const fuzzRequestArb: Arbitrary<FuzzRequest> = fc.constantFrom(...ROUTES)
       route: fc.constant(route.id),
       method: fc.constant(method),
       segments: fc.tuple(...params.map((p) => segmentArb(p.param))),
-      mutation: fc.oneof({ weight: 12, arbitrary: fc.constant('none' as const) }, { weight: 5, arbitrary: fc.constantFrom(...PATH_MUTATIONS) }),
+      mutation: fc.oneof(
+        { weight: 12, arbitrary: fc.constant('none' as const) },
+        { weight: 5, arbitrary: fc.constantFrom(...PATH_MUTATIONS) },
+      ),
       query: queryArb,
-      auth: fc.oneof({ weight: 12, arbitrary: fc.constantFrom('valid' as const, 'valid lowercase scheme' as const, 'valid padded' as const) }, { weight: 3, arbitrary: fc.constantFrom(...AUTHS) }),
+      auth: fc.oneof(
+        { weight: 12, arbitrary: fc.constantFrom('valid' as const, 'valid lowercase scheme' as const, 'valid padded' as const) },
+        { weight: 3, arbitrary: fc.constantFrom(...AUTHS) },
+      ),
       contentType: contentTypeArb,
       headers: fc.array(extraHeaderArb, { maxLength: 2 }),
       body: bodyArb(route.body, method === 'GET' || method === 'HEAD'),
@@ -772,22 +1089,40 @@ function wellFormedSegment(kind: Kind): Arbitrary<{ text: string; fresh: boolean
     { weight: 1, arbitrary: freshSid(PREFIX[kind]).map((text) => ({ text, fresh: true })) },
     { weight: 1, arbitrary: randomSid(PREFIX[kind]).map((text) => ({ text, fresh: false })) },
     // Not empty: `…/Sessions/` is the list route (trailing slashes are ignored), not a bad SID.
-    { weight: 1, arbitrary: unicode(12).filter((text) => text !== '').map((text) => ({ text, fresh: false })) },
+    {
+      weight: 1,
+      arbitrary: unicode(12)
+        .filter((text) => text !== '')
+        .map((text) => ({ text, fresh: false })),
+    },
   );
 }
 
 export const wellFormedRequestArb: Arbitrary<WellFormedRequest> = fc.constantFrom(...ROUTES).chain((route) => {
   const params = route.parts.filter((part): part is { param: Kind } => typeof part !== 'string');
-  const method = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...route.methods) }, { weight: 1, arbitrary: fc.constantFrom('POST', 'DELETE', 'PUT', 'PATCH') });
+  const method = fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...route.methods) },
+    { weight: 1, arbitrary: fc.constantFrom('POST', 'DELETE', 'PUT', 'PATCH') },
+  );
   return method.chain((m) =>
-    fc.record({
-      route: fc.constant(route.id),
-      method: fc.constant(m),
-      segments: fc.tuple(...params.map((p) => wellFormedSegment(p.param))),
-      pairs: m === 'GET' ? formArb(route.query, 8).map(shortValues) : m === 'POST' ? formArb(route.body, 8) : fc.constant<Array<[string, string]>>([]),
-      anonymous: fc.oneof({ weight: 30, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-      idempotencyKey: fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3') }),
-    }).map(({ segments, ...rest }) => ({ ...rest, segments: segments.map((s) => s.text), fresh: segments.some((s) => s.fresh) })),
+    fc
+      .record({
+        route: fc.constant(route.id),
+        method: fc.constant(m),
+        segments: fc.tuple(...params.map((p) => wellFormedSegment(p.param))),
+        pairs:
+          m === 'GET'
+            ? formArb(route.query, 8).map(shortValues)
+            : m === 'POST'
+              ? formArb(route.body, 8)
+              : fc.constant<Array<[string, string]>>([]),
+        anonymous: fc.oneof({ weight: 30, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+        idempotencyKey: fc.oneof(
+          { weight: 8, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3') },
+        ),
+      })
+      .map(({ segments, ...rest }) => ({ ...rest, segments: segments.map((s) => s.text), fresh: segments.some((s) => s.fresh) })),
   );
 });
 
@@ -805,7 +1140,9 @@ export const protocolRequestArb: Arbitrary<ProtocolRequest> = fc.constantFrom(..
       .stringMatching(/^[A-Z][A-Z_-]{0,11}$/)
       .filter((method) => !http.METHODS.includes(method))
       .map((method): ProtocolRequest => ({ kind: 'unknown method', route: route.id, method })),
-    fc.record({ byte: fc.integer({ min: 0x7f, max: 0xff }), at: fc.nat({ max: 1000 }) }).map(({ byte, at }): ProtocolRequest => ({ kind: 'raw byte in target', route: route.id, byte, at })),
+    fc
+      .record({ byte: fc.integer({ min: 0x7f, max: 0xff }), at: fc.nat({ max: 1000 }) })
+      .map(({ byte, at }): ProtocolRequest => ({ kind: 'raw byte in target', route: route.id, byte, at })),
     fc
       .record({ size: fc.integer({ min: 17 * 1024, max: 64 * 1024 }), where: fc.constantFrom('path' as const, 'header' as const) })
       .map(({ size, where }): ProtocolRequest => ({ kind: 'header overflow', route: route.id, size, where })),

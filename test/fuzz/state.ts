@@ -94,7 +94,8 @@ export async function seedBaseline(api: HttpClient): Promise<Baseline> {
   const participants = listed.body.participants as Array<Record<string, string>>;
   const a = participants.find((p) => p.identifier === identifiers[0])!;
   const b = participants.find((p) => p.identifier === identifiers[1])!;
-  const interaction = (await created(`${base}/Sessions/${session}/Participants/${a.sid}/MessageInteractions`, { Body: 'baseline' })).sid as string;
+  const interaction = (await created(`${base}/Sessions/${session}/Participants/${a.sid}/MessageInteractions`, { Body: 'baseline' }))
+    .sid as string;
   const call = (await created('/simulator/v1/Calls', { From: b.identifier!, To: b.proxy_identifier! })).sid as string;
   return {
     service,

@@ -47,7 +47,11 @@ export function appAndReceiver(env: Record<string, string> = {}): { readonly t: 
 }
 
 /** A service with these pool numbers (and CallbackUrl, if given). */
-export async function pooledService(api: HttpClient, pool: string[], callbackUrl?: string): Promise<{ service: string; serviceSid: string }> {
+export async function pooledService(
+  api: HttpClient,
+  pool: string[],
+  callbackUrl?: string,
+): Promise<{ service: string; serviceSid: string }> {
   const created = await api.post('/v1/Services', { UniqueName: `svc-${Math.random()}`, CallbackUrl: callbackUrl });
   assert.equal(created.status, 201, created.text);
   const service = `/v1/Services/${created.body.sid}`;
@@ -59,8 +63,15 @@ export async function pooledService(api: HttpClient, pool: string[], callbackUrl
 }
 
 /** A session of `service` between handsets `a` and `b`, the proxy numbers chosen by Parley. */
-export async function conversation(api: HttpClient, service: { service: string; serviceSid: string }, a: string, b: string): Promise<Conversation> {
-  const created = await api.post(`${service.service}/Sessions`, { Participants: [a, b].map((identifier) => JSON.stringify({ Identifier: identifier })) });
+export async function conversation(
+  api: HttpClient,
+  service: { service: string; serviceSid: string },
+  a: string,
+  b: string,
+): Promise<Conversation> {
+  const created = await api.post(`${service.service}/Sessions`, {
+    Participants: [a, b].map((identifier) => JSON.stringify({ Identifier: identifier })),
+  });
   assert.equal(created.status, 201, created.text);
   const session = `${service.service}/Sessions/${created.body.sid}`;
   const listed = (await api.get(`${session}/Participants`)).body.participants as Json[];

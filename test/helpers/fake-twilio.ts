@@ -132,7 +132,12 @@ export class FakeTwilio {
       failure.remaining -= 1;
       if (failure.remaining <= 0) this.#failures.shift();
       status = failure.status;
-      body = failure.body ?? { code: 20500, message: `Fake failure ${failure.status}`, more_info: 'https://www.twilio.com/docs/errors/20500', status: failure.status };
+      body = failure.body ?? {
+        code: 20500,
+        message: `Fake failure ${failure.status}`,
+        more_info: 'https://www.twilio.com/docs/errors/20500',
+        status: failure.status,
+      };
     } else {
       const match = MESSAGES.exec(path);
       if (request.method === 'POST' && match !== null) {
@@ -141,7 +146,12 @@ export class FakeTwilio {
         recorded.sid = body.sid as string;
       } else {
         status = 404;
-        body = { code: 20404, message: `The requested resource ${path} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 };
+        body = {
+          code: 20404,
+          message: `The requested resource ${path} was not found`,
+          more_info: 'https://www.twilio.com/docs/errors/20404',
+          status: 404,
+        };
       }
     }
     recorded.status = status;

@@ -39,9 +39,13 @@ export async function maskedPair(api: HttpClient, urls: Record<string, string>, 
   const service = `/v1/Services/${created.body.sid}`;
   const pooled = await api.post(`${service}/PhoneNumbers`, { PhoneNumber: number });
   assert.equal(pooled.status, 201, pooled.text);
-  const session = await api.post(`${service}/Sessions`, { Participants: [alice, bob].map((identifier) => JSON.stringify({ Identifier: identifier })) });
+  const session = await api.post(`${service}/Sessions`, {
+    Participants: [alice, bob].map((identifier) => JSON.stringify({ Identifier: identifier })),
+  });
   assert.equal(session.status, 201, session.text);
-  const participants = (await api.get(`${service}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
+  const participants = (await api.get(`${service}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<
+    Record<string, string>
+  >;
   const bobPath = `${service}/Sessions/${session.body.sid}/Participants/${participants.find((p) => p.identifier === bob)!.sid}`;
   return {
     service,
@@ -64,10 +68,14 @@ export async function outboxRows(t: TestApp) {
 
 /** Waits until the outbox's jobs of this kind have been tried `attempts` times and are not claimed. */
 export async function attempted(t: TestApp, attempts: number, kind = 'callback', timeoutMs = 10_000) {
-  return until(async () => {
-    const rows = (await outboxRows(t)).filter((row) => row.kind === kind);
-    return rows.length > 0 && rows.every((row) => row.attempts >= attempts && row.locked_until === null) ? rows : undefined;
-  }, `${kind} jobs tried ${attempts} time(s)`, timeoutMs);
+  return until(
+    async () => {
+      const rows = (await outboxRows(t)).filter((row) => row.kind === kind);
+      return rows.length > 0 && rows.every((row) => row.attempts >= attempts && row.locked_until === null) ? rows : undefined;
+    },
+    `${kind} jobs tried ${attempts} time(s)`,
+    timeoutMs,
+  );
 }
 
 export async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
@@ -133,5 +141,13 @@ export function logCollector(): { stream: Writable; text(): string; lines(): Arr
       done();
     },
   });
-  return { stream, text: () => text, lines: () => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>) };
+  return {
+    stream,
+    text: () => text,
+    lines: () =>
+      text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 }

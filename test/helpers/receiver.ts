@@ -145,7 +145,9 @@ export class CallbackReceiver {
   async expectNoMoreThan(count: number, quietMs = 300): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, quietMs));
     if (this.requests.length > count) {
-      throw new Error(`expected at most ${count} callback request(s), got ${this.requests.length}: ${this.requests.map((r) => r.url).join(', ')}`);
+      throw new Error(
+        `expected at most ${count} callback request(s), got ${this.requests.length}: ${this.requests.map((r) => r.url).join(', ')}`,
+      );
     }
   }
 

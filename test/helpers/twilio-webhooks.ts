@@ -50,7 +50,8 @@ function attributes(tag: string): Record<string, string> {
 
 /** The one <Dial><Number> of a bridging TwiML answer. */
 export function parseDial(xml: string): { dial: Record<string, string>; number: Record<string, string>; dialled: string } {
-  const match = /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Dial(\s[^>]*)?>\s*<Number(\s[^>]*)?>([^<]*)<\/Number>\s*<\/Dial>\s*<\/Response>\s*$/.exec(xml);
+  const match =
+    /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Dial(\s[^>]*)?>\s*<Number(\s[^>]*)?>([^<]*)<\/Number>\s*<\/Dial>\s*<\/Response>\s*$/.exec(xml);
   assert.ok(match, `not a <Dial><Number> TwiML answer: ${xml}`);
   return { dial: attributes(match[1] ?? ''), number: attributes(match[2] ?? ''), dialled: unescapeXml(match[3]!.trim()) };
 }
@@ -79,7 +80,9 @@ export async function createPair(t: TestApp): Promise<Pair> {
     Participants: [JSON.stringify({ Identifier: ALICE, FriendlyName: 'Alice' }), JSON.stringify({ Identifier: BOB, FriendlyName: 'Bob' })],
   });
   assert.equal(created.status, 201, created.text);
-  const participants = (await t.api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
+  const participants = (await t.api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<
+    Record<string, string>
+  >;
   const of = (identifier: string) => {
     const p = participants.find((candidate) => candidate.identifier === identifier);
     assert.ok(p, `no participant ${identifier}`);
@@ -96,7 +99,10 @@ export function webhook(
   options: { signature?: string | null; signedUrl?: string; token?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const signedUrl = options.signedUrl ?? PUBLIC_URL + path;
-  const signature = options.signature === undefined ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, signedUrl, params) : options.signature;
+  const signature =
+    options.signature === undefined
+      ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, signedUrl, params)
+      : options.signature;
   const headers: Record<string, string> = { ...options.headers };
   if (signature !== null) headers['x-twilio-signature'] = signature;
   return t.anonymous.post(path, params, { headers });

@@ -62,7 +62,11 @@ interface Acknowledged {
 async function membersOf(api: HttpClient, path: string): Promise<[Member, Member]> {
   const listed = await api.get(`${path}/Participants`);
   assert.equal(listed.status, 200, listed.text);
-  const members = (listed.body.participants as Array<Record<string, string>>).map((p) => ({ sid: p.sid!, identifier: p.identifier!, proxy: p.proxy_identifier! }));
+  const members = (listed.body.participants as Array<Record<string, string>>).map((p) => ({
+    sid: p.sid!,
+    identifier: p.identifier!,
+    proxy: p.proxy_identifier!,
+  }));
   assert.equal(members.length, 2, listed.text);
   return [members[0]!, members[1]!];
 }
@@ -157,13 +161,19 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
       const choice = Math.random();
       if (choice < 0.35 || conversations.length === 0) {
         const identifiers: [string, string] = [handset(), handset()];
-        const created = await send(() => api.post(`${loadPath}/Sessions`, { UniqueName: `inline-${n}`, Participants: participantsJson(...identifiers) }));
+        const created = await send(() =>
+          api.post(`${loadPath}/Sessions`, { UniqueName: `inline-${n}`, Participants: participantsJson(...identifiers) }),
+        );
         if (created === null) return;
         acknowledged.inlineSessions.push({ sid: created.body.sid, identifiers });
         const path = `${loadPath}/Sessions/${created.body.sid}`;
         const listed = await send(() => api.get(`${path}/Participants`));
         if (listed === null) return;
-        const members = (listed.body.participants as Array<Record<string, string>>).map((p) => ({ sid: p.sid!, identifier: p.identifier!, proxy: p.proxy_identifier! }));
+        const members = (listed.body.participants as Array<Record<string, string>>).map((p) => ({
+          sid: p.sid!,
+          identifier: p.identifier!,
+          proxy: p.proxy_identifier!,
+        }));
         if (members.length !== 2) unexpected.push(`session ${created.body.sid} was created with ${members.length} participant(s)`);
         else conversations.push({ path, sid: created.body.sid, members: [members[0]!, members[1]!] });
       } else if (choice < 0.55) {
@@ -189,7 +199,13 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
         const sent = await send(() => api.post('/simulator/v1/Messages', { From: from.identifier, To: from.proxy, Body: body }));
         if (sent === null) return;
         if (typeof sent.body.interaction_sid !== 'string') unexpected.push(`a message in an active session was not routed: ${sent.text}`);
-        else acknowledged.messages.push({ interactionSid: sent.body.interaction_sid, sessionPath: conversation.path, to: to.identifier, body });
+        else
+          acknowledged.messages.push({
+            interactionSid: sent.body.interaction_sid,
+            sessionPath: conversation.path,
+            to: to.identifier,
+            body,
+          });
       }
     };
     const workers = Array.from({ length: WORKERS }, async () => {
@@ -206,17 +222,26 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
           assert.equal(sent.status, 201, sent.text);
           assert.match(sent.body.interaction_sid, /^KI/);
           const partner = conversation.members[1 - i]!;
-          acknowledged.messages.push({ interactionSid: sent.body.interaction_sid, sessionPath: conversation.path, to: partner.identifier, body });
+          acknowledged.messages.push({
+            interactionSid: sent.body.interaction_sid,
+            sessionPath: conversation.path,
+            to: partner.identifier,
+            body,
+          });
           return sent.body.interaction_sid as string;
         }),
       ),
     );
     // Kill between two retries: once every callback has failed ATTEMPTS_BEFORE_KILL times, and its
     // failure has had time to be written down, well before the next retry (4 s later) is due.
-    const attemptsOf = (sid: string, requests: ReceivedRequest[] = receiver.requests) => requests.filter((r) => r.params.interactionSid === sid).length;
+    const attemptsOf = (sid: string, requests: ReceivedRequest[] = receiver.requests) =>
+      requests.filter((r) => r.params.interactionSid === sid).length;
     const deadline = Date.now() + 20_000;
     while (!hookedMessages.every((sid) => attemptsOf(sid) >= ATTEMPTS_BEFORE_KILL)) {
-      assert.ok(Date.now() < deadline, `the callbacks were not retried in time: ${hookedMessages.map((sid) => attemptsOf(sid)).join(', ')} attempts`);
+      assert.ok(
+        Date.now() < deadline,
+        `the callbacks were not retried in time: ${hookedMessages.map((sid) => attemptsOf(sid)).join(', ')} attempts`,
+      );
       await sleep(20);
     }
     await sleep(1000);
@@ -254,7 +279,10 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
       const delivered = (sid: string) => receiver.requests.slice(failedBeforeKill).filter((r) => r.params.interactionSid === sid);
       const until = Date.now() + waitMs;
       while (!hookedMessages.every((sid) => delivered(sid).length > 0)) {
-        assert.ok(Date.now() < until, `callbacks not delivered after the restart: ${hookedMessages.filter((sid) => delivered(sid).length === 0).join(', ')}`);
+        assert.ok(
+          Date.now() < until,
+          `callbacks not delivered after the restart: ${hookedMessages.filter((sid) => delivered(sid).length === 0).join(', ')}`,
+        );
         await sleep(50);
       }
       for (const sid of hookedMessages) {
@@ -265,7 +293,9 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
       }
       const settled = Date.now() + 5000;
       for (;;) {
-        const rows = (await inspector.db.selectFrom('outbox').selectAll().execute()).filter((job) => hookedMessages.some((sid) => job.payload.includes(sid)));
+        const rows = (await inspector.db.selectFrom('outbox').selectAll().execute()).filter((job) =>
+          hookedMessages.some((sid) => job.payload.includes(sid)),
+        );
         if (rows.every((job) => job.status === 'done')) break;
         assert.ok(Date.now() < settled, `delivered jobs are marked done: ${JSON.stringify(rows.map((job) => job.status))}`);
         await sleep(50);
@@ -310,11 +340,17 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
         from sessions s where s.unique_name like 'inline-%'`.execute(db);
       const lacking = partial.rows.filter((row) => Number(row.participants) !== 2);
       assert.deepEqual(lacking, [], 'every session created with two inline participants has both');
-      t.diagnostic(`sessions with inline participants in the database: ${partial.rows.length} (${acknowledged.inlineSessions.length} acknowledged)`);
+      t.diagnostic(
+        `sessions with inline participants in the database: ${partial.rows.length} (${acknowledged.inlineSessions.length} acknowledged)`,
+      );
       const overfull = await sql<{ sid: string; participants: number }>`
         select s.sid, (select count(*) from participants p where p.session_sid = s.sid) as participants
         from sessions s where s.unique_name like 'empty-%'`.execute(db);
-      assert.deepEqual(overfull.rows.filter((row) => Number(row.participants) > 2), [], 'no session has more than two participants');
+      assert.deepEqual(
+        overfull.rows.filter((row) => Number(row.participants) > 2),
+        [],
+        'no session has more than two participants',
+      );
 
       const undelivered = await sql<{ sid: string }>`
         select i.sid from interactions i

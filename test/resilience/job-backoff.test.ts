@@ -33,7 +33,10 @@ async function breakWrites(t: TestApp, broken: boolean): Promise<void> {
   }
   for (const table of ['sessions', 'outbox']) {
     await sql.raw(`drop trigger if exists test_fault on ${table}`).execute(db);
-    if (broken) await sql.raw(`create trigger test_fault before update or delete on ${table} for each statement execute function test_disk_full()`).execute(db);
+    if (broken)
+      await sql
+        .raw(`create trigger test_fault before update or delete on ${table} for each statement execute function test_disk_full()`)
+        .execute(db);
   }
 }
 
@@ -55,7 +58,12 @@ describe('background jobs during a storage fault', () => {
     const { sweeper, outbox } = t.app.parley.components;
     // A callback that comes due only once the fault is in place, so that the outbox fails too.
     const clock = t.app.parley.clock as AdjustableClock;
-    await enqueue(t.app.parley.database.db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { url: 'http://127.0.0.1:9/', params: {} }, now: clock.now() + HOUR_MS });
+    await enqueue(t.app.parley.database.db, {
+      accountSid: TEST_ACCOUNT_SID,
+      kind: 'callback',
+      payload: { url: 'http://127.0.0.1:9/', params: {} },
+      now: clock.now() + HOUR_MS,
+    });
 
     const began = Date.now();
     await breakWrites(t, true);
@@ -72,7 +80,10 @@ describe('background jobs during a storage fault', () => {
       assert.equal(failures[0]!.msg, `${job} failed`);
       assert.match(failures[0]!.err!.message, /readonly|read-only|no space left/, `${job}: the first line carries the database's error`);
       assert.ok(failures.slice(1).every((line) => line.msg === `${job} still failing`));
-      assert.ok(failures.length <= mostLines(elapsedMs), `${job}: ${failures.length} lines in ${elapsedMs} ms, for ${FORCED} forced passes`);
+      assert.ok(
+        failures.length <= mostLines(elapsedMs),
+        `${job}: ${failures.length} lines in ${elapsedMs} ms, for ${FORCED} forced passes`,
+      );
     }
 
     await breakWrites(t, false);

@@ -219,7 +219,9 @@ describeOnPostgres('a database outage (PostgreSQL behind a TCP proxy the test br
       const added = await setup.api.post(`${service}/PhoneNumbers`, { PhoneNumber: number });
       assert.equal(added.status, 201, added.text);
     }
-    const session = await setup.api.post(`${service}/Sessions`, { Participants: [JSON.stringify({ Identifier: handset() }), JSON.stringify({ Identifier: handset() })] });
+    const session = await setup.api.post(`${service}/Sessions`, {
+      Participants: [JSON.stringify({ Identifier: handset() }), JSON.stringify({ Identifier: handset() })],
+    });
     assert.equal(session.status, 201, session.text);
     const listed = await setup.api.get(`${service}/Sessions/${session.body.sid}/Participants`);
     const first = (listed.body.participants as Array<Record<string, string>>)[0]!;
@@ -307,7 +309,10 @@ describeOnPostgres('a database outage (PostgreSQL behind a TCP proxy the test br
     for (;;) {
       const outcomes = await probe(s);
       if (outcomes.every((outcome) => outcome.status < 300)) break;
-      assert.ok(Date.now() - started < withinMs, `not answering normally ${withinMs} ms after the database came back: ${JSON.stringify(outcomes)}`);
+      assert.ok(
+        Date.now() - started < withinMs,
+        `not answering normally ${withinMs} ms after the database came back: ${JSON.stringify(outcomes)}`,
+      );
       await sleep(100);
     }
     t.diagnostic(`answering normally ${Date.now() - started} ms after the database came back`);
@@ -410,8 +415,16 @@ describeOnPostgres('a database outage (PostgreSQL behind a TCP proxy the test br
     const inspector = inspectDatabase(database.url);
     try {
       const stored = async () => {
-        const session = await inspector.db.selectFrom('sessions').select('status').where('sid', '=', expiring.body.sid).executeTakeFirstOrThrow();
-        const held = await inspector.db.selectFrom('assignments').select('identifier').where('session_sid', '=', expiring.body.sid).execute();
+        const session = await inspector.db
+          .selectFrom('sessions')
+          .select('status')
+          .where('sid', '=', expiring.body.sid)
+          .executeTakeFirstOrThrow();
+        const held = await inspector.db
+          .selectFrom('assignments')
+          .select('identifier')
+          .where('session_sid', '=', expiring.body.sid)
+          .execute();
         return { status: session.status, held: held.length };
       };
       const closedBy = Date.now() + 5000;
@@ -475,7 +488,11 @@ describeOnPostgres('a database outage (PostgreSQL behind a TCP proxy the test br
       // The request answered 503: its session may not exist, or (had the commit gone through) exist
       // whole; never with one participant.
       for (const row of rows) {
-        assert.equal(Number(row.participants), 2, `the session of a request that answered 503 was committed in part: ${JSON.stringify(row)}`);
+        assert.equal(
+          Number(row.participants),
+          2,
+          `the session of a request that answered 503 was committed in part: ${JSON.stringify(row)}`,
+        );
       }
       assert.deepEqual(await poolProblems(inspector.db), [], 'the number pool is consistent');
     } finally {

@@ -158,7 +158,14 @@ class SlowReceiver {
         const params = parseForm(Buffer.concat(chunks).toString('utf8'));
         const interactionSid = typeof params.interactionSid === 'string' ? params.interactionSid : '';
         const first = !this.deliveries.some((d) => d.interactionSid === interactionSid);
-        const delivery: Delivery = { interactionSid, url: req.url ?? '', headers: req.headers, params, node: this.#owners.get(req.socket) ?? null, status: null };
+        const delivery: Delivery = {
+          interactionSid,
+          url: req.url ?? '',
+          headers: req.headers,
+          params,
+          node: this.#owners.get(req.socket) ?? null,
+          status: null,
+        };
         this.deliveries.push(delivery);
         const now = (this.inFlight.get(interactionSid) ?? 0) + 1;
         this.inFlight.set(interactionSid, now);
@@ -231,7 +238,11 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
           const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
           for (const app of apps) await app.close();
           const failures = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
-          assert.deepEqual(failures, [], `round ${round}: both nodes start (${'PARLEY_ACCOUNT_SID' in extra ? 'configured' : 'generated'} account)`);
+          assert.deepEqual(
+            failures,
+            [],
+            `round ${round}: both nodes start (${'PARLEY_ACCOUNT_SID' in extra ? 'configured' : 'generated'} account)`,
+          );
           assert.equal(apps[0]!.parley.account.sid, apps[1]!.parley.account.sid, `round ${round}: both nodes serve the same account`);
           const inspector = inspectDatabase(database.url);
           try {
@@ -269,7 +280,11 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
       const env = { DATABASE_URL: database.url, PARLEY_LOG_LEVEL: 'info', PARLEY_OUTBOX_POLL_MS: '50', PARLEY_EXPIRY_SWEEP_MS: '50' };
       const started = await Promise.allSettled([spawnServer(env), spawnServer(env)]);
       nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-      assert.equal(nodes.length, 2, `both nodes start: ${started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok')).join('\n')}`);
+      assert.equal(
+        nodes.length,
+        2,
+        `both nodes start: ${started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'ok')).join('\n')}`,
+      );
       const [a] = nodes as [ServerProcess, ServerProcess];
       receiver.nodePids = nodes.map((node) => node.pid);
       let turn = 0;
@@ -280,7 +295,12 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
       // Every answer is checked as it comes: 2xx, or one of the `allowed` Twilio error codes.
       const unexpected: string[] = [];
       const conflicts = new Map<number, number>();
-      const call = async (node: ServerProcess, what: string, request: () => Promise<Response>, allowed: number[] = []): Promise<Response | null> => {
+      const call = async (
+        node: ServerProcess,
+        what: string,
+        request: () => Promise<Response>,
+        allowed: number[] = [],
+      ): Promise<Response | null> => {
         let response: Response;
         try {
           response = await request();
@@ -315,7 +335,12 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
       const churn = ttlHubs.flatMap((hub) =>
         nodes.map(async (node) => {
           while (ttlCount.get(hub)! < TTL_SESSIONS_PER_HUB && Date.now() < churnUntil) {
-            const made = await call(node, `TTL session for ${hub}`, () => node.api.post(`${service}/Sessions`, { Ttl: 1, Participants: participantsJson(hub, handset()) }), POOL_EXHAUSTED);
+            const made = await call(
+              node,
+              `TTL session for ${hub}`,
+              () => node.api.post(`${service}/Sessions`, { Ttl: 1, Participants: participantsJson(hub, handset()) }),
+              POOL_EXHAUSTED,
+            );
             if (made === null) {
               await sleep(100);
               continue;
@@ -332,7 +357,12 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
       const attempts = hubs.flatMap((hub) => Array.from({ length: CREATES_PER_HUB }, () => ({ hub, partner: handset(), node: next() })));
       const answers = await Promise.all(
         attempts.map(({ hub, partner, node }) =>
-          call(node, `session for ${hub}`, () => node.api.post(`${service}/Sessions`, { Participants: participantsJson(hub, partner) }), POOL_EXHAUSTED),
+          call(
+            node,
+            `session for ${hub}`,
+            () => node.api.post(`${service}/Sessions`, { Participants: participantsJson(hub, partner) }),
+            POOL_EXHAUSTED,
+          ),
         ),
       );
       const conversations: Array<{ sid: string; members: [Member, Member] }> = [];
@@ -341,9 +371,15 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
         const { hub, partner } = attempts[i]!;
         const listed = await next().api.get(`${service}/Sessions/${answer.body.sid}/Participants`);
         assert.equal(listed.status, 200, listed.text);
-        const members = (listed.body.participants as Array<Record<string, string>>).map((p) => ({ identifier: p.identifier!, proxy: p.proxy_identifier! }));
+        const members = (listed.body.participants as Array<Record<string, string>>).map((p) => ({
+          identifier: p.identifier!,
+          proxy: p.proxy_identifier!,
+        }));
         assert.deepEqual(members.map((m) => m.identifier).sort(), [hub, partner].sort(), `the participants of ${answer.body.sid}`);
-        conversations.push({ sid: answer.body.sid, members: [members.find((m) => m.identifier === hub)!, members.find((m) => m.identifier === partner)!] });
+        conversations.push({
+          sid: answer.body.sid,
+          members: [members.find((m) => m.identifier === hub)!, members.find((m) => m.identifier === partner)!],
+        });
       }
       for (const hub of hubs) {
         const held = conversations.filter((c) => c.members[0].identifier === hub).map((c) => c.members[0].proxy);
@@ -360,11 +396,17 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
             conversation.members.map(async (member) => {
               const node = next();
               const sent = await call(node, `message from ${member.identifier}`, () =>
-                node.api.post('/simulator/v1/Messages', { From: member.identifier, To: member.proxy, Body: `${label} from ${member.identifier}` }),
+                node.api.post('/simulator/v1/Messages', {
+                  From: member.identifier,
+                  To: member.proxy,
+                  Body: `${label} from ${member.identifier}`,
+                }),
               );
               if (sent === null) return;
               if (typeof sent.body.interaction_sid !== 'string' || sent.body.session_sid !== conversation.sid) {
-                unexpected.push(`a message from ${member.identifier} to ${member.proxy} was not routed to ${conversation.sid}: ${sent.text}`);
+                unexpected.push(
+                  `a message from ${member.identifier} to ${member.proxy} was not routed to ${conversation.sid}: ${sent.text}`,
+                );
                 return;
               }
               sids.push(sent.body.interaction_sid);
@@ -399,19 +441,34 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
             async () => {
               if (!wave.every((sid) => receiver.answered(sid, 503) > 0)) return false;
               // Each failure written down (or, on a slow machine, already retried in real time).
-              const recorded = await db.selectFrom('outbox').select('sid').where((eb) => eb.or([eb('status', '=', 'done'), eb('last_error', 'is not', null)])).execute();
+              const recorded = await db
+                .selectFrom('outbox')
+                .select('sid')
+                .where((eb) => eb.or([eb('status', '=', 'done'), eb('last_error', 'is not', null)]))
+                .execute();
               return recorded.length === prompt.length + retried.length;
             },
             () => `the first deliveries of backlog ${round} did not fail`,
           );
-          const moved = await Promise.all(nodes.map((node) => call(node, 'clock advance', () => node.api.post('/simulator/v1/Clock', { Advance: 2 }))));
-          assert.ok(moved.every((answer) => answer?.body.offset_seconds === 2 * round), `both clocks moved 2 s forward (round ${round}) ${unexpected.join('; ')}`);
+          const moved = await Promise.all(
+            nodes.map((node) => call(node, 'clock advance', () => node.api.post('/simulator/v1/Clock', { Advance: 2 }))),
+          );
+          assert.ok(
+            moved.every((answer) => answer?.body.offset_seconds === 2 * round),
+            `both clocks moved 2 s forward (round ${round}) ${unexpected.join('; ')}`,
+          );
         }
         await Promise.all(churn);
         const interactions = [...prompt, ...retried];
-        t.diagnostic(`load sent in ${Date.now() - began} ms: ${conversations.length} hub sessions, ${interactions.length} messages, ${ttlSessions.length} TTL sessions; refusals ${JSON.stringify(Object.fromEntries(conflicts))}`);
+        t.diagnostic(
+          `load sent in ${Date.now() - began} ms: ${conversations.length} hub sessions, ${interactions.length} messages, ${ttlSessions.length} TTL sessions; refusals ${JSON.stringify(Object.fromEntries(conflicts))}`,
+        );
         assert.deepEqual(unexpected, [], 'every request answered 2xx or a pool conflict (80208/80623), never a 5xx');
-        for (const hub of ttlHubs) assert.ok(ttlCount.get(hub)! >= TTL_SESSIONS_PER_HUB, `${hub} had ${TTL_SESSIONS_PER_HUB} TTL sessions in time (${ttlCount.get(hub)})`);
+        for (const hub of ttlHubs)
+          assert.ok(
+            ttlCount.get(hub)! >= TTL_SESSIONS_PER_HUB,
+            `${hub} had ${TTL_SESSIONS_PER_HUB} TTL sessions in time (${ttlCount.get(hub)})`,
+          );
         assert.equal(interactions.length, conversations.length * 2 * (MESSAGES_PER_MEMBER + BACKLOG_ROUNDS));
 
         // Settling: every callback answered, every TTL session closed, every outbox job done.
@@ -420,7 +477,9 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
           () => `callbacks not delivered: ${interactions.filter((sid) => receiver.answered(sid, 200) === 0).join(', ')}`,
         );
         await waitUntil(
-          async () => (await db.selectFrom('sessions').select('sid').where('sid', 'in', ttlSessions).where('status', '!=', 'closed').execute()).length === 0,
+          async () =>
+            (await db.selectFrom('sessions').select('sid').where('sid', 'in', ttlSessions).where('status', '!=', 'closed').execute())
+              .length === 0,
           () => 'TTL sessions still open in the database',
         );
         await waitUntil(
@@ -444,7 +503,9 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
         // Every message was delivered to the partner's handset.
         const undelivered = await sql<{ sid: string }>`
           select i.sid from interactions i
-          where not exists (select 1 from simulator_messages m where m.interaction_sid = i.sid and m.direction = 'outbound' and m.sid = i.outbound_resource_sid)`.execute(db);
+          where not exists (select 1 from simulator_messages m where m.interaction_sid = i.sid and m.direction = 'outbound' and m.sid = i.outbound_resource_sid)`.execute(
+          db,
+        );
         assert.deepEqual(undelivered.rows, [], 'every interaction has its outbound delivery');
         const recorded = await db.selectFrom('interactions').select('sid').execute();
         assert.deepEqual(recorded.map((i) => i.sid).sort(), [...interactions].sort(), 'one interaction per message');
@@ -452,12 +513,17 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
         // Every callback was delivered once (the backlog's after its one failure), signed, and
         // none was ever in flight twice at the same time.
         const perInteraction = new Map<string, Delivery[]>();
-        for (const delivery of receiver.deliveries) perInteraction.set(delivery.interactionSid, [...(perInteraction.get(delivery.interactionSid) ?? []), delivery]);
+        for (const delivery of receiver.deliveries)
+          perInteraction.set(delivery.interactionSid, [...(perInteraction.get(delivery.interactionSid) ?? []), delivery]);
         const strays = [...perInteraction.keys()].filter((sid) => !interactions.includes(sid));
         assert.deepEqual(strays, [], 'no callback for anything else');
         const overlapping = [...receiver.mostInFlight].filter(([, most]) => most > 1);
         assert.deepEqual(overlapping, [], 'no callback was delivered twice at the same time');
-        const statuses = (sid: string) => perInteraction.get(sid)!.map((d) => d.status).join(',');
+        const statuses = (sid: string) =>
+          perInteraction
+            .get(sid)!
+            .map((d) => d.status)
+            .join(',');
         const wrong = [
           ...prompt.filter((sid) => statuses(sid) !== '200').map((sid) => `${sid}: ${statuses(sid)}`),
           ...retried.filter((sid) => statuses(sid) !== '503,200').map((sid) => `${sid}: ${statuses(sid)}`),
@@ -470,7 +536,10 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
             assert.equal(delivery.params.outboundResourceStatus, 'delivered');
             const signature = delivery.headers['x-twilio-signature'];
             assert.equal(typeof signature, 'string', 'X-Twilio-Signature is sent');
-            assert.ok(twilio.validateRequest(TEST_AUTH_TOKEN, signature as string, receiver.url(delivery.url), delivery.params), `the callback of ${sid} is signed`);
+            assert.ok(
+              twilio.validateRequest(TEST_AUTH_TOKEN, signature as string, receiver.url(delivery.url), delivery.params),
+              `the callback of ${sid} is signed`,
+            );
           }
         }
         // The outbox agrees: each job was claimed once per delivery.
@@ -489,8 +558,16 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
             .filter((line) => line.msg === 'closed expired sessions')
             .reduce((sum, line) => sum + Number(line.count), 0),
         );
-        assert.equal(closedBy[0]! + closedBy[1]!, ttlSessions.length, `every TTL session closed once (node A closed ${closedBy[0]}, node B ${closedBy[1]})`);
-        const closed = await db.selectFrom('sessions').select(['sid', 'status', 'closed_reason', 'date_ended', 'expires_at']).where('sid', 'in', ttlSessions).execute();
+        assert.equal(
+          closedBy[0]! + closedBy[1]!,
+          ttlSessions.length,
+          `every TTL session closed once (node A closed ${closedBy[0]}, node B ${closedBy[1]})`,
+        );
+        const closed = await db
+          .selectFrom('sessions')
+          .select(['sid', 'status', 'closed_reason', 'date_ended', 'expires_at'])
+          .where('sid', 'in', ttlSessions)
+          .execute();
         assert.equal(closed.length, ttlSessions.length);
         for (const session of closed) {
           assert.equal(session.closed_reason, 'ttl', `${session.sid} closed by its TTL`);
@@ -504,7 +581,11 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
           `callbacks delivered by node A: ${deliveredBy[0]}, by node B: ${deliveredBy[1]}, untold: ${untold}; ` +
             `expired sessions closed by node A: ${closedBy[0]}, by node B: ${closedBy[1]}`,
         );
-        if (untold === 0) assert.ok(deliveredBy.every((count) => count > 0), `both nodes' outbox workers delivered callbacks (${deliveredBy.join(', ')})`);
+        if (untold === 0)
+          assert.ok(
+            deliveredBy.every((count) => count > 0),
+            `both nodes' outbox workers delivered callbacks (${deliveredBy.join(', ')})`,
+          );
       } finally {
         await inspector.destroy();
       }

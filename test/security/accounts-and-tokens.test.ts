@@ -61,7 +61,11 @@ describe('auth token rotation (the secondary token)', () => {
     rotate.forgetCachedCredentials();
     assert.equal(await status(account, old), 200, 'the auth token still works');
     assert.equal(await status(account, secondary), 200, 'the secondary token works');
-    expectError(await account.api.get('/v1/Services', undefined, { auth: { username: account.sid, password: `${secondary}x` } }), 401, 20003);
+    expectError(
+      await account.api.get('/v1/Services', undefined, { auth: { username: account.sid, password: `${secondary}x` } }),
+      401,
+      20003,
+    );
     assert.deepEqual(await accountTokens(t.app.parley.database.db, account.sid), { authToken: old, secondaryAuthToken: secondary });
     // Until it is promoted, the auth token signs.
     const before = await signedWith(account.api, 'before the promotion');
@@ -77,7 +81,10 @@ describe('auth token rotation (the secondary token)', () => {
     assert.equal(afterwards(secondary), true, 'callbacks are signed with the new auth token');
     assert.equal(afterwards(old), false, 'and no longer with the old one');
 
-    await assert.rejects(rotate.promote(account.sid), (err: Error) => err instanceof AdminRefusal && err.message === `${account.sid} has no secondary token`);
+    await assert.rejects(
+      rotate.promote(account.sid),
+      (err: Error) => err instanceof AdminRefusal && err.message === `${account.sid} has no secondary token`,
+    );
   });
 
   test('a deleted secondary token stops working; the auth token and API keys go on', async () => {
@@ -105,9 +112,15 @@ describe('auth token rotation (the secondary token)', () => {
     const { t } = fixture;
     const rotate = rotation(t);
     for (const attempt of [rotate.create, rotate.promote, rotate.remove]) {
-      await assert.rejects(attempt(TEST_ACCOUNT_SID), (err: Error) => err instanceof AdminRefusal && err.message.includes('PARLEY_AUTH_TOKEN'));
+      await assert.rejects(
+        attempt(TEST_ACCOUNT_SID),
+        (err: Error) => err instanceof AdminRefusal && err.message.includes('PARLEY_AUTH_TOKEN'),
+      );
     }
-    assert.deepEqual(await accountTokens(t.app.parley.database.db, TEST_ACCOUNT_SID), { authToken: TEST_AUTH_TOKEN, secondaryAuthToken: null });
+    assert.deepEqual(await accountTokens(t.app.parley.database.db, TEST_ACCOUNT_SID), {
+      authToken: TEST_AUTH_TOKEN,
+      secondaryAuthToken: null,
+    });
     await assert.rejects(rotate.create(`AC${'0'.repeat(32)}`), /no account AC0{32}$/);
   });
 });
@@ -138,14 +151,18 @@ describe('deleting an account', () => {
 
     const { db, transactions } = t.app.parley.database;
     const before = await everyRow(db);
-    const owned = ACCOUNT_TABLES.flatMap((table) => before[table]!.filter((row) => row.account_sid === doomed.sid && typeof row.sid === 'string'));
+    const owned = ACCOUNT_TABLES.flatMap((table) =>
+      before[table]!.filter((row) => row.account_sid === doomed.sid && typeof row.sid === 'string'),
+    );
     const doomedSids = new Set<string>([doomed.sid, ...owned.map((row) => row.sid as string)]);
-    const mentionsDoomed = (row: Record<string, unknown>) => Object.values(row).some((value) => typeof value === 'string' && [...doomedSids].some((sid) => value.includes(sid)));
+    const mentionsDoomed = (row: Record<string, unknown>) =>
+      Object.values(row).some((value) => typeof value === 'string' && [...doomedSids].some((sid) => value.includes(sid)));
     // The fixture reaches every table deletion must empty.
     for (const table of ACCOUNT_TABLES) assert.ok(before[table]!.some(mentionsDoomed), `the doomed account has rows in ${table}`);
 
     const deleted = await deleteAccount(transactions, doomed.sid, t.app.parley.config.accountSid);
-    for (const table of ACCOUNT_TABLES) assert.equal(deleted[table], before[table]!.filter(mentionsDoomed).length, `rows deleted from ${table}`);
+    for (const table of ACCOUNT_TABLES)
+      assert.equal(deleted[table], before[table]!.filter(mentionsDoomed).length, `rows deleted from ${table}`);
 
     const afterwards = await everyRow(db);
     assert.deepEqual(Object.keys(afterwards).sort(), Object.keys(before).sort());
@@ -163,9 +180,15 @@ describe('deleting an account', () => {
   test('the PARLEY_ACCOUNT_SID account is refused, naming the variable; an unknown SID too', async () => {
     const { t } = fixture;
     const { database, config } = t.app.parley;
-    await assert.rejects(deleteAccount(database.transactions, TEST_ACCOUNT_SID, config.accountSid), (err: Error) => err instanceof AdminRefusal && err.message.includes('PARLEY_ACCOUNT_SID'));
+    await assert.rejects(
+      deleteAccount(database.transactions, TEST_ACCOUNT_SID, config.accountSid),
+      (err: Error) => err instanceof AdminRefusal && err.message.includes('PARLEY_ACCOUNT_SID'),
+    );
     assert.equal((await t.api.get('/v1/Services')).status, 200);
     const ghost = `AC${'0'.repeat(32)}`;
-    await assert.rejects(deleteAccount(database.transactions, ghost, config.accountSid), (err: Error) => err instanceof AdminRefusal && err.message === `no account ${ghost}`);
+    await assert.rejects(
+      deleteAccount(database.transactions, ghost, config.accountSid),
+      (err: Error) => err instanceof AdminRefusal && err.message === `no account ${ghost}`,
+    );
   });
 });

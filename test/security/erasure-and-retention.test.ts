@@ -42,7 +42,11 @@ describe('erase-number', () => {
     // Added by name with an Idempotency-Key (the stored answer carries the number), then closed.
     const closed = await t.api.post(`${service.service}/Sessions`, {});
     const closedPath = `${service.service}/Sessions/${closed.body.sid}`;
-    const added = await t.api.post(`${closedPath}/Participants`, { Identifier: PERSON, FriendlyName: 'Pat' }, { headers: { [IDEMPOTENCY_HEADER]: 'add-pat' } });
+    const added = await t.api.post(
+      `${closedPath}/Participants`,
+      { Identifier: PERSON, FriendlyName: 'Pat' },
+      { headers: { [IDEMPOTENCY_HEADER]: 'add-pat' } },
+    );
     assert.equal(added.status, 201, added.text);
     assert.equal((await t.api.post(closedPath, { Status: 'closed' })).status, 200);
     // Other people's traffic, and the same number in another account: untouched.
@@ -58,16 +62,28 @@ describe('erase-number', () => {
 
     const { db, transactions } = t.app.parley.database;
     const before = await everyRow(db);
-    const theirSids = new Set<string>([elsewhere.sid, ...Object.values(before).flat().filter((row) => row.account_sid === elsewhere.sid && typeof row.sid === 'string').map((row) => row.sid)]);
+    const theirSids = new Set<string>([
+      elsewhere.sid,
+      ...Object.values(before)
+        .flat()
+        .filter((row) => row.account_sid === elsewhere.sid && typeof row.sid === 'string')
+        .map((row) => row.sid),
+    ]);
     const ofElsewhere = (row: Row) => Object.values(row).some((value) => typeof value === 'string' && theirSids.has(value));
-    const person = before.participants!.filter((row) => row.identifier === PERSON && row.account_sid === TEST_ACCOUNT_SID).map((row) => row.sid as string);
+    const person = before
+      .participants!.filter((row) => row.identifier === PERSON && row.account_sid === TEST_ACCOUNT_SID)
+      .map((row) => row.sid as string);
     assert.equal(person.length, 2);
-    const touched = (row: Row) => [row.participant_sid, row.inbound_participant_sid, row.outbound_participant_sid].some((sid) => person.includes(sid));
+    const touched = (row: Row) =>
+      [row.participant_sid, row.inbound_participant_sid, row.outbound_participant_sid].some((sid) => person.includes(sid));
     const theirInteractions = before.interactions!.filter(touched).map((row) => row.sid as string);
     assert.equal(theirInteractions.length, 3, 'two texts and a call');
     const aboutPerson = (row: Row) => mentionsPerson(row) || theirInteractions.some((sid) => JSON.stringify(row).includes(sid));
     const outboxBefore = before.outbox!.filter((row) => row.account_sid === TEST_ACCOUNT_SID);
-    assert.ok(outboxBefore.some(aboutPerson) && outboxBefore.some((row) => !aboutPerson(row)), 'callbacks about the person and about others');
+    assert.ok(
+      outboxBefore.some(aboutPerson) && outboxBefore.some((row) => !aboutPerson(row)),
+      'callbacks about the person and about others',
+    );
 
     // Any spelling of the number; the counts are printed, never the number.
     const erased = await eraseNumber(transactions, t.app.parley.clock, TEST_ACCOUNT_SID, '+1 212-555-0123');
@@ -86,7 +102,11 @@ describe('erase-number', () => {
     for (const [table, rows] of Object.entries(afterwards)) {
       const theirsBefore = before[table]!.filter(ofElsewhere);
       assert.deepEqual(rows.filter(ofElsewhere), theirsBefore, `the other account's ${table} is untouched`);
-      assert.deepEqual(rows.filter((row) => !ofElsewhere(row) && mentionsPerson(row)), [], `nothing of this account's ${table} carries the number`);
+      assert.deepEqual(
+        rows.filter((row) => !ofElsewhere(row) && mentionsPerson(row)),
+        [],
+        `nothing of this account's ${table} carries the number`,
+      );
     }
     for (const table of ['services', 'sessions', 'participants', 'interactions', 'assignments', 'phone_numbers']) {
       assert.equal(afterwards[table]!.length, before[table]!.length, `every ${table} row stays`);
@@ -102,22 +122,37 @@ describe('erase-number', () => {
     assert.equal(interactions.length, 3);
     for (const interaction of interactions) assert.equal(interaction.data, null, `${interaction.type} ${interaction.sid} has no body left`);
     const kept = (await t.api.get(`${others.session}/Interactions`)).body.interactions as Row[];
-    assert.deepEqual(kept.map((i) => JSON.parse(i.data).body), ['not about Pat']);
+    assert.deepEqual(
+      kept.map((i) => JSON.parse(i.data).body),
+      ['not about Pat'],
+    );
     // The simulator's log keeps only the others' texts; the stored texts about the person are gone.
     const log = (await t.api.get('/simulator/v1/Messages')).body.messages as Row[];
-    assert.deepEqual(log.map((m) => m.body), ['not about Pat', 'not about Pat']);
+    assert.deepEqual(
+      log.map((m) => m.body),
+      ['not about Pat', 'not about Pat'],
+    );
     const outboxAfter = afterwards.outbox!.filter((row) => row.account_sid === TEST_ACCOUNT_SID);
     assert.deepEqual(outboxAfter.filter(aboutPerson), []);
     assert.equal(outboxAfter.length, outboxBefore.filter((row) => !aboutPerson(row)).length);
-    assert.deepEqual(afterwards.carrier_webhooks!.map((row) => row.resource_sid), ['CAlonger']);
+    assert.deepEqual(
+      afterwards.carrier_webhooks!.map((row) => row.resource_sid),
+      ['CAlonger'],
+    );
   });
 
   test('a number that is not one, or an unknown account, is refused without repeating the number', async () => {
     const { t } = fixture;
     const { transactions } = t.app.parley.database;
-    await assert.rejects(eraseNumber(transactions, t.app.parley.clock, TEST_ACCOUNT_SID, '12125550123'), (err: Error) => err instanceof AdminRefusal && !err.message.includes('2125550123'));
+    await assert.rejects(
+      eraseNumber(transactions, t.app.parley.clock, TEST_ACCOUNT_SID, '12125550123'),
+      (err: Error) => err instanceof AdminRefusal && !err.message.includes('2125550123'),
+    );
     const ghost = `AC${'0'.repeat(32)}`;
-    await assert.rejects(eraseNumber(transactions, t.app.parley.clock, ghost, PERSON), (err: Error) => err instanceof AdminRefusal && err.message === `no account ${ghost}`);
+    await assert.rejects(
+      eraseNumber(transactions, t.app.parley.clock, ghost, PERSON),
+      (err: Error) => err instanceof AdminRefusal && err.message === `no account ${ghost}`,
+    );
   });
 });
 
@@ -129,7 +164,19 @@ describe('retention (PARLEY_RETENTION_DAYS, 30 by default)', () => {
     const { t } = fixture;
     const now = t.app.parley.clock.now();
     const sid = `OB${status}${Math.random().toString(16).slice(2)}`;
-    const row = { sid, account_sid: TEST_ACCOUNT_SID, kind: 'callback', payload: '{}', status, attempts: 1, next_attempt_at: nextAttemptAt, locked_until: null, last_error: null, date_created: now, date_updated: now };
+    const row = {
+      sid,
+      account_sid: TEST_ACCOUNT_SID,
+      kind: 'callback',
+      payload: '{}',
+      status,
+      attempts: 1,
+      next_attempt_at: nextAttemptAt,
+      locked_until: null,
+      last_error: null,
+      date_created: now,
+      date_updated: now,
+    };
     await t.app.parley.database.db.insertInto('outbox').values(row).execute();
     return sid;
   }
@@ -152,13 +199,20 @@ describe('retention (PARLEY_RETENTION_DAYS, 30 by default)', () => {
     // Two days on: webhook answers are gone (carriers retry within hours); everything else stays.
     await advanceClock(t.api, 2 * DAY);
     assert.deepEqual(await db.selectFrom('carrier_webhooks').selectAll().execute(), []);
-    assert.deepEqual(((await t.api.get(`${pair.session}/Interactions`)).body.interactions as Row[]).map((i) => i.data), interactionsBefore.map((i) => i.data));
+    assert.deepEqual(
+      ((await t.api.get(`${pair.session}/Interactions`)).body.interactions as Row[]).map((i) => i.data),
+      interactionsBefore.map((i) => i.data),
+    );
     assert.equal((await t.api.get('/simulator/v1/Messages')).body.messages.length, 4);
 
     // Past the retention (30 days, plus one).
     await advanceClock(t.api, 29 * DAY);
     const interactionsAfter = (await t.api.get(`${pair.session}/Interactions`)).body.interactions as Row[];
-    assert.deepEqual(interactionsAfter, interactionsBefore.map((i) => ({ ...i, data: null })), 'the interactions stay, without their bodies');
+    assert.deepEqual(
+      interactionsAfter,
+      interactionsBefore.map((i) => ({ ...i, data: null })),
+      'the interactions stay, without their bodies',
+    );
     assert.deepEqual((await t.api.get('/simulator/v1/Messages')).body.messages, []);
     const jobs = await db.selectFrom('outbox').select(['sid', 'status']).execute();
     assert.deepEqual(jobs, [{ sid: pending, status: 'pending' }], `the finished jobs (${failed} among them) are gone`);
@@ -167,7 +221,10 @@ describe('retention (PARLEY_RETENTION_DAYS, 30 by default)', () => {
     await text(t.api, PERSON, pair.a.proxy, 'fresh');
     await t.app.parley.components.retention.run();
     const fresh = ((await t.api.get(`${pair.session}/Interactions`)).body.interactions as Row[]).filter((i) => i.data !== null);
-    assert.deepEqual(fresh.map((i) => JSON.parse(i.data).body), ['fresh']);
+    assert.deepEqual(
+      fresh.map((i) => JSON.parse(i.data).body),
+      ['fresh'],
+    );
     assert.equal((await t.api.get('/simulator/v1/Messages')).body.messages.length, 2);
   });
 });
@@ -185,7 +242,10 @@ describe('retention off (PARLEY_RETENTION_DAYS=0)', () => {
     await webhookAnswer(t, 'SManswered', '<Response/>');
     await advanceClock(t.api, 3650 * DAY);
     const interactions = (await t.api.get(`${pair.session}/Interactions`)).body.interactions as Row[];
-    assert.deepEqual(interactions.map((i) => JSON.parse(i.data).body), ['kept']);
+    assert.deepEqual(
+      interactions.map((i) => JSON.parse(i.data).body),
+      ['kept'],
+    );
     assert.equal((await t.api.get('/simulator/v1/Messages')).body.messages.length, 2);
     assert.deepEqual(await t.app.parley.database.db.selectFrom('carrier_webhooks').selectAll().execute(), []);
   });

@@ -63,7 +63,11 @@ describe('configuration', () => {
     assert.equal(loadConfig({ PARLEY_TRUST_PROXY: '2' }).trustProxy, 2);
     assert.deepEqual(loadConfig({ PARLEY_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy, ['10.0.0.1', '192.168.0.0/16', '::1']);
     for (const bad of ['yes please', '10.0.0.0/33', '300.1.1.1', 'proxy.internal', '::1/129']) {
-      assert.throws(() => loadConfig({ PARLEY_TRUST_PROXY: bad }), (err: unknown) => err instanceof ConfigError && err.variable === 'PARLEY_TRUST_PROXY', bad);
+      assert.throws(
+        () => loadConfig({ PARLEY_TRUST_PROXY: bad }),
+        (err: unknown) => err instanceof ConfigError && err.variable === 'PARLEY_TRUST_PROXY',
+        bad,
+      );
     }
   });
 

@@ -33,7 +33,14 @@ function logCollector(): { stream: Writable; text(): string } {
 function assertNothingLeaked(log: string, secrets: string[]): void {
   for (const secret of secrets) {
     const forms = [secret, encodeURIComponent(secret), secret.replace(/^\+/, '')];
-    for (const form of forms) assert.ok(!log.includes(form), `the log holds "${form}":\n${log.split('\n').filter((l) => l.includes(form)).join('\n')}`);
+    for (const form of forms)
+      assert.ok(
+        !log.includes(form),
+        `the log holds "${form}":\n${log
+          .split('\n')
+          .filter((l) => l.includes(form))
+          .join('\n')}`,
+      );
   }
 }
 
@@ -44,12 +51,19 @@ describe('log redaction', () => {
     assert.equal(redactText('/v1/Services/KSx/PhoneNumbers/4155550100'), `/v1/Services/KSx/PhoneNumbers/${REDACTED}`);
     assert.equal(redactText(`/v1/Services/KSx/PhoneNumbers/PN${'a'.repeat(32)}`), `/v1/Services/KSx/PhoneNumbers/PN${'a'.repeat(32)}`);
     assert.equal(redactText('/simulator/v1/Messages?To=12125550101&PageSize=5'), `/simulator/v1/Messages?To=${REDACTED}&PageSize=5`);
-    assert.equal(redactText('at 1796159151353 ms, KS0123456789abcdef0123456789abcdef'), 'at 1796159151353 ms, KS0123456789abcdef0123456789abcdef', 'timestamps and SIDs stay');
+    assert.equal(
+      redactText('at 1796159151353 ms, KS0123456789abcdef0123456789abcdef'),
+      'at 1796159151353 ms, KS0123456789abcdef0123456789abcdef',
+      'timestamps and SIDs stay',
+    );
   });
 
   test('redactValue scrubs nested objects and errors, and hides sensitive keys whole', () => {
     const err = Object.assign(new Error('80404 +14155550100 is not reachable'), { code: 'X' });
-    const scrubbed = redactValue({ err, nested: { Body: 'hi', list: ['+14155550101'], authorization: 'Basic abc' } }) as Record<string, any>;
+    const scrubbed = redactValue({ err, nested: { Body: 'hi', list: ['+14155550101'], authorization: 'Basic abc' } }) as Record<
+      string,
+      any
+    >;
     assert.equal(scrubbed.err.message, `80404 ${REDACTED} is not reachable`);
     assert.ok(!String(scrubbed.err.stack).includes('+1415'));
     assert.equal(scrubbed.err.code, 'X');
@@ -65,12 +79,19 @@ describe('log redaction', () => {
       receiver.respond({ status: 500, body: `no thanks ${SECRETS.bob}` });
       const withPassword = (path: string) => receiver.url(path).replace('http://', `http://hook:${PASSWORD}@`);
       const pool = await pooledService(t.api, [SECRETS.pool], withPassword('/callback'));
-      assert.equal((await t.api.post(pool.service, { InterceptCallbackUrl: 'http://hook:' + PASSWORD + '@127.0.0.1:1/intercept' })).status, 200);
+      assert.equal(
+        (await t.api.post(pool.service, { InterceptCallbackUrl: 'http://hook:' + PASSWORD + '@127.0.0.1:1/intercept' })).status,
+        200,
+      );
       const pair = await conversation(t.api, pool, SECRETS.alice, SECRETS.bob);
       await text(t.api, SECRETS.alice, pair.a.proxy, BODIES[0]!);
       await text(t.api, SECRETS.bob, pair.b.proxy, BODIES[1]!);
       // An out-of-session answer it cannot use: JSON that does not parse, quoting the body.
-      receiver.respond({ status: 200, contentType: 'application/json', body: `{"participantIdentifier": "${SECRETS.stranger}", ${BODIES[2]}` });
+      receiver.respond({
+        status: 200,
+        contentType: 'application/json',
+        body: `{"participantIdentifier": "${SECRETS.stranger}", ${BODIES[2]}`,
+      });
       assert.equal((await t.api.post(pool.service, { OutOfSessionCallbackUrl: withPassword('/oos') })).status, 200);
       await text(t.api, SECRETS.stranger, SECRETS.pool, BODIES[2]!);
       // Paths that hold a number.

@@ -36,10 +36,17 @@ async function serviceOf(api: HttpClient, name: string): Promise<string> {
 
 /** A session in `service` between two people; answers the first one's proxy number. */
 async function sessionIn(api: HttpClient, service: string, people: [string, string]): Promise<{ session: string; proxy: string }> {
-  const created = await api.post(`${service}/Sessions`, { Participants: people.map((identifier) => JSON.stringify({ Identifier: identifier })) });
+  const created = await api.post(`${service}/Sessions`, {
+    Participants: people.map((identifier) => JSON.stringify({ Identifier: identifier })),
+  });
   assert.equal(created.status, 201, created.text);
-  const participants = (await api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
-  return { session: `${service}/Sessions/${created.body.sid}`, proxy: participants.find((p) => p.identifier === people[0])!.proxy_identifier! };
+  const participants = (await api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<
+    Record<string, string>
+  >;
+  return {
+    session: `${service}/Sessions/${created.body.sid}`,
+    proxy: participants.find((p) => p.identifier === people[0])!.proxy_identifier!,
+  };
 }
 
 describe('pool numbers under a real carrier', () => {
@@ -81,7 +88,11 @@ describe('pool numbers under a real carrier', () => {
       other.api.post(`${services[1]}/PhoneNumbers`, { PhoneNumber: '+14155550124' }),
     ]);
     assert.deepEqual(answers.map((a) => a.status).sort(), [201, 400]);
-    expectError(answers.find((a) => a.status === 400)!, 400, 80601);
+    expectError(
+      answers.find((a) => a.status === 400)!,
+      400,
+      80601,
+    );
     await t.api.delete(services[0]!);
     await other.api.delete(services[1]!);
   });
@@ -93,7 +104,10 @@ describe('pool numbers under a real carrier', () => {
     const row = await db.selectFrom('phone_numbers').selectAll().where('phone_number', '=', '+14155550125').executeTakeFirstOrThrow();
     const theirs = await serviceOf(other.api, 'db-rule-b');
     await assert.rejects(
-      db.insertInto('phone_numbers').values({ ...row, sid: `PN${'e'.repeat(32)}`, account_sid: other.sid, service_sid: theirs.split('/').pop()! }).execute(),
+      db
+        .insertInto('phone_numbers')
+        .values({ ...row, sid: `PN${'e'.repeat(32)}`, account_sid: other.sid, service_sid: theirs.split('/').pop()! })
+        .execute(),
       (err: unknown) => isUniqueViolation(err),
     );
     await t.api.delete(service);
@@ -102,7 +116,8 @@ describe('pool numbers under a real carrier', () => {
 
   test("an inbound webhook to the number reaches its one owner's session", async () => {
     const service = await serviceOf(t.api, 'routed');
-    for (const number of [LINE, '+14155550126']) assert.equal((await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: number })).status, 201);
+    for (const number of [LINE, '+14155550126'])
+      assert.equal((await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: number })).status, 201);
     const { session, proxy } = await sessionIn(t.api, service, ['+12125550131', '+12125550132']);
     const theirs = await serviceOf(other.api, 'routed-b');
     expectError(await other.api.post(`${theirs}/PhoneNumbers`, { PhoneNumber: proxy }), 400, 80601);
@@ -125,7 +140,10 @@ describe('pool numbers under the simulator', () => {
   test('each account may use the same fixture numbers, and its traffic stays its own', async () => {
     const people: [string, string] = ['+12125550141', '+12125550142'];
     const pairs = [];
-    for (const [api, name] of [[t.api, 'suite-a'], [other.api, 'suite-b']] as const) {
+    for (const [api, name] of [
+      [t.api, 'suite-a'],
+      [other.api, 'suite-b'],
+    ] as const) {
       const service = await serviceOf(api, name);
       // One pool number: both participants hold it, so both suites' sessions use the same one.
       assert.equal((await api.post(`${service}/PhoneNumbers`, { PhoneNumber: '+14155550140' })).status, 201);
@@ -135,7 +153,11 @@ describe('pool numbers under the simulator', () => {
     const sent = await t.api.post('/simulator/v1/Messages', { From: people[0], To: pairs[0]!.proxy, Body: 'suite A only' });
     assert.equal(sent.status, 201, sent.text);
     assert.equal((await t.api.get(`${pairs[0]!.session}/Interactions`)).body.interactions.length, 1);
-    assert.equal((await other.api.get(`${pairs[1]!.session}/Interactions`)).body.interactions.length, 0, "the other suite's session heard nothing");
+    assert.equal(
+      (await other.api.get(`${pairs[1]!.session}/Interactions`)).body.interactions.length,
+      0,
+      "the other suite's session heard nothing",
+    );
     // Within one account: one service's pool.
     const second = await serviceOf(t.api, 'suite-a-2');
     expectError(await t.api.post(`${second}/PhoneNumbers`, { PhoneNumber: '+14155550140' }), 400, 80101);
@@ -161,7 +183,13 @@ describe('starting with a real carrier on numbers shared under the simulator', (
     await simulator.app.close();
 
     const fake = await startFakeTwilio();
-    const env = { ...twilioEnv(fake), DATABASE_URL: url, PARLEY_LOG_LEVEL: 'silent', PARLEY_ACCOUNT_SID: TEST_ACCOUNT_SID, PARLEY_AUTH_TOKEN: TEST_AUTH_TOKEN };
+    const env = {
+      ...twilioEnv(fake),
+      DATABASE_URL: url,
+      PARLEY_LOG_LEVEL: 'silent',
+      PARLEY_ACCOUNT_SID: TEST_ACCOUNT_SID,
+      PARLEY_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    };
     try {
       await assert.rejects(buildApp(loadConfig(env)), (err: unknown) => {
         assert.ok(err instanceof SharedNumbersError, String(err));
@@ -177,7 +205,10 @@ describe('starting with a real carrier on numbers shared under the simulator', (
       await handle.destroy();
       const twilioApp = await buildApp(loadConfig(env));
       const rows = await twilioApp.parley.database.db.selectFrom('phone_numbers').select('owner_scope').execute();
-      assert.deepEqual(rows.map((row) => row.owner_scope), ['carrier']);
+      assert.deepEqual(
+        rows.map((row) => row.owner_scope),
+        ['carrier'],
+      );
       await twilioApp.close();
     } finally {
       await fake.stop();

@@ -31,7 +31,8 @@ const INSIDE = [
   'http://0.0.0.0/',
   'https://user:secret@100.64.0.1/cb',
 ];
-const refusal = (parameter: string) => `'${parameter}' is invalid. ${parameter} must not point at a private, loopback, link-local or metadata address`;
+const refusal = (parameter: string) =>
+  `'${parameter}' is invalid. ${parameter} must not point at a private, loopback, link-local or metadata address`;
 
 describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   let t: TestApp;
@@ -41,13 +42,17 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   const log = logCollector();
   /** rebind.customer.example answers publicly once, then loopback; everything else resolves inside. */
   const dns = fakeDns((hostname) => {
-    if (hostname === 'rebind.customer.example') return dns.asked.filter((name) => name === hostname).length === 0 ? '203.0.113.10' : '127.0.0.1';
+    if (hostname === 'rebind.customer.example')
+      return dns.asked.filter((name) => name === hostname).length === 0 ? '203.0.113.10' : '127.0.0.1';
     if (hostname === 'mixed.customer.example') return ['203.0.113.10', '127.0.0.1'];
     return '10.0.0.1';
   });
   before(async () => {
     watch = watchSockets();
-    t = await startTestApp({ PARLEY_CALLBACK_ALLOW_PRIVATE: 'false', PARLEY_LOG_LEVEL: 'info' }, { lookup: dns.lookup, logStream: log.stream });
+    t = await startTestApp(
+      { PARLEY_CALLBACK_ALLOW_PRIVATE: 'false', PARLEY_LOG_LEVEL: 'info' },
+      { lookup: dns.lookup, logStream: log.stream },
+    );
     receiver = await CallbackReceiver.start();
   });
   after(async () => {
@@ -81,7 +86,11 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   });
 
   test('a public address is accepted when set (and nothing is called)', async () => {
-    const urls = { CallbackUrl: 'http://203.0.113.10/cb', InterceptCallbackUrl: 'https://203.0.113.10:8443/i', OutOfSessionCallbackUrl: 'http://[2606:4700:4700::1111]/o' };
+    const urls = {
+      CallbackUrl: 'http://203.0.113.10/cb',
+      InterceptCallbackUrl: 'https://203.0.113.10:8443/i',
+      OutOfSessionCallbackUrl: 'http://[2606:4700:4700::1111]/o',
+    };
     const created = await t.api.post('/v1/Services', { UniqueName: 'public', ...urls });
     assert.equal(created.status, 201, created.text);
     assert.equal(created.body.intercept_callback_url, urls.InterceptCallbackUrl);
@@ -96,7 +105,10 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
     assert.equal((await pair.text('to a private address')).status, 201);
     const [job] = await attempted(t, 1);
     assert.ok(dns.asked.includes('hooks.customer.example'), 'the name was looked up at delivery');
-    assert.match(job!.last_error ?? '', /^80908 Error on Callback for http:\/\/hooks\.customer\.example:\d+\/cb: hooks\.customer\.example resolves to 10\.0\.0\.1, private/);
+    assert.match(
+      job!.last_error ?? '',
+      /^80908 Error on Callback for http:\/\/hooks\.customer\.example:\d+\/cb: hooks\.customer\.example resolves to 10\.0\.0\.1, private/,
+    );
     assert.equal(job!.status, 'pending', 'a failed delivery, retried as usual');
     assert.deepEqual(
       watch.attempted.filter((attempt) => attempt.address === '10.0.0.1'),
@@ -134,7 +146,11 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
 
   test('a literal inside address stored earlier (under another setting) is refused at delivery', async () => {
     const pair = await maskedPair(t.api, { CallbackUrl: 'https://hooks.customer.example/cb' }, pairs++);
-    await t.app.parley.database.db.updateTable('services').set({ callback_url: receiver.url('/stored') }).where('sid', '=', pair.serviceSid).execute();
+    await t.app.parley.database.db
+      .updateTable('services')
+      .set({ callback_url: receiver.url('/stored') })
+      .where('sid', '=', pair.serviceSid)
+      .execute();
     assert.equal((await pair.text('stored earlier')).status, 201);
     const [job] = await attempted(t, 1);
     assert.match(job!.last_error ?? '', /: 127\.0\.0\.1, loopback: account-set URLs may not reach it/);
@@ -159,10 +175,19 @@ describe('with the default (simulator: private addresses allowed)', () => {
   });
 
   test('a host name resolved (by the injected DNS) to loopback is delivered to', async () => {
-    const pair = await maskedPair(t.api, { CallbackUrl: `http://hooks.local.test:${receiver.port}/cb`, InterceptCallbackUrl: `http://hooks.local.test:${receiver.port}/intercept` });
+    const pair = await maskedPair(t.api, {
+      CallbackUrl: `http://hooks.local.test:${receiver.port}/cb`,
+      InterceptCallbackUrl: `http://hooks.local.test:${receiver.port}/intercept`,
+    });
     assert.equal((await pair.text('hello')).status, 201);
-    const requests = await until(async () => (receiver.requests.length >= 2 ? receiver.requests : undefined), 'intercept and callback delivered');
-    assert.deepEqual(requests.slice(0, 2).map((request) => request.url), ['/intercept', '/cb']);
+    const requests = await until(
+      async () => (receiver.requests.length >= 2 ? receiver.requests : undefined),
+      'intercept and callback delivered',
+    );
+    assert.deepEqual(
+      requests.slice(0, 2).map((request) => request.url),
+      ['/intercept', '/cb'],
+    );
     assert.equal(requests[0]!.headers.host, `hooks.local.test:${receiver.port}`);
     assert.ok(dns.asked.includes('hooks.local.test'));
   });

@@ -55,7 +55,10 @@ describe('the carrier REST call', () => {
     assert.equal((await pair.messageBob('too much answer')).status, 201);
     const [job] = await attempted(t, 1, 'twilio-message');
     assert.equal(job!.status, 'pending', 'to be retried');
-    assert.match(job!.last_error ?? '', /^POST http:\/\/127\.0\.0\.1:\d+\/2010-04-01\/Accounts\/AC5+\/Messages\.json failed: answer larger than 65536 bytes$/);
+    assert.match(
+      job!.last_error ?? '',
+      /^POST http:\/\/127\.0\.0\.1:\d+\/2010-04-01\/Accounts\/AC5+\/Messages\.json failed: answer larger than 65536 bytes$/,
+    );
   });
 
   test('a redirect is not followed: the send failed, to be retried', async () => {

@@ -20,7 +20,9 @@ const PEAK_LIMIT_KB = 250 * 1024;
 
 /** The most memory the process has held resident at once since it started, in kB. */
 function peakRssKb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmHWM:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1]);
 }
 
@@ -58,11 +60,17 @@ describe('20 receivers answering 200 MB each at once', () => {
       `POST ${receiver.url('/intercept')} failed: answer larger than 65536 bytes`,
       `80908 Error on Callback for ${receiver.url('/cb')}: answer larger than 65536 bytes`,
     ];
-    await until(async () => (receivers.every((receiver) => failures(receiver).every((line) => server.output().includes(line))) ? true : undefined), 'every call recorded as failed', 60_000);
+    await until(
+      async () => (receivers.every((receiver) => failures(receiver).every((line) => server.output().includes(line))) ? true : undefined),
+      'every call recorded as failed',
+      60_000,
+    );
     for (const [n, pair] of pairs.entries()) assert.ok(await pair.reachedBob(`message ${n}`), `message ${n} went ahead`);
 
     const peak = peakRssKb(server.pid);
-    t.diagnostic(`peak RSS ${Math.round(peak / 1024)} MB; most streamed to one receiver ${Math.max(...receivers.map((r) => r.streamedBytes))} bytes`);
+    t.diagnostic(
+      `peak RSS ${Math.round(peak / 1024)} MB; most streamed to one receiver ${Math.max(...receivers.map((r) => r.streamedBytes))} bytes`,
+    );
     assert.ok(peak < PEAK_LIMIT_KB, `the server's peak RSS was ${Math.round(peak / 1024)} MB`);
     for (const receiver of receivers) {
       assert.ok(receiver.requests.length >= 2, 'asked the intercept and delivered the callback');

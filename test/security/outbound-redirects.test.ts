@@ -9,7 +9,6 @@ import type { TestApp } from '../helpers/app.js';
 import { attempted, maskedPair } from '../helpers/outbound.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
-
 describe('a receiver answering with a redirect', () => {
   let t: TestApp;
   let redirecting: CallbackReceiver;
@@ -44,10 +43,7 @@ describe('a receiver answering with a redirect', () => {
     assert.equal(sent.status, 201, sent.text);
     assert.deepEqual(await pair.strangerReplies(), [], 'no TwiML from the redirect target');
 
-    assert.deepEqual(
-      redirecting.requests.map((request) => request.url).sort(),
-      ['/cb', '/intercept', '/oos'].sort(),
-    );
+    assert.deepEqual(redirecting.requests.map((request) => request.url).sort(), ['/cb', '/intercept', '/oos'].sort());
     await target.expectNoMoreThan(0);
   });
 });

@@ -54,8 +54,16 @@ describe('user info in a callback URL', () => {
       assert.equal(request.url, '/cb?x=1', 'the request target carries no user info');
       assert.equal(request.headers.host, `127.0.0.1:${receiver.port}`);
       const signature = String(request.headers['x-twilio-signature']);
-      assert.equal(twilio.validateRequest(TEST_AUTH_TOKEN, signature, callbackUrl, request.params), true, 'signed over the URL as configured');
-      assert.equal(twilio.validateRequest(TEST_AUTH_TOKEN, signature, receiver.fullUrl(request), request.params), false, 'not over the URL without user info');
+      assert.equal(
+        twilio.validateRequest(TEST_AUTH_TOKEN, signature, callbackUrl, request.params),
+        true,
+        'signed over the URL as configured',
+      );
+      assert.equal(
+        twilio.validateRequest(TEST_AUTH_TOKEN, signature, receiver.fullUrl(request), request.params),
+        false,
+        'not over the URL without user info',
+      );
     }
 
     const logs = log.text();

@@ -38,9 +38,13 @@ async function routeMessage(account: TestAccount, url: string): Promise<void> {
   const path = `/v1/Services/${service.body.sid}`;
   const number = await account.api.post(`${path}/PhoneNumbers`, { PhoneNumber: '+14155550100' });
   assert.equal(number.status, 201, number.text);
-  const session = await account.api.post(`${path}/Sessions`, { Participants: [ALICE, BOB].map((identifier) => JSON.stringify({ Identifier: identifier })) });
+  const session = await account.api.post(`${path}/Sessions`, {
+    Participants: [ALICE, BOB].map((identifier) => JSON.stringify({ Identifier: identifier })),
+  });
   assert.equal(session.status, 201, session.text);
-  const participants = (await account.api.get(`${path}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<Record<string, string>>;
+  const participants = (await account.api.get(`${path}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<
+    Record<string, string>
+  >;
   const alice = participants.find((p) => p.identifier === ALICE)!;
   const sent = await account.api.post('/simulator/v1/Messages', { From: ALICE, To: alice.proxy_identifier!, Body: 'not stuck behind A' });
   assert.equal(sent.status, 201, sent.text);
@@ -110,7 +114,8 @@ describe('Claiming due jobs', () => {
     // Longer than a claim looks (see claimDue): B's job, the newest, is seen only if A's are left out.
     for (let n = 0; n < 300; n++) await enqueue(db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { n }, now: now - 1 });
     await enqueue(db, { accountSid: other, kind: 'callback', payload: { n: 'b' }, now });
-    const claim = (aInFlight: number) => claimDue(db, { now, lockMs: 60_000, limit: 40, perAccount: 10, inFlight: new Map([[TEST_ACCOUNT_SID, aInFlight]]) });
+    const claim = (aInFlight: number) =>
+      claimDue(db, { now, lockMs: 60_000, limit: 40, perAccount: 10, inFlight: new Map([[TEST_ACCOUNT_SID, aInFlight]]) });
 
     const atCap = await claim(10);
     assert.deepEqual(

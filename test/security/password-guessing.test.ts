@@ -72,12 +72,20 @@ describe('password guessing', () => {
     assert.equal(loadConfig({}).authFailureLimit, 0);
     await withApp({}, async (t) => {
       for (let i = 0; i < 30; i++) expectError(await t.api.get('/v1/Services', undefined, { auth: WRONG }), 401, 20003);
-      assert.equal((await t.api.get('/v1/Services', undefined, { auth: { username: TEST_ACCOUNT_SID, password: TEST_AUTH_TOKEN } })).status, 200);
+      assert.equal(
+        (await t.api.get('/v1/Services', undefined, { auth: { username: TEST_ACCOUNT_SID, password: TEST_AUTH_TOKEN } })).status,
+        200,
+      );
     });
   });
 
   test('is 20 by default with a real carrier', () => {
-    const twilio = { PARLEY_CARRIER: 'twilio', PARLEY_TWILIO_ACCOUNT_SID: 'AC' + 'f'.repeat(32), PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token', PARLEY_PUBLIC_URL: 'https://p.example.com' };
+    const twilio = {
+      PARLEY_CARRIER: 'twilio',
+      PARLEY_TWILIO_ACCOUNT_SID: 'AC' + 'f'.repeat(32),
+      PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token',
+      PARLEY_PUBLIC_URL: 'https://p.example.com',
+    };
     assert.equal(loadConfig(twilio).authFailureLimit, 20);
     assert.equal(loadConfig({ ...twilio, PARLEY_AUTH_FAILURE_LIMIT: '0' }).authFailureLimit, 0);
   });

@@ -125,8 +125,10 @@ describe('slow clients', () => {
   test('a long answer is not cut: a message held by its intercept callback past the request timeout is answered', async () => {
     const receiver = await CallbackReceiver.start();
     try {
-      const service = (await t.api.post('/v1/Services', { UniqueName: 'slow-intercept', InterceptCallbackUrl: receiver.url('/intercept') })).body.sid;
-      for (const number of ['+14155550170', '+14155550171']) await t.api.post(`/v1/Services/${service}/PhoneNumbers`, { PhoneNumber: number });
+      const service = (await t.api.post('/v1/Services', { UniqueName: 'slow-intercept', InterceptCallbackUrl: receiver.url('/intercept') }))
+        .body.sid;
+      for (const number of ['+14155550170', '+14155550171'])
+        await t.api.post(`/v1/Services/${service}/PhoneNumbers`, { PhoneNumber: number });
       const session = await t.api.post(`/v1/Services/${service}/Sessions`, {
         Participants: [JSON.stringify({ Identifier: '+12125550170' }), JSON.stringify({ Identifier: '+12125550171' })],
       });

@@ -159,7 +159,11 @@ describe('storage faults on SQLite', () => {
       await sql`pragma max_page_count = 1000000000`.execute(db);
       await run((trx) => sql`insert into notes values ('after')`.execute(trx));
       const notes = await sql<{ body: string }>`select body from notes`.execute(db);
-      assert.deepEqual(notes.rows.map((row) => row.body), ['seed', 'after'], 'the batch left nothing behind');
+      assert.deepEqual(
+        notes.rows.map((row) => row.body),
+        ['seed', 'after'],
+        'the batch left nothing behind',
+      );
     } finally {
       await database.destroy();
     }
@@ -193,7 +197,10 @@ describe('storage faults on PostgreSQL', () => {
       // before the test goes on, so its pool opens new (read-only) ones.
       await onDatabase(server, async (admin) => {
         await admin.query(`alter database ${name} set default_transaction_read_only = on`);
-        const { rows } = await admin.query('select coalesce(array_agg(pid), array[]::int[]) as pids from pg_stat_activity where datname = $1', [name]);
+        const { rows } = await admin.query(
+          'select coalesce(array_agg(pid), array[]::int[]) as pids from pg_stat_activity where datname = $1',
+          [name],
+        );
         const pids = rows[0].pids as number[];
         await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
         const alive = async () => (await admin.query('select 1 from pg_stat_activity where pid = any($1::int[])', [pids])).rowCount !== 0;
@@ -250,9 +257,24 @@ describe('isDatabaseUnavailable', () => {
   const fault = (code: string) => Object.assign(new Error(code), { code });
 
   test("is true for every storage fault of SQLite, with its extended codes, and not for the request's own faults", () => {
-    const codes = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_IOERR',
-      'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_FSYNC', 'SQLITE_IOERR_SHORT_READ', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT',
-      'SQLITE_LOCKED', 'SQLITE_LOCKED_SHAREDCACHE', 'SQLITE_CANTOPEN', 'SQLITE_CANTOPEN_ISDIR', 'SQLITE_PROTOCOL', 'SQLITE_NOMEM'];
+    const codes = [
+      'SQLITE_FULL',
+      'SQLITE_READONLY',
+      'SQLITE_READONLY_DBMOVED',
+      'SQLITE_READONLY_DIRECTORY',
+      'SQLITE_IOERR',
+      'SQLITE_IOERR_WRITE',
+      'SQLITE_IOERR_FSYNC',
+      'SQLITE_IOERR_SHORT_READ',
+      'SQLITE_BUSY',
+      'SQLITE_BUSY_SNAPSHOT',
+      'SQLITE_LOCKED',
+      'SQLITE_LOCKED_SHAREDCACHE',
+      'SQLITE_CANTOPEN',
+      'SQLITE_CANTOPEN_ISDIR',
+      'SQLITE_PROTOCOL',
+      'SQLITE_NOMEM',
+    ];
     for (const code of codes) assert.equal(isDatabaseUnavailable(fault(code)), true, code);
     for (const code of ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_ERROR', 'SQLITE_MISMATCH', 'SQLITE_FULLNESS']) {
       assert.equal(isDatabaseUnavailable(fault(code)), false, code);

@@ -14,7 +14,17 @@ import { testEngine } from '../helpers/database.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
-import { ALICE, STRANGER, assertTwiml, createPair, inboundCall, inboundSms, parseDial, twilioEnv, webhook } from '../helpers/twilio-webhooks.js';
+import {
+  ALICE,
+  STRANGER,
+  assertTwiml,
+  createPair,
+  inboundCall,
+  inboundSms,
+  parseDial,
+  twilioEnv,
+  webhook,
+} from '../helpers/twilio-webhooks.js';
 import type { Pair } from '../helpers/twilio-webhooks.js';
 
 const OUT_OF_SESSION_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Who is this?</Message></Response>';
@@ -82,7 +92,10 @@ describe('retried inbound Twilio webhooks', () => {
 
   test('the out-of-session callback is asked once; a retry gets its TwiML again', async () => {
     assert.equal((await t.api.post(pair.service, { OutOfSessionCallbackUrl: receiver.url('/oos') })).status, 200);
-    receiver.respondInTurn({ contentType: 'text/xml', body: OUT_OF_SESSION_TWIML }, { contentType: 'text/xml', body: '<Response><Reject/></Response>' });
+    receiver.respondInTurn(
+      { contentType: 'text/xml', body: OUT_OF_SESSION_TWIML },
+      { contentType: 'text/xml', body: '<Response><Reject/></Response>' },
+    );
     const params = inboundSms(STRANGER, pair.alice.proxy, 'hello?');
     const first = await webhook(t, '/carriers/twilio/messages', params);
     const again = await webhook(t, '/carriers/twilio/messages', params);
@@ -97,10 +110,18 @@ describe('retried inbound Twilio webhooks', () => {
     await sendsAfterDrain();
     const sent = fake.messageRequests()[0]!;
     for (const status of ['sent', 'delivered']) {
-      const report = await webhook(t, '/carriers/twilio/status', { AccountSid: params.AccountSid!, MessageSid: sent.sid!, MessageStatus: status });
+      const report = await webhook(t, '/carriers/twilio/status', {
+        AccountSid: params.AccountSid!,
+        MessageSid: sent.sid!,
+        MessageStatus: status,
+      });
       assert.equal(report.status, 204, report.text);
     }
-    const row = await t.app.parley.database.db.selectFrom('interactions').selectAll().where('inbound_resource_sid', '=', params.MessageSid!).executeTakeFirstOrThrow();
+    const row = await t.app.parley.database.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('inbound_resource_sid', '=', params.MessageSid!)
+      .executeTakeFirstOrThrow();
     assert.equal(row.outbound_resource_status, 'delivered');
   });
 });
@@ -131,7 +152,10 @@ describe('retried inbound Twilio webhooks on two nodes sharing one database', ()
     const pair = await createPair(first);
     const messages = Array.from({ length: 10 }, (_, i) => inboundSms(ALICE, pair.alice.proxy, `race ${i}`));
     const answers = await Promise.all(
-      messages.flatMap((params) => [webhook(first, '/carriers/twilio/messages', params), webhook(second, '/carriers/twilio/messages', params)]),
+      messages.flatMap((params) => [
+        webhook(first, '/carriers/twilio/messages', params),
+        webhook(second, '/carriers/twilio/messages', params),
+      ]),
     );
     for (const answer of answers) assertTwiml(answer);
     const { db } = first.app.parley.database;

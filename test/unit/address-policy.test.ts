@@ -123,7 +123,13 @@ describe('aimsInside (when a URL is set)', () => {
   });
 
   test('accepts public addresses and host names (names are checked at delivery)', () => {
-    for (const url of ['http://203.0.113.10/cb', 'https://[2606:4700:4700::1111]/', 'https://example.com/cb', 'http://localhost/', 'not a url']) {
+    for (const url of [
+      'http://203.0.113.10/cb',
+      'https://[2606:4700:4700::1111]/',
+      'https://example.com/cb',
+      'http://localhost/',
+      'not a url',
+    ]) {
       assert.equal(aimsInside(url), false, url);
     }
   });
@@ -138,7 +144,9 @@ describe('guardedLookup (at delivery)', () => {
       else callback(null, all[0]!.address, all[0]!.family);
     };
   const resolve = (lookup: LookupFunction, all: boolean) =>
-    new Promise<unknown>((done, fail) => guardedLookup(lookup)('receiver.example', { all }, (err, address) => (err ? fail(err) : done(address))));
+    new Promise<unknown>((done, fail) =>
+      guardedLookup(lookup)('receiver.example', { all }, (err, address) => (err ? fail(err) : done(address))),
+    );
 
   test('passes a public answer through, in both forms', async () => {
     assert.equal(await resolve(answering('203.0.113.10'), false), '203.0.113.10');
@@ -155,7 +163,8 @@ describe('guardedLookup (at delivery)', () => {
   });
 
   test('passes a failed lookup on as it is', async () => {
-    const failing: LookupFunction = (_hostname, _options, callback) => callback(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), '');
+    const failing: LookupFunction = (_hostname, _options, callback) =>
+      callback(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), '');
     await assert.rejects(resolve(failing, false), { code: 'ENOTFOUND' });
   });
 });

@@ -81,7 +81,10 @@ describe('Backoff', () => {
     // A new fault starts again from a 1 s pause, with a first line of its own.
     s.lines.length = 0;
     const ran = tickFailing(s, 100, s.clock.now + 1000);
-    assert.deepEqual(ran.map((at) => at - ran[0]!), [0, 1000]);
+    assert.deepEqual(
+      ran.map((at) => at - ran[0]!),
+      [0, 1000],
+    );
     assert.deepEqual(s.messages(), ['test job failed', 'test job still failing']);
   });
 });

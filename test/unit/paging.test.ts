@@ -31,7 +31,10 @@ test('meta links: next after the last row, previous before the first', () => {
   ];
   const request = parsePageRequest({ PageSize: '2' });
   const page = toPage(rows, request, 0);
-  assert.deepEqual(page.items.map((r) => r.sid), ['a', 'b']);
+  assert.deepEqual(
+    page.items.map((r) => r.sid),
+    ['a', 'b'],
+  );
   const meta = buildMeta('things', 'http://h/v1/Things', request, page, (r) => [r.date_created, r.sid]);
   assert.equal(meta.first_page_url, 'http://h/v1/Things?PageSize=2&Page=0');
   assert.equal(meta.url, 'http://h/v1/Things?PageSize=2&Page=0');

@@ -15,8 +15,18 @@ test('the checkpoint worker copies the WAL into the database file while the serv
     await new Promise((resolve) => setTimeout(resolve, 500));
     const before = statSync(path).size;
     const now = Date.now();
-    const rows = Array.from({ length: 2000 }, (_, i) => ({ sid: `AC${String(i).padStart(32, '0')}`, auth_token: 'x'.repeat(200), friendly_name: 'f', date_created: now, date_updated: now }));
-    for (let i = 0; i < rows.length; i += 100) await handle.db.insertInto('accounts').values(rows.slice(i, i + 100)).execute();
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      sid: `AC${String(i).padStart(32, '0')}`,
+      auth_token: 'x'.repeat(200),
+      friendly_name: 'f',
+      date_created: now,
+      date_updated: now,
+    }));
+    for (let i = 0; i < rows.length; i += 100)
+      await handle.db
+        .insertInto('accounts')
+        .values(rows.slice(i, i + 100))
+        .execute();
     // The request connection only checkpoints at ~400 MB of WAL: growth of the file is the worker's.
     const deadline = Date.now() + 5000;
     while (statSync(path).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -21,7 +21,13 @@ const ClockResource = Type.Object({
 const MAX_ADVANCE = 10 * 366 * 24 * 3600;
 
 /** The emulator's controllable clock: move time forward to test TTL and expiry without sleeping. */
-export function clockRoutes(app: FastifyInstance, clock: AdjustableClock, sweeper: ExpirySweeper, outbox: OutboxWorker, retention: RetentionJob): void {
+export function clockRoutes(
+  app: FastifyInstance,
+  clock: AdjustableClock,
+  sweeper: ExpirySweeper,
+  outbox: OutboxWorker,
+  retention: RetentionJob,
+): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const render = () => ({ now: formatDate(clock.now())!, now_ms: clock.now(), offset_seconds: clock.offsetSeconds });
 

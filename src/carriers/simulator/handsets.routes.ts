@@ -18,7 +18,13 @@ import { buildMeta, offsetOf, toPage } from '../../http/paging.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
 import { findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
 import type { Router } from '../../routing/router.js';
-import { findSimulatorCall, insertSimulatorCall, insertSimulatorMessage, listSimulatorMessages, updateSimulatorCall } from './simulator.repository.js';
+import {
+  findSimulatorCall,
+  insertSimulatorCall,
+  insertSimulatorMessage,
+  listSimulatorMessages,
+  updateSimulatorCall,
+} from './simulator.repository.js';
 import { readTwiml } from './twiml.js';
 
 const MessageResource = Type.Object({
@@ -58,7 +64,11 @@ const SendMessageBody = Type.Object({
   MediaUrl: Type.Optional(RepeatedParam(UrlParam('MediaUrl'))),
 });
 
-const ListMessagesQuery = Type.Object({ ...PagingQuery.properties, To: Type.Optional(TextParam('To', 32)), From: Type.Optional(TextParam('From', 32)) });
+const ListMessagesQuery = Type.Object({
+  ...PagingQuery.properties,
+  To: Type.Optional(TextParam('To', 32)),
+  From: Type.Optional(TextParam('From', 32)),
+});
 const PlaceCallBody = Type.Object({ From: TextParam('From', 32), To: TextParam('To', 32) });
 const CALL_ENDINGS = ['completed', 'busy', 'no-answer', 'failed'] as const;
 const EndCallBody = Type.Object({ Status: EnumParam('Status', CALL_ENDINGS) });
@@ -135,23 +145,47 @@ export function handsetRoutes(app: FastifyInstance, db: Kysely<Database>, clock:
     );
     // An out-of-session answer in TwiML: its <Message>s reach the sender from the number they texted.
     for (const text of readTwiml(routed.outOfSession?.twiml ?? '').messages) {
-      await insertSimulatorMessage(db, { ...inbound, sid: newSid('SM'), from_number: to, to_number: from, body: text, media_urls: '[]', direction: 'outbound', status: 'delivered', date_created: clock.now() });
+      await insertSimulatorMessage(db, {
+        ...inbound,
+        sid: newSid('SM'),
+        from_number: to,
+        to_number: from,
+        body: text,
+        media_urls: '[]',
+        direction: 'outbound',
+        status: 'delivered',
+        date_created: clock.now(),
+      });
     }
     return reply.code(201).send(toMessage(inbound));
   });
 
-  api.get('/simulator/v1/Messages', { schema: { querystring: ListMessagesQuery, response: { 200: ListEnvelope('messages', MessageResource) } } }, async (request) => {
-    const page = parsePageRequest(request.query);
-    const filter = {
-      to: request.query.To ? number('To', request.query.To) : undefined,
-      from: request.query.From ? number('From', request.query.From) : undefined,
-    };
-    const rows = await listSimulatorMessages(db, request.accountSid, filter, page);
-    const pageOfRows = toPage(rows, page, offsetOf(page));
-    const filters = Object.fromEntries(Object.entries({ To: filter.to, From: filter.from }).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const meta = buildMeta('messages', urls.base(request) + pathOf(request), page, pageOfRows, (row) => [row.date_created, row.sid], filters);
-    return { messages: pageOfRows.items.map(toMessage), meta };
-  });
+  api.get(
+    '/simulator/v1/Messages',
+    { schema: { querystring: ListMessagesQuery, response: { 200: ListEnvelope('messages', MessageResource) } } },
+    async (request) => {
+      const page = parsePageRequest(request.query);
+      const filter = {
+        to: request.query.To ? number('To', request.query.To) : undefined,
+        from: request.query.From ? number('From', request.query.From) : undefined,
+      };
+      const rows = await listSimulatorMessages(db, request.accountSid, filter, page);
+      const pageOfRows = toPage(rows, page, offsetOf(page));
+      const filters = Object.fromEntries(Object.entries({ To: filter.to, From: filter.from }).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >;
+      const meta = buildMeta(
+        'messages',
+        urls.base(request) + pathOf(request),
+        page,
+        pageOfRows,
+        (row) => [row.date_created, row.sid],
+        filters,
+      );
+      return { messages: pageOfRows.items.map(toMessage), meta };
+    },
+  );
 
   api.post('/simulator/v1/Calls', { schema: { body: PlaceCallBody, response: { 201: CallResource } } }, async (request, reply) => {
     const from = number('From', request.body.From);
@@ -192,30 +226,35 @@ export function handsetRoutes(app: FastifyInstance, db: Kysely<Database>, clock:
   const callOf = async (request: FastifyRequest) =>
     found(await findSimulatorCall(db, request.accountSid, (request.params as { CallSid: string }).CallSid), request);
 
-  api.get('/simulator/v1/Calls/:CallSid', { schema: { params: CallParams, response: { 200: CallResource } } }, async (request) => toCall(await callOf(request)));
+  api.get('/simulator/v1/Calls/:CallSid', { schema: { params: CallParams, response: { 200: CallResource } } }, async (request) =>
+    toCall(await callOf(request)),
+  );
 
-  api.post('/simulator/v1/Calls/:CallSid', { schema: { params: CallParams, body: EndCallBody, response: { 200: CallResource } } }, async (request) => {
-    const call = await callOf(request);
-    if (call.status !== 'in-progress') {
-      throw invalidParameter('Status', `the call has already ended (${call.status})`);
-    }
-    const status = request.body.Status;
-    const now = clock.now();
-    await updateSimulatorCall(db, call.sid, { status, date_updated: now });
-    const interaction = call.interaction_sid === null ? undefined : await findInteractionBySid(db, call.interaction_sid);
-    if (interaction !== undefined) {
-      const answered = status === 'completed';
-      await router.recordStatus(interaction, {
-        inbound_resource_status: 'completed',
-        outbound_resource_status: status,
-        data: answered ? JSON.stringify({ duration: String(Math.round((now - call.date_created) / 1000)) }) : interaction.data,
-      });
-    }
-    return toCall({ ...call, status, date_updated: now });
-  });
+  api.post(
+    '/simulator/v1/Calls/:CallSid',
+    { schema: { params: CallParams, body: EndCallBody, response: { 200: CallResource } } },
+    async (request) => {
+      const call = await callOf(request);
+      if (call.status !== 'in-progress') {
+        throw invalidParameter('Status', `the call has already ended (${call.status})`);
+      }
+      const status = request.body.Status;
+      const now = clock.now();
+      await updateSimulatorCall(db, call.sid, { status, date_updated: now });
+      const interaction = call.interaction_sid === null ? undefined : await findInteractionBySid(db, call.interaction_sid);
+      if (interaction !== undefined) {
+        const answered = status === 'completed';
+        await router.recordStatus(interaction, {
+          inbound_resource_status: 'completed',
+          outbound_resource_status: status,
+          data: answered ? JSON.stringify({ duration: String(Math.round((now - call.date_created) / 1000)) }) : interaction.data,
+        });
+      }
+      return toCall({ ...call, status, date_updated: now });
+    },
+  );
 
   onlyMethods(app, '/simulator/v1/Messages', ['GET', 'POST']);
   onlyMethods(app, '/simulator/v1/Calls', ['POST']);
   onlyMethods(app, '/simulator/v1/Calls/:CallSid', ['GET', 'POST']);
 }
-

@@ -13,10 +13,25 @@ export function resourceStatus(status: string | undefined): string {
 }
 
 const RANK: Record<string, number> = {
-  accepted: 1, scheduled: 1, queued: 1, initiated: 1,
-  sending: 2, ringing: 2, receiving: 2,
-  sent: 3, 'in-progress': 3, answered: 3, received: 3,
-  delivered: 4, undelivered: 4, failed: 4, completed: 4, busy: 4, 'no-answer': 4, canceled: 4, 'delivery-unknown': 4,
+  accepted: 1,
+  scheduled: 1,
+  queued: 1,
+  initiated: 1,
+  sending: 2,
+  ringing: 2,
+  receiving: 2,
+  sent: 3,
+  'in-progress': 3,
+  answered: 3,
+  received: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+  completed: 4,
+  busy: 4,
+  'no-answer': 4,
+  canceled: 4,
+  'delivery-unknown': 4,
 };
 
 /** Whether `next` is news after `current` (a final status is never replaced by an earlier one). */
@@ -35,7 +50,11 @@ export async function keepEarlyReport(db: Kysely<Database>, resourceSid: string,
 
 /** The report that came before its SID was known, if any, consumed. */
 export async function takeEarlyReport(db: Kysely<Database>, resourceSid: string): Promise<string | undefined> {
-  const report = await db.deleteFrom('carrier_status_reports').where('resource_sid', '=', resourceSid).returning('status').executeTakeFirst();
+  const report = await db
+    .deleteFrom('carrier_status_reports')
+    .where('resource_sid', '=', resourceSid)
+    .returning('status')
+    .executeTakeFirst();
   return report?.status;
 }
 

@@ -28,7 +28,13 @@ export class TwilioCarrier implements Carrier {
   readonly name = 'twilio';
 
   sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending {
-    const job: SendJob = { interactionSid: message.interactionSid, from: message.from, to: message.to, body: message.body, mediaUrls: message.mediaUrls };
+    const job: SendJob = {
+      interactionSid: message.interactionSid,
+      from: message.from,
+      to: message.to,
+      body: message.body,
+      mediaUrls: message.mediaUrls,
+    };
     const written = enqueue(trx, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
     return { leg: { resourceSid: null, status: 'queued', url: null, queued: true }, written };
   }
@@ -43,7 +49,13 @@ export function messageUrl(twilio: TwilioSettings, sid: string): string {
  * better by retrying: the outbound leg is recorded as failed. Network errors, 5xx, no answer in
  * time and an answer over PARLEY_CALLBACK_MAX_RESPONSE_BYTES are retried.
  */
-export function twilioMessageSender(db: Kysely<Database>, router: Router, http: OutboundClient, twilio: TwilioSettings, publicUrl: string | null): JobHandler {
+export function twilioMessageSender(
+  db: Kysely<Database>,
+  router: Router,
+  http: OutboundClient,
+  twilio: TwilioSettings,
+  publicUrl: string | null,
+): JobHandler {
   return async (job: SendJob, _row, { lastAttempt }) => {
     const interaction = await findInteractionBySid(db, job.interactionSid);
     if (interaction === undefined) return; // deleted meanwhile: nothing left to report to
@@ -67,7 +79,12 @@ export function twilioMessageSender(db: Kysely<Database>, router: Router, http: 
 }
 
 /** One request to Twilio's Messages API; PermanentFailure when retrying cannot help. */
-async function send(http: OutboundClient, twilio: TwilioSettings, publicUrl: string | null, job: SendJob): Promise<{ sid: string; status: string }> {
+async function send(
+  http: OutboundClient,
+  twilio: TwilioSettings,
+  publicUrl: string | null,
+  job: SendJob,
+): Promise<{ sid: string; status: string }> {
   const form = new URLSearchParams({ From: job.from, To: job.to, Body: job.body });
   for (const url of job.mediaUrls) form.append('MediaUrl', url);
   if (publicUrl !== null) form.set('StatusCallback', `${publicUrl}/carriers/twilio/status`);

@@ -40,7 +40,14 @@ function e164(value: string): string {
   return parsePhoneNumber(value)?.e164 ?? value;
 }
 
-export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: Clock, router: Router, twilio: TwilioSettings, urls: Urls): void {
+export function twilioRoutes(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  clock: Clock,
+  router: Router,
+  twilio: TwilioSettings,
+  urls: Urls,
+): void {
   const verified = (request: FastifyRequest): FormFields => {
     const params = (request.body ?? {}) as FormFields;
     const url = urls.base(request) + request.url;
@@ -61,7 +68,9 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: 
   app.post('/carriers/twilio/messages', async (request, reply) => {
     const params = verified(request);
     const count = Number(field(params, 'NumMedia') || '0');
-    const mediaUrls = Array.from({ length: Number.isInteger(count) ? Math.min(count, 10) : 0 }, (_, i) => field(params, `MediaUrl${i}`)).filter(Boolean);
+    const mediaUrls = Array.from({ length: Number.isInteger(count) ? Math.min(count, 10) : 0 }, (_, i) =>
+      field(params, `MediaUrl${i}`),
+    ).filter(Boolean);
     const sid = field(params, 'MessageSid');
     const message = {
       accountSid: null,
@@ -72,7 +81,11 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: 
       resourceSid: sid,
       resourceUrl: sid === '' ? null : messageUrl(twilio, sid),
     };
-    const answer = await replay.answer(sid, (also) => router.routeMessage(message, also), (routed) => twiml(routed.outOfSession?.twiml ?? EMPTY_TWIML));
+    const answer = await replay.answer(
+      sid,
+      (also) => router.routeMessage(message, also),
+      (routed) => twiml(routed.outOfSession?.twiml ?? EMPTY_TWIML),
+    );
     return send(reply, answer);
   });
 
@@ -116,7 +129,10 @@ export function twilioRoutes(app: FastifyInstance, db: Kysely<Database>, clock: 
         await keepEarlyReport(db, messageSid, reported, clock.now());
       } else {
         const status = laterStatus(found.row, found.leg, reported);
-        await router.recordStatus(found.row, found.leg === 'outbound' ? { outbound_resource_status: status } : { inbound_resource_status: status });
+        await router.recordStatus(
+          found.row,
+          found.leg === 'outbound' ? { outbound_resource_status: status } : { inbound_resource_status: status },
+        );
       }
     } else if (callSid !== '') {
       const status = resourceStatus(field(params, 'CallStatus'));

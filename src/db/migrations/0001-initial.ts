@@ -27,17 +27,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_created', 'bigint', (c) => c.notNull())
     .addColumn('date_updated', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('services_account_unique_name')
-    .unique()
-    .on('services')
-    .columns(['account_sid', 'unique_name'])
-    .execute();
-  await db.schema
-    .createIndex('services_account_listing')
-    .on('services')
-    .columns(['account_sid', 'date_created', 'sid'])
-    .execute();
+  await db.schema.createIndex('services_account_unique_name').unique().on('services').columns(['account_sid', 'unique_name']).execute();
+  await db.schema.createIndex('services_account_listing').on('services').columns(['account_sid', 'date_created', 'sid']).execute();
 
   await db.schema
     .createTable('sessions')
@@ -59,17 +50,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_updated', 'bigint', (c) => c.notNull())
     .execute();
   // NULL unique names never collide (both engines treat NULLs as distinct).
-  await db.schema
-    .createIndex('sessions_service_unique_name')
-    .unique()
-    .on('sessions')
-    .columns(['service_sid', 'unique_name'])
-    .execute();
-  await db.schema
-    .createIndex('sessions_service_listing')
-    .on('sessions')
-    .columns(['service_sid', 'date_created', 'sid'])
-    .execute();
+  await db.schema.createIndex('sessions_service_unique_name').unique().on('sessions').columns(['service_sid', 'unique_name']).execute();
+  await db.schema.createIndex('sessions_service_listing').on('sessions').columns(['service_sid', 'date_created', 'sid']).execute();
   // Only active sessions can expire, so the sweeper's index holds only those.
   await db.schema
     .createIndex('sessions_active_expiry')

@@ -22,8 +22,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_updated', 'bigint', (c) => c.notNull())
     .execute();
   // A number belongs to one service of an account (80101 / 80104).
-  await db.schema.createIndex('phone_numbers_account_number').unique().on('phone_numbers').columns(['account_sid', 'phone_number']).execute();
-  await db.schema.createIndex('phone_numbers_service_listing').on('phone_numbers').columns(['service_sid', 'date_created', 'sid']).execute();
+  await db.schema
+    .createIndex('phone_numbers_account_number')
+    .unique()
+    .on('phone_numbers')
+    .columns(['account_sid', 'phone_number'])
+    .execute();
+  await db.schema
+    .createIndex('phone_numbers_service_listing')
+    .on('phone_numbers')
+    .columns(['service_sid', 'date_created', 'sid'])
+    .execute();
   // Number selection walks this index in preference order and stops at the first fit.
   await db.schema
     .createIndex('phone_numbers_selection')
@@ -46,7 +55,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('date_updated', 'bigint', (c) => c.notNull())
     .execute();
   // Removed participants stay (soft delete), so an identifier can never be added twice (80103 / 80612).
-  await db.schema.createIndex('participants_session_identifier').unique().on('participants').columns(['session_sid', 'identifier']).execute();
+  await db.schema
+    .createIndex('participants_session_identifier')
+    .unique()
+    .on('participants')
+    .columns(['session_sid', 'identifier'])
+    .execute();
   // A session's participants (at most two live ones) are found through participants_session_identifier;
   // a listing index of its own would only cost every insert another page.
   // An identifier's history in a service, for sticky and avoid-sticky selection.

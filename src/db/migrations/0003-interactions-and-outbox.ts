@@ -97,7 +97,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('session_sid', 'text')
     .addColumn('date_created', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('simulator_messages_listing').on('simulator_messages').columns(['account_sid', 'date_created', 'sid']).execute();
+  await db.schema
+    .createIndex('simulator_messages_listing')
+    .on('simulator_messages')
+    .columns(['account_sid', 'date_created', 'sid'])
+    .execute();
 
   await db.schema
     .createTable('simulator_calls')

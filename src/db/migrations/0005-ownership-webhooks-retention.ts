@@ -7,7 +7,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // account SID under the simulator (fictional numbers, one namespace per account), one constant
   // under a real carrier (a real line, one owner in the whole installation). Set at start-up to
   // match the configured carrier (pool/number-ownership.ts).
-  await db.schema.alterTable('phone_numbers').addColumn('owner_scope', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('phone_numbers')
+    .addColumn('owner_scope', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   await sql`update phone_numbers set owner_scope = account_sid`.execute(db);
   await db.schema.createIndex('phone_numbers_owner_number').unique().on('phone_numbers').columns(['owner_scope', 'phone_number']).execute();
 

@@ -34,7 +34,12 @@ export async function insertInteraction(db: Kysely<Database>, row: InteractionRo
   await insertRow(db, row);
 }
 
-export async function findInteraction(db: Kysely<Database>, key: ServiceKey, sessionSid: string, sid: string): Promise<InteractionRow | undefined> {
+export async function findInteraction(
+  db: Kysely<Database>,
+  key: ServiceKey,
+  sessionSid: string,
+  sid: string,
+): Promise<InteractionRow | undefined> {
   return db
     .selectFrom('interactions')
     .selectAll()
@@ -45,7 +50,12 @@ export async function findInteraction(db: Kysely<Database>, key: ServiceKey, ses
     .executeTakeFirst();
 }
 
-export async function listInteractions(db: Kysely<Database>, key: ServiceKey, sessionSid: string, page: PageRequest): Promise<InteractionRow[]> {
+export async function listInteractions(
+  db: Kysely<Database>,
+  key: ServiceKey,
+  sessionSid: string,
+  page: PageRequest,
+): Promise<InteractionRow[]> {
   const query = db
     .selectFrom('interactions')
     .selectAll()
@@ -88,7 +98,10 @@ export async function deleteInteraction(db: Kysely<Database>, key: ServiceKey, s
  * The interaction one of whose carrier legs (those with a carrier URL: Twilio's) is this Call or
  * Message. The `url is not null` terms match the partial indexes on the resource SIDs.
  */
-export async function findByResource(db: Kysely<Database>, resourceSid: string): Promise<{ row: InteractionRow; leg: 'inbound' | 'outbound' } | undefined> {
+export async function findByResource(
+  db: Kysely<Database>,
+  resourceSid: string,
+): Promise<{ row: InteractionRow; leg: 'inbound' | 'outbound' } | undefined> {
   const outbound = await db
     .selectFrom('interactions')
     .selectAll()

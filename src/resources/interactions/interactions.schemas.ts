@@ -3,9 +3,27 @@ import { Type } from '@sinclair/typebox';
 import { ListEnvelope, NullableDate, NullableEnum, NullableString, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
 
 export const RESOURCE_STATUSES = [
-  'accepted', 'answered', 'busy', 'canceled', 'completed', 'deleted', 'delivered', 'delivery-unknown', 'failed',
-  'in-progress', 'initiated', 'no-answer', 'queued', 'received', 'receiving', 'ringing', 'scheduled', 'sending',
-  'sent', 'undelivered', 'unknown',
+  'accepted',
+  'answered',
+  'busy',
+  'canceled',
+  'completed',
+  'deleted',
+  'delivered',
+  'delivery-unknown',
+  'failed',
+  'in-progress',
+  'initiated',
+  'no-answer',
+  'queued',
+  'received',
+  'receiving',
+  'ringing',
+  'scheduled',
+  'sending',
+  'sent',
+  'undelivered',
+  'unknown',
 ] as const;
 
 const interactionFields = {

@@ -55,7 +55,8 @@ export class InteractionsService {
     if (!isActive(current.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: no message can be sent in it');
     if (current.mode === 'voice-only') throw new ApiError(80910, 'Message To Voice Only Session Rejected: this session is voice-only');
     const interaction = await this.router.sendToParticipant(service, current, participant, message);
-    if (interaction === null) throw new ApiError(80607, 'Session is closed and cannot be updated: it closed while the message was being sent');
+    if (interaction === null)
+      throw new ApiError(80607, 'Session is closed and cannot be updated: it closed while the message was being sent');
     return interaction;
   }
 
@@ -65,9 +66,17 @@ export class InteractionsService {
   }
 
   /** The page's MessageInteractions, or undefined when the participant does not exist. */
-  async listMessages(key: ServiceKey, sessionSid: string, participantSid: string, page: PageRequest): Promise<InteractionRow[] | undefined> {
+  async listMessages(
+    key: ServiceKey,
+    sessionSid: string,
+    participantSid: string,
+    page: PageRequest,
+  ): Promise<InteractionRow[] | undefined> {
     const rows = await repo.listMessageInteractions(this.db, key, sessionSid, participantSid, page);
-    if (rows.length === 0 && (!isSid('KP', participantSid) || (await findParticipant(this.db, key, sessionSid, participantSid)) === undefined)) {
+    if (
+      rows.length === 0 &&
+      (!isSid('KP', participantSid) || (await findParticipant(this.db, key, sessionSid, participantSid)) === undefined)
+    ) {
       return undefined;
     }
     return rows;

@@ -55,7 +55,9 @@ export async function addParticipant(
   if (members.filter((member) => member.date_deleted === null).length >= MAX_PARTICIPANTS) throw new ApiError(80609);
 
   const pinned = input.proxyIdentifier !== undefined || input.proxyIdentifierSid !== undefined;
-  const number = pinned ? await pinnedNumber(trx, service, session.mode, input) : await selectNumber(trx, service, session.mode, identifier);
+  const number = pinned
+    ? await pinnedNumber(trx, service, session.mode, input)
+    : await selectNumber(trx, service, session.mode, identifier);
   const row: ParticipantRow = {
     sid: newSid('KP'),
     account_sid: service.account_sid,
@@ -111,12 +113,17 @@ async function pinnedNumber(trx: Kysely<Database>, service: ServiceRow, mode: st
     if (byNumber?.service_sid !== service.sid) throw notInService(input.proxyIdentifier);
   }
   if (bySid !== undefined && byNumber !== undefined && bySid.sid !== byNumber.sid) {
-    throw invalidParameter('ProxyIdentifierSid', `ProxyIdentifierSid ${bySid.sid} is not the number ${byNumber.phone_number} given as ProxyIdentifier`);
+    throw invalidParameter(
+      'ProxyIdentifierSid',
+      `ProxyIdentifierSid ${bySid.sid} is not the number ${byNumber.phone_number} given as ProxyIdentifier`,
+    );
   }
   const number = (bySid ?? byNumber)!;
   const needs = needsOf(mode);
-  if (needs.needVoice && number.cap_voice !== 1) throw new ApiError(80201, `Proxy number ${number.phone_number} cannot carry voice, which this ${mode} session needs.`);
-  if (needs.needSms && number.cap_sms !== 1) throw new ApiError(80202, `Proxy number ${number.phone_number} cannot carry SMS, which this ${mode} session needs.`);
+  if (needs.needVoice && number.cap_voice !== 1)
+    throw new ApiError(80201, `Proxy number ${number.phone_number} cannot carry voice, which this ${mode} session needs.`);
+  if (needs.needSms && number.cap_sms !== 1)
+    throw new ApiError(80202, `Proxy number ${number.phone_number} cannot carry SMS, which this ${mode} session needs.`);
   return number;
 }
 

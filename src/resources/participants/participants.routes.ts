@@ -37,16 +37,12 @@ export function participantsRoutes(app: FastifyInstance, participants: Participa
     },
   );
 
-  api.get(
-    LIST,
-    { schema: { params: SessionSidParams, querystring: PagingQuery, response: { 200: ParticipantList } } },
-    async (request) => {
-      const page = parsePageRequest(request.query);
-      const rows = found(await participants.list(serviceKeyOf(request), request.params.SessionSid, page), request);
-      const base = urls.base(request);
-      return listBody('participants', request, base, page, rows, (row) => toParticipantResource(row, base));
-    },
-  );
+  api.get(LIST, { schema: { params: SessionSidParams, querystring: PagingQuery, response: { 200: ParticipantList } } }, async (request) => {
+    const page = parsePageRequest(request.query);
+    const rows = found(await participants.list(serviceKeyOf(request), request.params.SessionSid, page), request);
+    const base = urls.base(request);
+    return listBody('participants', request, base, page, rows, (row) => toParticipantResource(row, base));
+  });
 
   api.get(INSTANCE, { schema: { params: ParticipantParams, response: { 200: ParticipantResource } } }, async (request) => {
     const { SessionSid, Sid } = request.params;

@@ -61,13 +61,15 @@ export class ParticipantsService {
    */
   async remove(key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
     if (!isSid('KP', sid)) return false;
-    return retryOnConflict(() => this.transactions.run(async (trx) => {
-      await this.transactions.lock(trx, sessionLockKey(sessionSid));
-      const participant = await repo.findParticipant(trx, key, sessionSid, sid);
-      if (participant === undefined || participant.date_deleted !== null) return false;
-      await repo.markRemoved(trx, sid, this.clock.now());
-      await release(trx, { participant });
-      return true;
-    }));
+    return retryOnConflict(() =>
+      this.transactions.run(async (trx) => {
+        await this.transactions.lock(trx, sessionLockKey(sessionSid));
+        const participant = await repo.findParticipant(trx, key, sessionSid, sid);
+        if (participant === undefined || participant.date_deleted !== null) return false;
+        await repo.markRemoved(trx, sid, this.clock.now());
+        await release(trx, { participant });
+        return true;
+      }),
+    );
   }
 }

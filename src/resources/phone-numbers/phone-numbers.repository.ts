@@ -64,7 +64,11 @@ export async function listPhoneNumbers(db: Kysely<Database>, key: ServiceKey, pa
 }
 
 export async function setReserved(db: Kysely<Database>, sid: string, reserved: boolean, now: number): Promise<void> {
-  await db.updateTable('phone_numbers').set({ is_reserved: reserved ? 1 : 0, date_updated: now }).where('sid', '=', sid).execute();
+  await db
+    .updateTable('phone_numbers')
+    .set({ is_reserved: reserved ? 1 : 0, date_updated: now })
+    .where('sid', '=', sid)
+    .execute();
 }
 
 /** Deletes the number only while no active session holds it; answers whether it did. */

@@ -40,16 +40,12 @@ export function phoneNumbersRoutes(app: FastifyInstance, services: ServicesServi
     },
   );
 
-  api.get(
-    LIST,
-    { schema: { params: ServiceSidParams, querystring: PagingQuery, response: { 200: PhoneNumberList } } },
-    async (request) => {
-      const page = parsePageRequest(request.query);
-      const rows = found(await numbers.list(serviceKeyOf(request), page), request);
-      const base = urls.base(request);
-      return listBody('phone_numbers', request, base, page, rows, (row) => toPhoneNumberResource(row, base));
-    },
-  );
+  api.get(LIST, { schema: { params: ServiceSidParams, querystring: PagingQuery, response: { 200: PhoneNumberList } } }, async (request) => {
+    const page = parsePageRequest(request.query);
+    const rows = found(await numbers.list(serviceKeyOf(request), page), request);
+    const base = urls.base(request);
+    return listBody('phone_numbers', request, base, page, rows, (row) => toPhoneNumberResource(row, base));
+  });
 
   api.get(INSTANCE, { schema: { params: PhoneNumberParams, response: { 200: PhoneNumberResource } } }, async (request) => {
     const row = found(await numbers.fetch(serviceKeyOf(request), request.params.Sid), request);

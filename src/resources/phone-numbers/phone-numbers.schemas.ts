@@ -1,6 +1,16 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { BooleanParam, EnumParam, ListEnvelope, Nullable, NullableDate, NullableString, RepeatedParam, SidParam, TextParam } from '../../http/schema-kit.js';
+import {
+  BooleanParam,
+  EnumParam,
+  ListEnvelope,
+  Nullable,
+  NullableDate,
+  NullableString,
+  RepeatedParam,
+  SidParam,
+  TextParam,
+} from '../../http/schema-kit.js';
 
 export const CAPABILITIES = ['voice', 'sms', 'mms', 'fax'] as const;
 export type Capability = (typeof CAPABILITIES)[number];

@@ -42,7 +42,10 @@ export class PhoneNumbersService {
     }
     const number = parsePhoneNumber(input.phoneNumber);
     if (number === null) {
-      throw new ApiError(80406, `Invalid Phone Number Did: '${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)`);
+      throw new ApiError(
+        80406,
+        `Invalid Phone Number Did: '${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)`,
+      );
     }
     await this.#refuseTaken(service, { e164: number.e164, sid: input.sid });
     const reserved = input.isReserved ?? false;

@@ -45,10 +45,6 @@ export async function updateService(db: Kysely<Database>, sid: string, changes: 
 
 /** Sessions go with it through the foreign key's ON DELETE CASCADE. */
 export async function deleteService(db: Kysely<Database>, accountSid: string, sid: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('services')
-    .where('account_sid', '=', accountSid)
-    .where('sid', '=', sid)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('services').where('account_sid', '=', accountSid).where('sid', '=', sid).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }

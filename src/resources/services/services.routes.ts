@@ -8,13 +8,7 @@ import { found, listBody, onlyMethods, resourceNotFound } from '../../http/routi
 import { PagingQuery } from '../../http/schema-kit.js';
 import { toServiceResource } from './services.mapper.js';
 import type { ServiceChanges, ServicesService } from './services.service.js';
-import {
-  CreateServiceBody,
-  ServiceList,
-  ServiceParams,
-  ServiceResource,
-  UpdateServiceBody,
-} from './services.schemas.js';
+import { CreateServiceBody, ServiceList, ServiceParams, ServiceResource, UpdateServiceBody } from './services.schemas.js';
 
 export function servicesRoutes(app: FastifyInstance, services: ServicesService, urls: Urls): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -26,7 +26,11 @@ export interface ServiceChanges {
 export type NewService = ServiceChanges & { uniqueName: string };
 
 /** The URLs Parley calls, by the parameter that sets them. */
-const CALLBACK_URLS = { callbackUrl: 'CallbackUrl', interceptCallbackUrl: 'InterceptCallbackUrl', outOfSessionCallbackUrl: 'OutOfSessionCallbackUrl' } as const;
+const CALLBACK_URLS = {
+  callbackUrl: 'CallbackUrl',
+  interceptCallbackUrl: 'InterceptCallbackUrl',
+  outOfSessionCallbackUrl: 'OutOfSessionCallbackUrl',
+} as const;
 
 export class ServicesService {
   constructor(
@@ -54,7 +58,10 @@ export class ServicesService {
       date_created: now,
       date_updated: now,
     };
-    await translateUniqueViolation(() => repo.insertService(this.db, row), () => new ApiError(80602));
+    await translateUniqueViolation(
+      () => repo.insertService(this.db, row),
+      () => new ApiError(80602),
+    );
     return row;
   }
 
@@ -92,7 +99,10 @@ export class ServicesService {
         out_of_session_callback_url: changes.outOfSessionCallbackUrl,
         chat_instance_sid: changes.chatInstanceSid,
       });
-      await translateUniqueViolation(() => repo.updateService(trx, sid, { ...update, date_updated: now }), () => new ApiError(80602));
+      await translateUniqueViolation(
+        () => repo.updateService(trx, sid, { ...update, date_updated: now }),
+        () => new ApiError(80602),
+      );
       if (update.default_ttl !== undefined && update.default_ttl !== current.default_ttl) {
         // Sessions without their own ttl or date_expiry live by the service default.
         await recomputeDefaultTtlExpiry(trx, sid, update.default_ttl);

@@ -9,10 +9,7 @@ import type { SessionStatus } from './sessions.schemas.js';
 
 export type ExpiryReason = 'date-expiry' | 'ttl';
 
-export function expiresAt(
-  session: Pick<SessionRow, 'date_expiry' | 'ttl' | 'ttl_started_at'>,
-  serviceDefaultTtl: number,
-): number | null {
+export function expiresAt(session: Pick<SessionRow, 'date_expiry' | 'ttl' | 'ttl_started_at'>, serviceDefaultTtl: number): number | null {
   if (session.date_expiry !== null) return session.date_expiry;
   const ttl = session.ttl > 0 ? session.ttl : serviceDefaultTtl;
   return ttl > 0 ? session.ttl_started_at + ttl * 1000 : null;

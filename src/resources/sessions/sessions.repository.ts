@@ -47,11 +47,7 @@ export async function findSession(db: Kysely<Database>, key: ServiceKey, sid: st
   return (await selectSession(db, { sid, ...key }))[0];
 }
 
-export async function findSessionByUniqueName(
-  db: Kysely<Database>,
-  key: ServiceKey,
-  uniqueName: string,
-): Promise<SessionRow | undefined> {
+export async function findSessionByUniqueName(db: Kysely<Database>, key: ServiceKey, uniqueName: string): Promise<SessionRow | undefined> {
   return db
     .selectFrom('sessions')
     .selectAll()
@@ -62,11 +58,7 @@ export async function findSessionByUniqueName(
 }
 
 export async function listSessions(db: Kysely<Database>, key: ServiceKey, page: PageRequest): Promise<SessionRow[]> {
-  const query = db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid);
+  const query = db.selectFrom('sessions').selectAll().where('service_sid', '=', key.serviceSid).where('account_sid', '=', key.accountSid);
   return pageOf(query, 'sessions', page).execute();
 }
 
@@ -89,13 +81,7 @@ export async function deleteSession(db: Kysely<Database>, key: ServiceKey, sid: 
  * sessions.expiry.ts `asOf` shows for them; returns the SIDs it closed.
  */
 export async function closeExpiredSessions(db: Kysely<Database>, now: number, limit: number): Promise<string[]> {
-  const due = db
-    .selectFrom('sessions')
-    .select('sid')
-    .where(ACTIVE)
-    .where('expires_at', '<=', now)
-    .orderBy('expires_at')
-    .limit(limit);
+  const due = db.selectFrom('sessions').select('sid').where(ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
   const closed = await db
     .updateTable('sessions')
     .set({

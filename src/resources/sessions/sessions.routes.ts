@@ -9,13 +9,7 @@ import { ServiceSidParams } from '../services/services.schemas.js';
 import type { ServicesService } from '../services/services.service.js';
 import { parseParticipants } from './session-participants.js';
 import { toSessionResource } from './sessions.mapper.js';
-import {
-  CreateSessionBody,
-  SessionList,
-  SessionParams,
-  SessionResource,
-  UpdateSessionBody,
-} from './sessions.schemas.js';
+import { CreateSessionBody, SessionList, SessionParams, SessionResource, UpdateSessionBody } from './sessions.schemas.js';
 import type { SessionsService } from './sessions.service.js';
 
 const LIST = '/v1/Services/:ServiceSid/Sessions';
@@ -48,16 +42,12 @@ export function sessionsRoutes(app: FastifyInstance, services: ServicesService, 
     },
   );
 
-  api.get(
-    LIST,
-    { schema: { params: ServiceSidParams, querystring: PagingQuery, response: { 200: SessionList } } },
-    async (request) => {
-      const page = parsePageRequest(request.query);
-      const rows = found(await sessions.list(keyOf(request), page), request);
-      const base = urls.base(request);
-      return listBody('sessions', request, base, page, rows, (row) => toSessionResource(row, base));
-    },
-  );
+  api.get(LIST, { schema: { params: ServiceSidParams, querystring: PagingQuery, response: { 200: SessionList } } }, async (request) => {
+    const page = parsePageRequest(request.query);
+    const rows = found(await sessions.list(keyOf(request), page), request);
+    const base = urls.base(request);
+    return listBody('sessions', request, base, page, rows, (row) => toSessionResource(row, base));
+  });
 
   api.get(INSTANCE, { schema: { params: SessionParams, response: { 200: SessionResource } } }, async (request) => {
     const row = found(await sessions.fetch(keyOf(request), request.params.Sid), request);

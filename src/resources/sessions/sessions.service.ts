@@ -78,12 +78,17 @@ export class SessionsService {
           date_updated: now,
         };
         // Each step's writes are awaited before the next step reads; the last ones go with COMMIT.
-        let written: Promise<unknown> = translateUniqueViolation(() => repo.insertSession(trx, row), () => new ApiError(80603));
+        let written: Promise<unknown> = translateUniqueViolation(
+          () => repo.insertSession(trx, row),
+          () => new ApiError(80603),
+        );
         // A new session's members are the participants added so far in this transaction.
         const members: ParticipantRow[] = [];
         for (const [index, participant] of input.participants.entries()) {
           await written;
-          const added = await withinAsync(index, () => addParticipant(trx, { service, session: row, members }, participant, identifiers[index]!, now));
+          const added = await withinAsync(index, () =>
+            addParticipant(trx, { service, session: row, members }, participant, identifiers[index]!, now),
+          );
           members.push(added.result);
           written = withinAsync(index, () => added.statements);
         }
@@ -115,66 +120,72 @@ export class SessionsService {
    */
   async update(key: ServiceKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
     if (!isSid('KC', sid)) return undefined;
-    return retryOnConflict(() => this.transactions.run(async (trx) => {
-      // Updates of one session run one after another: each sees the status the last one left.
-      await this.transactions.lock(trx, sessionLockKey(sid));
-      const stored = await repo.findSession(trx, key, sid);
-      const service = stored && (await findService(trx, key.accountSid, key.serviceSid));
-      if (stored === undefined || service === undefined) return undefined;
-      const now = this.clock.now();
-      const current = asOf(stored, now);
-      const next: SessionRow = { ...current, date_updated: now };
+    return retryOnConflict(() =>
+      this.transactions.run(async (trx) => {
+        // Updates of one session run one after another: each sees the status the last one left.
+        await this.transactions.lock(trx, sessionLockKey(sid));
+        const stored = await repo.findSession(trx, key, sid);
+        const service = stored && (await findService(trx, key.accountSid, key.serviceSid));
+        if (stored === undefined || service === undefined) return undefined;
+        const now = this.clock.now();
+        const current = asOf(stored, now);
+        const next: SessionRow = { ...current, date_updated: now };
 
-      if (changes.status !== undefined) applyStatus(next, current, changes.status, now);
-      else if (!isActive(current.status)) throw new ApiError(80607);
-      if (isActive(stored.status) && !isActive(next.status)) {
-        await release(trx, { sessionSids: [sid] });
-      } else if (!isActive(stored.status) && isActive(next.status)) {
-        await this.#reacquire(trx, sid, now);
-      }
+        if (changes.status !== undefined) applyStatus(next, current, changes.status, now);
+        else if (!isActive(current.status)) throw new ApiError(80607);
+        if (isActive(stored.status) && !isActive(next.status)) {
+          await release(trx, { sessionSids: [sid] });
+        } else if (!isActive(stored.status) && isActive(next.status)) {
+          await this.#reacquire(trx, sid, now);
+        }
 
-      if (changes.dateExpiry !== undefined) {
-        requireFuture(changes.dateExpiry, now);
-        next.date_expiry = changes.dateExpiry;
-      }
-      if (changes.ttl !== undefined) next.ttl = changes.ttl;
-      next.expires_at = expiresAt(next, service.default_ttl);
-      if (isActive(next.status) && next.expires_at !== null && next.expires_at <= now) {
-        throw invalidParameter(
-          'DateExpiry',
-          'The session would expire at once: its DateExpiry has passed; send a new DateExpiry, or an empty one to clear it',
-        );
-      }
-      await repo.updateSession(trx, sid, {
-        status: next.status,
-        closed_reason: next.closed_reason,
-        date_started: next.date_started,
-        date_ended: next.date_ended,
-        date_expiry: next.date_expiry,
-        ttl: next.ttl,
-        ttl_started_at: next.ttl_started_at,
-        expires_at: next.expires_at,
-        date_updated: now,
-      });
-      return next;
-    }));
+        if (changes.dateExpiry !== undefined) {
+          requireFuture(changes.dateExpiry, now);
+          next.date_expiry = changes.dateExpiry;
+        }
+        if (changes.ttl !== undefined) next.ttl = changes.ttl;
+        next.expires_at = expiresAt(next, service.default_ttl);
+        if (isActive(next.status) && next.expires_at !== null && next.expires_at <= now) {
+          throw invalidParameter(
+            'DateExpiry',
+            'The session would expire at once: its DateExpiry has passed; send a new DateExpiry, or an empty one to clear it',
+          );
+        }
+        await repo.updateSession(trx, sid, {
+          status: next.status,
+          closed_reason: next.closed_reason,
+          date_started: next.date_started,
+          date_ended: next.date_ended,
+          date_expiry: next.date_expiry,
+          ttl: next.ttl,
+          ttl_started_at: next.ttl_started_at,
+          expires_at: next.expires_at,
+          date_updated: now,
+        });
+        return next;
+      }),
+    );
   }
 
   async remove(key: ServiceKey, sid: string): Promise<boolean> {
     if (!isSid('KC', sid)) return false;
-    return retryOnConflict(() => this.transactions.run(async (trx) => {
-      await this.transactions.lock(trx, sessionLockKey(sid));
-      // Counters on the pool numbers move with the assignments; a cascade would skip them.
-      if ((await repo.findSession(trx, key, sid)) === undefined) return false;
-      await release(trx, { sessionSids: [sid] });
-      return repo.deleteSession(trx, key, sid);
-    }));
+    return retryOnConflict(() =>
+      this.transactions.run(async (trx) => {
+        await this.transactions.lock(trx, sessionLockKey(sid));
+        // Counters on the pool numbers move with the assignments; a cascade would skip them.
+        if ((await repo.findSession(trx, key, sid)) === undefined) return false;
+        await release(trx, { sessionSids: [sid] });
+        return repo.deleteSession(trx, key, sid);
+      }),
+    );
   }
 
   /** A re-opened session takes its participants' numbers back, or stays closed (80604). */
   async #reacquire(trx: Kysely<Database>, sessionSid: string, now: number): Promise<void> {
     // In number order, as release() updates them, so concurrent changes lock rows in one order.
-    const assignments = (await assignmentsOfSession(trx, sessionSid, now)).sort((a, b) => a.phone_number_sid.localeCompare(b.phone_number_sid));
+    const assignments = (await assignmentsOfSession(trx, sessionSid, now)).sort((a, b) =>
+      a.phone_number_sid.localeCompare(b.phone_number_sid),
+    );
     const distinct = [...new Set(assignments.map((a) => a.identifier))].sort();
     await this.transactions.lock(trx, ...distinct.map((e164) => identifierLockKey(assignments[0]!.service_sid, e164)));
     for (const assignment of assignments) {
