@@ -8,7 +8,7 @@ import { callbackDelivery } from './callbacks/interaction-callback.js';
 import type { Carrier } from './carriers/carrier.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
 import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './common/clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { ExpirySweeper } from './jobs/expiry-sweeper.js';

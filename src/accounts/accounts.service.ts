@@ -4,9 +4,9 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { AccountRow, Database } from '../db/schema.js';
-import { newSid } from '../http/sids.js';
+import { newSid } from '../common/sids.js';
 import * as repo from './accounts.repository.js';
 
 /** An administrative change Parley will not make (its message says why); the CLI exits 2 with it. */

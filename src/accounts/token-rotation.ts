@@ -5,7 +5,7 @@
 // variable. A running server sees each change within the authenticator's cache time (5 s).
 
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Database } from '../db/schema.js';
 import { deleteSecondaryToken as clearSecondary, promoteSecondaryToken as promote, updateAccount } from './accounts.repository.js';
 import { AdminRefusal, existingAccount, newAuthToken } from './accounts.service.js';

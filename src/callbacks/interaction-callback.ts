@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { findAccount } from '../accounts/accounts.repository.js';
 import type { Database, InteractionRow } from '../db/schema.js';
-import { formatDate } from '../http/dates.js';
+import { formatDate } from '../common/dates.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import type { JobHandler } from '../outbox/outbox.worker.js';
 import { PermanentFailure } from '../outbox/outbox.worker.js';

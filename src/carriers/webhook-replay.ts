@@ -7,7 +7,7 @@
 // nothing, so its retry runs again.
 
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Database } from '../db/schema.js';
 import type { AlsoInTransaction, Routed } from '../routing/router.js';
 import type { WebhookAnswer } from './webhook-answers.repository.js';

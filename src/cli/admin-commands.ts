@@ -4,8 +4,8 @@
 import { deleteAccount } from '../accounts/account-deletion.js';
 import { deleteApiKey, findAccount, listAccounts, listApiKeys, updateAccount } from '../accounts/accounts.repository.js';
 import { createAccount, createApiKey } from '../accounts/accounts.service.js';
-import { systemClock } from '../clock.js';
-import { formatDate } from '../http/dates.js';
+import { systemClock } from '../common/clock.js';
+import { formatDate } from '../common/dates.js';
 import { counts, out, text, UsageError } from './cli-kit.js';
 import type { AdminContext, Options } from './cli-kit.js';
 import { secondaryTokenCommand, tokenCommand } from './token-commands.js';

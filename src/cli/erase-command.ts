@@ -2,7 +2,7 @@
 // erased as counts only: the number itself never reaches the terminal or its scrollback.
 
 import { eraseNumber } from '../privacy/number-erasure.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../common/clock.js';
 import { counts, out, text, UsageError } from './cli-kit.js';
 import type { AdminContext, Options } from './cli-kit.js';
 

@@ -3,7 +3,7 @@
 // flow: create a secondary token, move the clients to it, promote it (or delete it).
 
 import { accountTokens, createSecondaryToken, deleteSecondaryToken, promoteSecondaryToken } from '../accounts/token-rotation.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '../common/clock.js';
 import { out, UsageError } from './cli-kit.js';
 import type { AdminContext, Options } from './cli-kit.js';
 

@@ -1,7 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { sql } from 'kysely';
-import type { PageRequest } from '../http/paging.js';
-import { offsetOf } from '../http/paging.js';
+import type { PageRequest } from '../common/paging.js';
+import { offsetOf } from '../common/paging.js';
 
 /**
  * Applies a page request to a list query ordered by (date_created, sid) of `table`, oldest first

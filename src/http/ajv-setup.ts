@@ -1,7 +1,7 @@
 // Formats and keywords our TypeBox schemas use, added to Fastify's request validator.
 
 import type { Ajv } from 'ajv';
-import { parseDateTime } from './dates.js';
+import { parseDateTime } from '../common/dates.js';
 import { HINT_KEYWORD } from './schema-kit.js';
 
 export function isHttpUrl(value: string): boolean {

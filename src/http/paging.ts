@@ -3,21 +3,7 @@
 // elsewhere don't shift pages. Page without a token falls back to an offset (see docs/paging.md).
 
 import { ApiError, invalidParameter } from '../errors/api-error.js';
-
-/** The sort key of a row: creation time, then SID to break ties. */
-export type PageKey = readonly [dateCreated: number, sid: string];
-
-export interface PageToken {
-  readonly direction: 'after' | 'before';
-  readonly key: PageKey;
-  readonly raw: string;
-}
-
-export interface PageRequest {
-  readonly pageSize: number;
-  readonly page: number;
-  readonly token: PageToken | null;
-}
+import type { PageKey, PageRequest, PageToken } from '../common/paging.js';
 
 export interface PagingQuery {
   PageSize?: string;
@@ -40,11 +26,6 @@ export function parsePageRequest(query: PagingQuery): PageRequest {
   }
   const token = query.PageToken === undefined || query.PageToken === '' ? null : decodePageToken(query.PageToken);
   return { pageSize, page, token };
-}
-
-/** How many rows a page request skips before its first row (offset paging, no token). */
-export function offsetOf(request: PageRequest): number {
-  return request.token === null ? request.page * request.pageSize : 0;
 }
 
 export function encodePageToken(direction: 'after' | 'before', key: PageKey): string {

@@ -2,7 +2,7 @@
 // shape (digits, URL, date); these apply ranges and the "empty means null" rule.
 
 import { invalidParameter } from '../errors/api-error.js';
-import { parseDateTime } from './dates.js';
+import { parseDateTime } from '../common/dates.js';
 
 /** Twilio's upper bound for Ttl-like values: 0 <= value < 2^31 - 1. */
 export const MAX_TTL = 2_147_483_646;

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, notFound } from '../errors/api-error.js';
-import type { ListMeta, PageRequest } from './paging.js';
-import { buildMeta, offsetOf, toPage } from './paging.js';
+import type { ListMeta } from './paging.js';
+import { buildMeta, toPage } from './paging.js';
+import { offsetOf } from '../common/paging.js';
+import type { PageRequest } from '../common/paging.js';
 import { publicBaseUrl } from './public-url.js';
-import { isSid } from './sids.js';
-import type { ServiceKey } from '../resources/services/services.repository.js';
+import { isSid } from '../common/sids.js';
+import type { ServiceKey } from '../common/service-key.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Database } from '../db/schema.js';
 import { ApiError, invalidParameter } from '../errors/api-error.js';
 import { pathOf } from '../http/routing.js';

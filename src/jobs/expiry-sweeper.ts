@@ -5,7 +5,7 @@
 
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Transactions } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { purgeExpiredKeys } from '../idempotency/idempotency.repository.js';

@@ -7,7 +7,7 @@
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Database } from '../db/schema.js';
 import { purgeFinished } from '../outbox/outbox.repository.js';
 import { clearMessageBodies, purgeCarrierWebhooks, purgeSimulatorMessages } from '../privacy/retention.repository.js';

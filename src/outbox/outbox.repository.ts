@@ -6,7 +6,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { prepare, placeholders } from '../db/prepared.js';
 import type { Database, OutboxRow } from '../db/schema.js';
-import { newSid } from '../http/sids.js';
+import { newSid } from '../common/sids.js';
 
 export type OutboxKind = 'callback' | 'twilio-message';
 

@@ -12,7 +12,7 @@
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Database, OutboxRow } from '../db/schema.js';
 import { Backoff } from '../jobs/backoff.js';
 import type { OutboxKind } from './outbox.repository.js';

@@ -5,7 +5,7 @@
 // that mention the number or those interactions. One transaction: an erasure is never half done.
 
 import { AdminRefusal, existingAccount } from '../accounts/accounts.service.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Transactions } from '../db/database.js';
 import { parsePhoneNumber } from '../phone/phone-number.js';
 import * as repo from './number-erasure.repository.js';

@@ -17,7 +17,7 @@ import type { Database, ParticipantRow, SessionRow } from '../db/schema.js';
 import type { OutboundClient } from '../outbound/outbound-client.js';
 import { redactUrl } from '../outbound/redact-url.js';
 import { ApiError } from '../errors/api-error.js';
-import { formatDate, parseDateTime } from '../http/dates.js';
+import { formatDate, parseDateTime } from '../common/dates.js';
 import { findService } from '../resources/services/services.repository.js';
 import { findSession } from '../resources/sessions/sessions.repository.js';
 import type { SessionsService } from '../resources/sessions/sessions.service.js';

@@ -7,12 +7,12 @@
 // Network calls (intercept, out-of-session) happen between units, never inside one.
 
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../common/clock.js';
 import type { Carrier, Sending } from '../carriers/carrier.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
 import type { Transactions } from '../db/database.js';
 import type { Database, InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
-import { newSid } from '../http/sids.js';
+import { newSid } from '../common/sids.js';
 import { insertInteraction, updateInteraction } from '../resources/interactions/interactions.repository.js';
 import { findService } from '../resources/services/services.repository.js';
 import { expiresAt, isExpired } from '../resources/sessions/sessions.expiry.js';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/http-client.js';
-import { formatDate } from '../../src/http/dates.js';
+import { formatDate } from '../../src/common/dates.js';
 
 describe('Session expiry with the simulator clock', () => {
   let t: TestApp;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createAccount, createApiKey } from '../../src/accounts/accounts.service.js';
 import type { NewAccount } from '../../src/accounts/accounts.service.js';
-import { systemClock } from '../../src/clock.js';
+import { systemClock } from '../../src/common/clock.js';
 import type { TestApp } from './app.js';
 import { HttpClient } from './http-client.js';
 

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { AdjustableClock } from '../../src/clock.js';
+import type { AdjustableClock } from '../../src/common/clock.js';
 import { enqueue } from '../../src/outbox/outbox.repository.js';
 import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';

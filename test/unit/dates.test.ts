@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDate, parseDateTime } from '../../src/http/dates.js';
+import { formatDate, parseDateTime } from '../../src/common/dates.js';
 
 test('formatDate drops milliseconds and always ends in Z', () => {
   assert.equal(formatDate(Date.UTC(2030, 0, 2, 3, 4, 5, 678)), '2030-01-02T03:04:05Z');

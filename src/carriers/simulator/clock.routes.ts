@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AdjustableClock } from '../../clock.js';
+import type { AdjustableClock } from '../../common/clock.js';
 import { missingParameter } from '../../errors/api-error.js';
 import type { ExpirySweeper } from '../../jobs/expiry-sweeper.js';
 import type { RetentionJob } from '../../jobs/retention.js';
 import type { OutboxWorker } from '../../outbox/outbox.worker.js';
-import { formatDate } from '../../http/dates.js';
+import { formatDate } from '../../common/dates.js';
 import { optionalInteger } from '../../http/params.js';
 import { onlyMethods } from '../../http/routing.js';
 import { IntegerParam } from '../../http/schema-kit.js';

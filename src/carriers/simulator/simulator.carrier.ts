@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { newSid } from '../../http/sids.js';
+import { newSid } from '../../common/sids.js';
 import type { Carrier, OutboundMessage, Sending } from '../carrier.js';
 import { insertSimulatorMessage } from './simulator.repository.js';
 

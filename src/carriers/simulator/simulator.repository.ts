@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
+import type { PageRequest } from '../../common/paging.js';
 
 const MESSAGE_COLUMNS: Record<keyof SimulatorMessageRow, true> = {
   sid: true,

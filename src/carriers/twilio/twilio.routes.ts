@@ -5,7 +5,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import { ApiError } from '../../errors/api-error.js';

@@ -1,5 +1,5 @@
 import type { InteractionRow } from '../../db/schema.js';
-import { formatDate } from '../../http/dates.js';
+import { formatDate } from '../../common/dates.js';
 import { sessionUrl } from '../sessions/sessions.mapper.js';
 import type { InteractionResource, MessageInteractionResource } from './interactions.schemas.js';
 

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, InteractionRow } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { PageRequest } from '../../common/paging.js';
+import type { ServiceKey } from '../../common/service-key.js';
 
 const COLUMNS: Record<keyof InteractionRow, true> = {
   sid: true,

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Database, InteractionRow } from '../../db/schema.js';
 import { ApiError, missingParameter } from '../../errors/api-error.js';
-import type { PageRequest } from '../../http/paging.js';
-import { isSid } from '../../http/sids.js';
+import type { PageRequest } from '../../common/paging.js';
+import { isSid } from '../../common/sids.js';
 import type { Router } from '../../routing/router.js';
 import { findParticipant } from '../participants/participants.repository.js';
 import { findService } from '../services/services.repository.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { ServiceKey } from '../../common/service-key.js';
 import { asOf, isActive } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';
 import * as repo from './interactions.repository.js';

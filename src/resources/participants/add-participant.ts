@@ -8,7 +8,7 @@ import { commitWith } from '../../db/commit-with.js';
 import type { CommitWith } from '../../db/commit-with.js';
 import { isUniqueViolation } from '../../db/constraint-errors.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
-import { newSid } from '../../http/sids.js';
+import { newSid } from '../../common/sids.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
 import type { PhoneNumber } from '../../phone/phone-number.js';
 import { needsOf, selectNumber } from '../../pool/number-selection.js';

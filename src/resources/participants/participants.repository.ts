@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, ParticipantRow } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { PageRequest } from '../../common/paging.js';
+import type { ServiceKey } from '../../common/service-key.js';
 
 const COLUMNS: Record<keyof ParticipantRow, true> = {
   sid: true,

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Transactions } from '../../db/database.js';
 import type { Database, ParticipantRow } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
-import { isSid } from '../../http/sids.js';
+import type { PageRequest } from '../../common/paging.js';
+import { isSid } from '../../common/sids.js';
 import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { release } from '../../pool/pool.repository.js';
 import { together } from '../../db/together.js';
 import { findService } from '../services/services.repository.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { ServiceKey } from '../../common/service-key.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
 import { asOf } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';

@@ -1,5 +1,5 @@
 import type { PhoneNumberRow } from '../../db/schema.js';
-import { formatDate } from '../../http/dates.js';
+import { formatDate } from '../../common/dates.js';
 import type { PhoneNumberResource } from './phone-numbers.schemas.js';
 
 export function toPhoneNumberResource(row: PhoneNumberRow, baseUrl: string): PhoneNumberResource {

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { prepare } from '../../db/prepared.js';
 import type { Database, PhoneNumberRow } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { PageRequest } from '../../common/paging.js';
+import type { ServiceKey } from '../../common/service-key.js';
 
 export async function insertPhoneNumber(db: Kysely<Database>, row: PhoneNumberRow): Promise<void> {
   await db.insertInto('phone_numbers').values(row).execute();

@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Config } from '../../config.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database, PhoneNumberRow, ServiceRow } from '../../db/schema.js';
 import { ApiError, missingParameter } from '../../errors/api-error.js';
-import type { PageRequest } from '../../http/paging.js';
-import { isSid, newSid } from '../../http/sids.js';
+import type { PageRequest } from '../../common/paging.js';
+import { isSid, newSid } from '../../common/sids.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
 import { ownerScope } from '../../pool/number-ownership.js';
 import { findService } from '../services/services.repository.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { ServiceKey } from '../../common/service-key.js';
 import * as repo from './phone-numbers.repository.js';
 import type { Capability } from './phone-numbers.schemas.js';
 

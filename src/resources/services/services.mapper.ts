@@ -1,5 +1,5 @@
 import type { ServiceRow } from '../../db/schema.js';
-import { formatDate } from '../../http/dates.js';
+import { formatDate } from '../../common/dates.js';
 import type { ServiceResource } from './services.schemas.js';
 
 export function serviceUrl(baseUrl: string, sid: string): string {

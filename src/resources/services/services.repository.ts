@@ -2,14 +2,9 @@ import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { prepare } from '../../db/prepared.js';
 import type { Database, NewServiceRow, ServiceRow, ServiceUpdate } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
+import type { PageRequest } from '../../common/paging.js';
 
 /** Where a nested resource lives: a service of an account. Every nested query is scoped by both. */
-export interface ServiceKey {
-  accountSid: string;
-  serviceSid: string;
-}
-
 export async function insertService(db: Kysely<Database>, row: NewServiceRow): Promise<void> {
   await db.insertInto('services').values(row).execute();
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { Transactions } from '../../db/database.js';
 import { translateUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database, ServiceRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
-import type { PageRequest } from '../../http/paging.js';
-import { isSid, newSid } from '../../http/sids.js';
+import type { PageRequest } from '../../common/paging.js';
+import { isSid, newSid } from '../../common/sids.js';
 import { definedOnly } from '../../http/params.js';
 import { aimsInside, REFUSED_URL_HINT } from '../../outbound/address-policy.js';
 import { recomputeDefaultTtlExpiry } from '../sessions/sessions.repository.js';

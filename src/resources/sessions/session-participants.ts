@@ -4,7 +4,7 @@
 
 import { invalidParameter } from '../../errors/api-error.js';
 import { refuseNul } from '../../http/form-body.js';
-import { isSid } from '../../http/sids.js';
+import { isSid } from '../../common/sids.js';
 
 export interface ParticipantInput {
   identifier: string;

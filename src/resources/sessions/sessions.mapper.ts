@@ -1,5 +1,5 @@
 import type { SessionRow } from '../../db/schema.js';
-import { formatDate } from '../../http/dates.js';
+import { formatDate } from '../../common/dates.js';
 import type { SessionResource } from './sessions.schemas.js';
 
 export function sessionUrl(baseUrl: string, serviceSid: string, sid: string): string {

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
 import type { Database, SessionRow, SessionsTable, SessionUpdate } from '../../db/schema.js';
-import type { PageRequest } from '../../http/paging.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { PageRequest } from '../../common/paging.js';
+import type { ServiceKey } from '../../common/service-key.js';
 
 // Spelled as a literal, not bound parameters, so SQLite can use the partial index on it.
 const ACTIVE = sql<boolean>`status in ('open', 'in-progress')`;

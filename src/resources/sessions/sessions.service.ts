@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../common/clock.js';
 import { isForeignKeyViolation, translateUniqueViolation } from '../../db/constraint-errors.js';
 import { commitWith } from '../../db/commit-with.js';
 import type { Database, ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
-import type { PageRequest } from '../../http/paging.js';
-import { isSid, newSid } from '../../http/sids.js';
+import type { PageRequest } from '../../common/paging.js';
+import { isSid, newSid } from '../../common/sids.js';
 import type { Transactions } from '../../db/database.js';
 import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { acquire, assignmentsOfSession, AssignmentConflict, release } from '../../pool/pool.repository.js';
@@ -14,7 +14,7 @@ import type { ParticipantInput } from './session-participants.js';
 import { asOf, expiresAt, isActive } from './sessions.expiry.js';
 import { findService } from '../services/services.repository.js';
 import * as repo from './sessions.repository.js';
-import type { ServiceKey } from '../services/services.repository.js';
+import type { ServiceKey } from '../../common/service-key.js';
 import type { SessionMode, SessionStatus } from './sessions.schemas.js';
 
 export interface NewSession {

@@ -3,10 +3,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './api-error.js';
-import { validationError } from './validation.js';
+import { ApiError } from '../errors/api-error.js';
+import { validationError } from './validation-errors.js';
 import { isDatabaseUnavailable } from '../db/constraint-errors.js';
-import { pathOf, resourceNotFound } from '../http/routing.js';
+import { pathOf, resourceNotFound } from './routing.js';
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {

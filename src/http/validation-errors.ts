@@ -1,9 +1,9 @@
 // Turns a schema validation failure into a Twilio error that names the parameter.
 
 import type { FastifySchemaValidationError } from 'fastify';
-import type { ApiError } from './api-error.js';
-import { invalidParameter, missingParameter } from './api-error.js';
-import { HINT_KEYWORD } from '../http/schema-kit.js';
+import type { ApiError } from '../errors/api-error.js';
+import { invalidParameter, missingParameter } from '../errors/api-error.js';
+import { HINT_KEYWORD } from './schema-kit.js';
 
 export function validationError(errors: FastifySchemaValidationError[]): ApiError {
   const first = errors[0] as (FastifySchemaValidationError & { parentSchema?: Record<string, unknown>; data?: unknown }) | undefined;
