@@ -67,10 +67,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;
     // Under a lock: nodes starting together on a fresh database must not both insert the configured
     // account (a duplicate key ends one of them), nor each generate an account of its own.
-    const account = await database.transactions.run(async (trx) => {
-      await database.transactions.lock(trx, 'default-account');
-      await applyOwnership(trx, config.carrier);
-      return ensureDefaultAccount(trx, clock, configured);
+    const account = await database.transactions.run(async (uow) => {
+      uow.lock('default-account');
+      await applyOwnership(uow, config.carrier);
+      return ensureDefaultAccount(uow, clock, configured);
     });
     return createServer(config, database, clock, account, options);
   } catch (err) {
@@ -117,7 +117,7 @@ function createServer(
 
   // Past the cap, new connections are closed at once rather than queued.
   app.server.maxConnections = config.maxConnections;
-  const { db } = database;
+  const db = database.queries;
   const components = createComponents(config, database, clock, app.log, options.lookup);
   const { sweeper, outbox, retention } = components;
   app.decorate('parley', { config, database, clock, account, components });

@@ -44,7 +44,7 @@ export function createComponents(
   log: FastifyBaseLogger,
   lookup?: LookupFunction,
 ): Components {
-  const { db, transactions } = database;
+  const { queries: db, transactions } = database;
   const sessions = new SessionsService(db, clock, transactions);
   // Account-set URLs may not aim inside (unless the operator allows it); the carrier's API URL is
   // the operator's own. Both are bounded alike.

@@ -55,9 +55,9 @@ export async function seed(databaseUrl: string, sessions: number): Promise<Seede
   const { db } = handle;
   try {
     const serviceSid = await accountAndService(db);
-    await insertSessions(db, handle.capabilities.engine, serviceSid, sessions);
+    await insertSessions(db, handle.engine, serviceSid, sessions);
     // A settled PostgreSQL has statistics (autovacuum gathers them within a minute of a bulk load).
-    if (handle.capabilities.engine === 'postgres') await sql`analyze`.execute(db);
+    if (handle.engine === 'postgres') await sql`analyze`.execute(db);
     const sample = await db
       .selectFrom('sessions')
       .select(['sid', 'date_created'])
@@ -112,7 +112,7 @@ export async function seedPool(
 ): Promise<SeededPool> {
   const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
   const { db } = handle;
-  const postgres = handle.capabilities.engine === 'postgres';
+  const postgres = handle.engine === 'postgres';
   try {
     const serviceSid = await accountAndService(db);
     const now = Date.now();

@@ -3,8 +3,7 @@
 // Assignments are first: they hold pool numbers, and phone_numbers does not cascade to them.
 // carrier_webhooks and carrier_status_reports record no account: they expire on their own.
 
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/unit-of-work.js';
 
 /** The tables an account's rows live in, in the order they are deleted. */
 export const ACCOUNT_TABLES = [
@@ -23,26 +22,23 @@ export const ACCOUNT_TABLES = [
 ] as const;
 export type AccountTable = (typeof ACCOUNT_TABLES)[number];
 
-/** In the caller's transaction: how many rows went from each table. */
-export async function deleteAccountRows(trx: Kysely<Database>, sid: string): Promise<Record<AccountTable, number>> {
+/** In the caller's unit of work: how many rows went from each table. */
+export async function deleteAccountRows(uow: Db, sid: string): Promise<Record<AccountTable, number>> {
   const counts = {} as Record<AccountTable, number>;
-  for (const table of ACCOUNT_TABLES) {
-    const result = await deleteFrom(trx, table, sid).executeTakeFirst();
-    counts[table] = Number(result.numDeletedRows);
-  }
+  for (const table of ACCOUNT_TABLES) counts[table] = (await uow.write(deleteFrom(uow, table, sid))).count;
   return counts;
 }
 
-function deleteFrom(trx: Kysely<Database>, table: AccountTable, sid: string) {
+function deleteFrom(uow: Db, table: AccountTable, sid: string) {
   switch (table) {
     case 'accounts':
-      return trx.deleteFrom('accounts').where('sid', '=', sid);
+      return uow.sql.deleteFrom('accounts').where('sid', '=', sid);
     case 'assignments':
       // The one table without account_sid: reached through the account's services.
-      return trx
+      return uow.sql
         .deleteFrom('assignments')
-        .where('service_sid', 'in', trx.selectFrom('services').select('sid').where('account_sid', '=', sid));
+        .where('service_sid', 'in', uow.sql.selectFrom('services').select('sid').where('account_sid', '=', sid));
     default:
-      return trx.deleteFrom(table).where('account_sid', '=', sid);
+      return uow.sql.deleteFrom(table).where('account_sid', '=', sid);
   }
 }

@@ -16,8 +16,8 @@ export async function deleteAccount(transactions: Transactions, sid: string, con
       `${sid} is PARLEY_ACCOUNT_SID: the server would create it again at its next start; unset PARLEY_ACCOUNT_SID and PARLEY_AUTH_TOKEN first`,
     );
   }
-  return transactions.run(async (trx) => {
-    await existingAccount(trx, sid);
-    return deleteAccountRows(trx, sid);
+  return transactions.run(async (uow) => {
+    await existingAccount(uow, sid);
+    return deleteAccountRows(uow, sid);
   });
 }

@@ -1,62 +1,59 @@
-import type { Kysely } from 'kysely';
-import type { AccountRow, ApiKeyRow, Database } from '../db/schema.js';
+import type { AccountRow, ApiKeyRow } from '../db/schema.js';
+import { first } from '../db/unit-of-work.js';
+import type { Db } from '../db/unit-of-work.js';
 
-export async function findAccount(db: Kysely<Database>, sid: string): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().where('sid', '=', sid).executeTakeFirst();
+export async function findAccount(db: Db, sid: string): Promise<AccountRow | undefined> {
+  return first(await db.read(db.sql.selectFrom('accounts').selectAll().where('sid', '=', sid)));
 }
 
-export async function findOldestAccount(db: Kysely<Database>): Promise<AccountRow | undefined> {
-  return db.selectFrom('accounts').selectAll().orderBy('date_created', 'asc').orderBy('sid', 'asc').limit(1).executeTakeFirst();
+export async function findOldestAccount(db: Db): Promise<AccountRow | undefined> {
+  return first(await db.read(db.sql.selectFrom('accounts').selectAll().orderBy('date_created', 'asc').orderBy('sid', 'asc').limit(1)));
 }
 
-export async function listAccounts(db: Kysely<Database>): Promise<AccountRow[]> {
-  return db.selectFrom('accounts').selectAll().orderBy('date_created', 'asc').orderBy('sid', 'asc').execute();
+export function listAccounts(db: Db): Promise<AccountRow[]> {
+  return db.read(db.sql.selectFrom('accounts').selectAll().orderBy('date_created', 'asc').orderBy('sid', 'asc'));
 }
 
-export async function insertAccount(db: Kysely<Database>, row: AccountRow): Promise<void> {
-  await db.insertInto('accounts').values(row).execute();
+export async function insertAccount(db: Db, row: AccountRow): Promise<void> {
+  await db.write(db.sql.insertInto('accounts').values(row));
 }
 
-export async function updateAccount(db: Kysely<Database>, sid: string, changes: Partial<AccountRow>): Promise<boolean> {
-  const result = await db.updateTable('accounts').set(changes).where('sid', '=', sid).executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+export async function updateAccount(db: Db, sid: string, changes: Partial<AccountRow>): Promise<boolean> {
+  return (await db.write(db.sql.updateTable('accounts').set(changes).where('sid', '=', sid))).count > 0;
 }
 
-export async function insertApiKey(db: Kysely<Database>, row: ApiKeyRow): Promise<void> {
-  await db.insertInto('api_keys').values(row).execute();
+export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
+  await db.write(db.sql.insertInto('api_keys').values(row));
 }
 
-export async function findApiKey(db: Kysely<Database>, sid: string): Promise<ApiKeyRow | undefined> {
-  return db.selectFrom('api_keys').selectAll().where('sid', '=', sid).executeTakeFirst();
+export async function findApiKey(db: Db, sid: string): Promise<ApiKeyRow | undefined> {
+  return first(await db.read(db.sql.selectFrom('api_keys').selectAll().where('sid', '=', sid)));
 }
 
-export async function listApiKeys(db: Kysely<Database>, accountSid: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('account_sid', '=', accountSid).orderBy('date_created', 'asc').execute();
+export function listApiKeys(db: Db, accountSid: string): Promise<ApiKeyRow[]> {
+  return db.read(db.sql.selectFrom('api_keys').selectAll().where('account_sid', '=', accountSid).orderBy('date_created', 'asc'));
 }
 
-export async function deleteApiKey(db: Kysely<Database>, sid: string): Promise<boolean> {
-  const result = await db.deleteFrom('api_keys').where('sid', '=', sid).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+export async function deleteApiKey(db: Db, sid: string): Promise<boolean> {
+  return (await db.write(db.sql.deleteFrom('api_keys').where('sid', '=', sid))).count > 0;
 }
 
 /** The secondary token becomes the primary and the old primary is gone; false when there was none. */
-export async function promoteSecondaryToken(db: Kysely<Database>, sid: string, now: number): Promise<boolean> {
-  const result = await db
+export async function promoteSecondaryToken(db: Db, sid: string, now: number): Promise<boolean> {
+  const promote = db.sql
     .updateTable('accounts')
     .set((eb) => ({ auth_token: eb.ref('secondary_auth_token').$castTo<string>(), secondary_auth_token: null, date_updated: now }))
     .where('sid', '=', sid)
-    .where('secondary_auth_token', 'is not', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .where('secondary_auth_token', 'is not', null);
+  return (await db.write(promote)).count > 0;
 }
 
 /** Removes the secondary token; false when there was none. */
-export async function deleteSecondaryToken(db: Kysely<Database>, sid: string, now: number): Promise<boolean> {
-  const result = await db
+export async function deleteSecondaryToken(db: Db, sid: string, now: number): Promise<boolean> {
+  const clear = db.sql
     .updateTable('accounts')
     .set({ secondary_auth_token: null, date_updated: now })
     .where('sid', '=', sid)
-    .where('secondary_auth_token', 'is not', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .where('secondary_auth_token', 'is not', null);
+  return (await db.write(clear)).count > 0;
 }

@@ -3,11 +3,11 @@
 // exists as a salted hash once it has been shown to whoever created the key.
 
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { AccountRow, Database } from '../db/schema.js';
+import type { AccountRow } from '../db/schema.js';
 import { newSid } from '../common/sids.js';
 import * as repo from './accounts.repository.js';
+import type { Db } from '../db/unit-of-work.js';
 
 /** An administrative change Parley will not make (its message says why); the CLI exits 2 with it. */
 export class AdminRefusal extends Error {}
@@ -18,7 +18,7 @@ export function newAuthToken(): string {
 }
 
 /** The account, or a refusal naming the SID that matches none. */
-export async function existingAccount(db: Kysely<Database>, sid: string): Promise<AccountRow> {
+export async function existingAccount(db: Db, sid: string): Promise<AccountRow> {
   const account = await repo.findAccount(db, sid);
   if (account === undefined) throw new AdminRefusal(`no account ${sid}`);
   return account;
@@ -38,7 +38,7 @@ export interface DefaultAccount {
  * updated to match), else the oldest account, generated on the first start.
  */
 export async function ensureDefaultAccount(
-  db: Kysely<Database>,
+  db: Db,
   clock: Clock,
   configured: { sid: string; authToken: string } | null,
 ): Promise<DefaultAccount> {
@@ -64,7 +64,7 @@ export interface NewAccount {
   rateBurst?: number | null;
 }
 
-export async function createAccount(db: Kysely<Database>, clock: Clock, input: NewAccount = {}): Promise<AccountRow> {
+export async function createAccount(db: Db, clock: Clock, input: NewAccount = {}): Promise<AccountRow> {
   const row = accountRow(newSid('AC'), newAuthToken(), input.friendlyName ?? 'Parley account', clock.now());
   row.rate_limit = input.rateLimit ?? null;
   row.rate_burst = input.rateBurst ?? null;
@@ -91,7 +91,7 @@ export function hashSecret(salt: string, secret: string): string {
 
 /** A new API key of the account: its SID and secret (the secret is not stored, only its hash). */
 export async function createApiKey(
-  db: Kysely<Database>,
+  db: Db,
   clock: Clock,
   accountSid: string,
   friendlyName = 'API key',

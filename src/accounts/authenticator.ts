@@ -4,10 +4,9 @@
 // a changed token or a revoked key applies within CACHE_MS.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import { findAccount, findApiKey } from './accounts.repository.js';
 import { hashSecret } from './accounts.service.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export interface AuthenticatedAccount {
   sid: string;
@@ -34,7 +33,7 @@ function sha256(text: string): Buffer {
 export class Authenticator {
   readonly #cache = new Map<string, { credential: Credential | null; until: number }>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Db) {}
 
   async authenticate(username: string, password: string): Promise<AuthenticatedAccount | null> {
     if (!ACCOUNT_SID.test(username) && !KEY_SID.test(username)) return null;

@@ -3,9 +3,8 @@
 // Parameters as Twilio's webhook documentation lists them (behaviour reference §3.6); a missing
 // value is sent empty.
 
-import type { Kysely } from 'kysely';
 import { findAccount } from '../accounts/accounts.repository.js';
-import type { Database, InteractionRow } from '../db/schema.js';
+import type { InteractionRow } from '../db/schema.js';
 import { formatDate } from '../common/dates.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import type { JobHandler } from '../outbox/outbox.worker.js';
@@ -15,6 +14,7 @@ import { OutboundError } from '../outbound/outbound-client.js';
 import { redactUrl } from '../outbound/redact-url.js';
 import { postSignedForm } from './http-post.js';
 import type { FormParams } from './signature.js';
+import type { Db, UnitOfWork } from '../db/unit-of-work.js';
 
 export interface CallbackJob {
   url: string;
@@ -51,16 +51,11 @@ export function interactionParams(row: InteractionRow, legs: 'both' | 'inbound' 
   return params;
 }
 
-/** Queues the callback for this state of the interaction, in the caller's transaction. */
-export async function enqueueInteractionCallback(
-  trx: Kysely<Database>,
-  callbackUrl: string | null,
-  row: InteractionRow,
-  now: number,
-): Promise<boolean> {
+/** Queues the callback for this state of the interaction, in the caller's unit of work; true when it did. */
+export function enqueueInteractionCallback(uow: UnitOfWork, callbackUrl: string | null, row: InteractionRow, now: number): boolean {
   if (callbackUrl === null) return false;
   const job: CallbackJob = { url: callbackUrl, params: interactionParams(row) };
-  await enqueue(trx, { accountSid: row.account_sid, kind: 'callback', payload: job, now });
+  enqueue(uow, { accountSid: row.account_sid, kind: 'callback', payload: job, now });
   return true;
 }
 
@@ -68,7 +63,7 @@ export async function enqueueInteractionCallback(
  * Delivers one callback: any 2xx is success; anything else (a redirect too, since none is
  * followed), no answer in time, an answer over the size limit or a refused address is retried.
  */
-export function callbackDelivery(db: Kysely<Database>, http: OutboundClient, timeoutMs: number): JobHandler {
+export function callbackDelivery(db: Db, http: OutboundClient, timeoutMs: number): JobHandler {
   return async (job: CallbackJob, outbox) => {
     const account = await findAccount(db, outbox.account_sid);
     if (account === undefined) throw new PermanentFailure(`account ${outbox.account_sid} no longer exists`);

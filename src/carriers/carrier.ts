@@ -2,8 +2,7 @@
 // bridged by the carrier's own inbound endpoint (TwiML for Twilio, a simulated bridge for the
 // simulator), from the route the engine returns.
 
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 export interface OutboundMessage {
   accountSid: string;
@@ -26,21 +25,11 @@ export interface SentLeg {
   queued: boolean;
 }
 
-/**
- * A leg being sent: what is known of it at once, and its write into the routing transaction,
- * under way. The router issues that write together with the unit's other writes (one round trip
- * on PostgreSQL) and awaits them all before the commit.
- */
-export interface Sending {
-  leg: SentLeg;
-  written: Promise<unknown>;
-}
-
 export interface Carrier {
   readonly name: 'simulator' | 'twilio';
   /**
-   * Sends the message, or queues it durably, inside the routing transaction: either way it is
+   * Sends the message, or queues it durably, in the routing unit of work: either way it is
    * delivered exactly when the interaction is recorded.
    */
-  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending;
+  sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg;
 }

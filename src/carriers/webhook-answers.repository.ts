@@ -4,21 +4,22 @@
 // the same SID fail inside its routing transaction, so even two copies racing on two nodes yield
 // one interaction and one outbound leg. Status webhooks repeat a SID by design and are not kept.
 
-import type { Kysely } from 'kysely';
-import type { CarrierWebhookRow, Database } from '../db/schema.js';
+import type { CarrierWebhookRow } from '../db/schema.js';
+import { first } from '../db/unit-of-work.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export type WebhookAnswer = Pick<CarrierWebhookRow, 'content_type' | 'answer'>;
 
-export async function findWebhookAnswer(db: Kysely<Database>, carrier: string, resourceSid: string): Promise<WebhookAnswer | undefined> {
-  return db
+export async function findWebhookAnswer(db: Db, carrier: string, resourceSid: string): Promise<WebhookAnswer | undefined> {
+  const query = db.sql
     .selectFrom('carrier_webhooks')
     .select(['content_type', 'answer'])
     .where('carrier', '=', carrier)
-    .where('resource_sid', '=', resourceSid)
-    .executeTakeFirst();
+    .where('resource_sid', '=', resourceSid);
+  return first(await db.read(query));
 }
 
 /** In the routing unit of work: a unique violation here means another copy got there first. */
-export async function recordWebhookAnswer(db: Kysely<Database>, row: CarrierWebhookRow): Promise<void> {
-  await db.insertInto('carrier_webhooks').values(row).execute();
+export function recordWebhookAnswer(db: Db, row: CarrierWebhookRow) {
+  return db.write(db.sql.insertInto('carrier_webhooks').values(row));
 }

@@ -6,18 +6,17 @@
 // copies racing on one node simply wait for the first. A webhook whose handling failed recorded
 // nothing, so its retry runs again.
 
-import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { Database } from '../db/schema.js';
 import type { AlsoInTransaction, Routed } from '../routing/router.js';
 import type { WebhookAnswer } from './webhook-answers.repository.js';
 import { findWebhookAnswer, recordWebhookAnswer } from './webhook-answers.repository.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export class WebhookReplay {
   readonly #inFlight = new Map<string, Promise<WebhookAnswer>>();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly carrier: string,
   ) {}
@@ -46,8 +45,9 @@ export class WebhookReplay {
   ): Promise<WebhookAnswer> {
     const stored = await findWebhookAnswer(this.db, this.carrier, resourceSid);
     if (stored !== undefined) return stored;
-    const record: AlsoInTransaction = (trx, routed) =>
-      recordWebhookAnswer(trx, { carrier: this.carrier, resource_sid: resourceSid, ...answerOf(routed), date_created: this.clock.now() });
+    const record: AlsoInTransaction = (uow, routed) => {
+      recordWebhookAnswer(uow, { carrier: this.carrier, resource_sid: resourceSid, ...answerOf(routed), date_created: this.clock.now() });
+    };
     try {
       return answerOf(await route(record));
     } catch (err) {

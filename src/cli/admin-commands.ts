@@ -21,7 +21,7 @@ function rate(options: Options, name: string): number | null | undefined {
 }
 
 export async function accountsCommand(context: AdminContext, action: string | undefined, args: string[], options: Options): Promise<void> {
-  const { db } = context.database;
+  const db = context.database.queries;
   switch (action) {
     case 'create': {
       const account = await createAccount(db, systemClock, {
@@ -70,7 +70,7 @@ export async function accountsCommand(context: AdminContext, action: string | un
 }
 
 export async function keysCommand(context: AdminContext, action: string | undefined, args: string[], options: Options): Promise<void> {
-  const { db } = context.database;
+  const db = context.database.queries;
   switch (action) {
     case 'create': {
       const account = text(options, 'account');

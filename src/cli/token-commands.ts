@@ -12,7 +12,7 @@ const WITHIN = '(within 5 seconds on a running server)';
 export async function tokenCommand(context: AdminContext, args: string[]): Promise<void> {
   const sid = args[0];
   if (sid === undefined) throw new UsageError('parley accounts token AC…');
-  const tokens = await accountTokens(context.database.db, sid);
+  const tokens = await accountTokens(context.database.queries, sid);
   out([
     `auth_token           ${tokens.authToken}`,
     ...(tokens.secondaryAuthToken === null ? [] : [`secondary_auth_token ${tokens.secondaryAuthToken}`]),
@@ -24,7 +24,7 @@ export async function secondaryTokenCommand(context: AdminContext, args: string[
   if (sid === undefined || (options.promote === true && options.delete === true)) {
     throw new UsageError('parley accounts secondary-token AC… [--promote | --delete]');
   }
-  const { db } = context.database;
+  const db = context.database.queries;
   const configured = context.config.accountSid;
   if (options.promote === true) {
     await promoteSecondaryToken(db, systemClock, sid, configured);

@@ -75,12 +75,7 @@ export function isTransientConflict(err: unknown): boolean {
   return code === '40P01' || code === '40001';
 }
 
-/** Runs a write and replaces a unique-index violation with the domain's own error. */
-export async function translateUniqueViolation<T>(write: () => Promise<T>, toError: () => Error): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw toError();
-    throw err;
-  }
+/** A write's refusal (db/unit-of-work.ts) that answers a unique-index violation with the domain's own error. */
+export function uniqueViolationAs(toError: () => Error): (err: unknown) => Error | undefined {
+  return (err) => (isUniqueViolation(err) ? toError() : undefined);
 }

@@ -1,10 +1,10 @@
-// Opens the database named by DATABASE_URL. The only module that knows which engine it is;
-// the rest of the code asks `capabilities` instead of checking the dialect.
+// Opens the database named by DATABASE_URL. The only module that knows which engine it is: the
+// rest of the code reads and writes through `queries` and `transactions` (db/unit-of-work.ts), the
+// same on both engines.
 
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Outcome } from './commit-with.js';
 import { discardingBrokenConnections, pipelinedTransactions } from './pg-connections.js';
 import { WithoutRowLocks } from './row-locks.js';
 import { GroupCommitter } from './group-commit.js';
@@ -13,36 +13,28 @@ import { createPrivately } from './sqlite-files.js';
 import { withStatementCache } from './sqlite-statements.js';
 import { StorageHealth } from './storage-health.js';
 import type { Database } from './schema.js';
+import { autocommit } from './unit-of-work.js';
+import type { Db, UnitOfWork } from './unit-of-work.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export interface Capabilities {
-  readonly engine: Engine;
-  /** Row locks that other transactions skip (`FOR UPDATE SKIP LOCKED`); SQLite serialises writers instead. */
-  readonly skipLocked: boolean;
-}
-
-/**
- * Holds each key, in the order given, until the transaction `trx` ends, so transactions using the
- * same key run one after another. SQLite needs nothing: its one connection already runs one write
- * transaction at a time.
- */
-export type TransactionLock = (trx: Kysely<Database>, ...keys: string[]) => Promise<void>;
-
-/** How the domain writes: every transaction goes through `run`, which each engine does its way. */
+/** How the domain writes together: every transaction goes through `run`, which each engine does its way. */
 export interface Transactions {
   /**
-   * Runs `work` in a transaction (on SQLite, batched with concurrent ones: db/group-commit.ts).
-   * `work` may return its last statements with its result (db/commit-with.ts).
+   * Runs `work` as one unit of work, in a transaction (on SQLite batched with concurrent ones:
+   * db/group-commit.ts; on PostgreSQL pipelined: db/pg-connections.ts). It commits once `work` has
+   * returned and every write it issued has succeeded; otherwise nothing of it is written.
    */
-  run<T>(work: (trx: Kysely<Database>) => Promise<Outcome<T>>): Promise<T>;
-  readonly lock: TransactionLock;
+  run<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
 }
 
 export interface DatabaseHandle {
-  readonly db: Kysely<Database>;
-  readonly capabilities: Capabilities;
+  readonly engine: Engine;
+  /** Statements outside any transaction. */
+  readonly queries: Db;
   readonly transactions: Transactions;
+  /** The Kysely instance itself: for migrations, administration and tests that look at the tables. */
+  readonly db: Kysely<Database>;
   /** Answers whether the database is reachable right now and, after a storage fault, takes writes again. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
@@ -77,10 +69,11 @@ function openSqlite(path: string): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new WithoutRowLocks()] });
   const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
   const committer = new GroupCommitter(db, () => sqlite.inTransaction);
-  const transactions: Transactions = { run: (work) => committer.run(work), lock: async () => {} };
+  const transactions: Transactions = { run: (work) => committer.run(work) };
   return {
+    engine: 'sqlite',
+    queries: autocommit(db),
     db,
-    capabilities: { engine: 'sqlite', skipLocked: false },
     transactions,
     ping: async () => sqlite.open && (await health.check(transactions)),
     destroy: async () => {
@@ -127,18 +120,11 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const connections = discardingBrokenConnections(pool, (err) => health.observe(err));
   const dialect = new PostgresDialect({ pool: connections });
   const db = new Kysely<Database>({ dialect });
-  const transactions: Transactions = {
-    run: pipelinedTransactions(db, dialect, connections),
-    lock: async (trx, ...keys) => {
-      if (keys.length === 0) return;
-      // One round trip; PostgreSQL evaluates the select list left to right.
-      const locks = keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-      await sql`select ${sql.join(locks)}`.execute(trx);
-    },
-  };
+  const transactions: Transactions = { run: pipelinedTransactions(db, dialect, connections) };
   return {
+    engine: 'postgres',
+    queries: autocommit(db),
     db,
-    capabilities: { engine: 'postgres', skipLocked: true },
     transactions,
     ping: async () => {
       if (health.failing) return health.check(transactions);

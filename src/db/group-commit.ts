@@ -13,11 +13,11 @@
 
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { settle } from './commit-with.js';
-import type { Outcome } from './commit-with.js';
 import type { Database } from './schema.js';
+import { StatementLog } from './unit-of-work.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
-type Work<T> = (trx: Kysely<Database>) => Promise<Outcome<T>>;
+type Work<T> = (uow: UnitOfWork) => Promise<T>;
 
 interface Unit {
   work: Work<unknown>;
@@ -83,9 +83,13 @@ export class GroupCommitter {
   async #runUnit(connection: Kysely<Database>, unit: Unit): Promise<() => void> {
     await sql`savepoint unit`.execute(connection);
     let value: unknown;
+    // No locks: SQLite's one connection runs one write transaction at a time already.
+    const uow = new StatementLog(connection, () => null);
     try {
-      value = await settle(await unit.work(connection));
+      value = await unit.work(uow);
+      await uow.settle();
     } catch (error) {
+      await uow.settle().catch(() => {});
       await this.#rollBackUnit(connection, error);
       return () => unit.reject(error);
     }

@@ -22,15 +22,15 @@
 //
 // Every failure is also reported (onFailure), so storage-health.ts knows when writes fail.
 
+import { channel } from 'node:diagnostics_channel';
 import type { Writable } from 'node:stream';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { CompiledQuery, DatabaseConnection, PostgresDialect, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
-import { CommitWith } from './commit-with.js';
-import type { Outcome } from './commit-with.js';
 import { isDatabaseUnavailable } from './constraint-errors.js';
-import { together } from './together.js';
 import type { Database } from './schema.js';
+import { StatementLog } from './unit-of-work.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 export function discardingBrokenConnections(pool: pg.Pool, onFailure: (err: unknown) => void): PostgresPool {
   return {
@@ -58,9 +58,12 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function guard(client: pg.PoolClient, onFailure: (err: unknown) => void): PostgresPoolClient {
+/** A pooled client, guarded; `flushes` counts the socket writes it made (round trips, in a transaction). */
+type GuardedClient = PostgresPoolClient & { flushes(): number };
+
+function guard(client: pg.PoolClient, onFailure: (err: unknown) => void): GuardedClient {
   let failure: Error | undefined;
-  const batchWrites = writesOfOneTick(client);
+  const { batchWrites, flushes } = writesOfOneTick(client);
   const query = async (text: string, parameters: ReadonlyArray<unknown>) => {
     if (failure !== undefined) throw failure;
     batchWrites();
@@ -79,6 +82,7 @@ function guard(client: pg.PoolClient, onFailure: (err: unknown) => void): Postgr
     query: query as unknown as PostgresPoolClient['query'],
     // A truthy argument makes pg's pool destroy the client rather than keep it.
     release: () => client.release(failure),
+    flushes,
   };
 }
 
@@ -88,35 +92,52 @@ function guard(client: pg.PoolClient, onFailure: (err: unknown) => void): Postgr
  * promise jobs have run sends the statements a unit issued together in one write. (`connection.stream`
  * is pg's socket; pg corks around each statement itself, and corks nest.)
  */
-function writesOfOneTick(client: pg.PoolClient): () => void {
+function writesOfOneTick(client: pg.PoolClient): { batchWrites: () => void; flushes: () => number } {
   const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
   let corked = false;
-  return () => {
+  let flushes = 0;
+  const batchWrites = () => {
     if (corked) return;
     corked = true;
+    flushes++;
     socket.cork();
     process.nextTick(() => {
       corked = false;
       socket.uncork();
     });
   };
+  return { batchWrites, flushes: () => flushes };
+}
+
+/**
+ * Each unit's round trips (the socket writes its transaction made, COMMIT included) and its
+ * statements, for tests and diagnostics that subscribe; nothing is gathered while nobody does.
+ */
+export const unitChannel = channel('parley:db:unit');
+
+export interface UnitReport {
+  roundTrips: number;
+  statements: string[];
 }
 
 /**
  * PostgreSQL transactions with their statements pipelined (the pool's clients run in pg's pipeline
- * mode): BEGIN goes out together with the first statement, and statements a unit of work issues
- * together (`db/together.ts`) share one round trip instead of taking one each. PostgreSQL still runs
- * them one after another, in the order they were issued. Kysely's own transactions wait for each
- * statement before sending the next, and on a small machine the round trips, not the statements,
- * set the pace (routing a message went from seven round trips to three).
+ * mode), run as units of work (db/unit-of-work.ts): BEGIN goes out with the first statement, the
+ * statements a unit writes one after another leave in one socket write and share one round trip,
+ * and COMMIT leaves right behind the last of them. PostgreSQL still runs them in the order issued.
+ * Kysely's own transactions wait for each statement before sending the next, and on a small machine
+ * the round trips, not the statements, set the pace (routing a message went from seven to three).
  */
 export function pipelinedTransactions(db: Kysely<Database>, dialect: PostgresDialect, pool: PostgresPool) {
   // Kysely wants a driver among a database's parts; a transaction's is never used.
   const driver = dialect.createDriver();
-  return async function run<T>(work: (trx: Kysely<Database>) => Promise<Outcome<T>>): Promise<T> {
-    const client = await pool.connect();
+  return async function run<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const client = (await pool.connect()) as GuardedClient;
+    const flushesBefore = client.flushes();
+    const statements: string[] | null = unitChannel.hasSubscribers ? [] : null;
     const connection: DatabaseConnection = {
       executeQuery: async <R>(query: CompiledQuery) => {
+        statements?.push(query.sql);
         const { command, rowCount, rows } = (await client.query<R>(query.sql, query.parameters)) as PostgresQueryResult<R>;
         const writes = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
         return { rows: rows ?? [], numAffectedRows: writes ? BigInt(rowCount) : undefined };
@@ -127,25 +148,32 @@ export function pipelinedTransactions(db: Kysely<Database>, dialect: PostgresDia
     };
     const executor = db.getExecutor().withConnectionProvider({ provideConnection: (consume) => consume(connection) });
     const trx = new Kysely<Database>({ config: { dialect }, dialect, driver, executor });
+    const uow = new StatementLog(trx, (keys) => advisoryLocks(keys).compile(trx));
     const begin = client.query('begin', []);
-    begin.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+    begin.catch(() => {}); // settled below; this only keeps a failure from counting as unhandled meanwhile
     try {
-      const outcome = await work(trx);
-      if (!(outcome instanceof CommitWith)) {
-        await begin;
-        await client.query('commit', []);
-        return outcome;
-      }
-      // COMMIT leaves in the same write as the unit's last statements (db/commit-with.ts).
-      const [, , commit] = await together([begin, outcome.statements, client.query('commit', [])]);
+      const result = await work(uow);
+      // Right behind the unit's last writes, in the same socket write when the unit awaited nothing since.
+      const commit = client.query('commit', []);
+      commit.catch(() => {});
+      await begin;
+      await uow.settle();
       // A failed statement fails the transaction, which PostgreSQL then ends with a rollback.
-      if ((commit as { command: string }).command !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back at COMMIT');
-      return outcome.result;
+      if (((await commit) as { command: string }).command !== 'COMMIT') throw new Error('PostgreSQL rolled the transaction back at COMMIT');
+      if (statements !== null) unitChannel.publish({ roundTrips: client.flushes() - flushesBefore, statements } satisfies UnitReport);
+      return result;
     } catch (err) {
+      // The rollback must not overtake a statement still on its way: it would run outside the transaction.
+      await uow.settle().catch(() => {});
       await client.query('rollback', []).catch(() => {});
       throw err;
     } finally {
       client.release();
     }
   };
+}
+
+/** One statement, one round trip: PostgreSQL evaluates the select list left to right. */
+function advisoryLocks(keys: string[]) {
+  return sql`select ${sql.join(keys.map((key) => sql`pg_advisory_xact_lock(hashtextextended(${key}, 0))`))}`;
 }

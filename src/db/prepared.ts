@@ -5,6 +5,7 @@
 import type { Compilable, Kysely } from 'kysely';
 import { CompiledQuery } from 'kysely';
 import type { Database } from './schema.js';
+import type { Db } from './unit-of-work.js';
 
 type Param = (name: string) => any;
 
@@ -17,17 +18,17 @@ interface Template {
 const MARKER = '\u0000parley-param:';
 
 /**
- * `build` receives the database (for its dialect) and `param(name)`, a placeholder for the value
- * of `args[name]` at run time. Returns the rows.
+ * `build` receives the query builder (for its dialect) and `param(name)`, a placeholder for the
+ * value of `args[name]` at run time. Returns the query, compiled, for `db.read` or `db.write`.
  */
 export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Compilable<Row>) {
   // Keyed by the dialect adapter, which a transaction shares with its database.
   const templates = new WeakMap<object, Template>();
-  return async (db: Kysely<Database>, args: Record<string, unknown>): Promise<Row[]> => {
-    const adapter = db.getExecutor().adapter;
+  return (db: Db, args: Record<string, unknown>): CompiledQuery<Row> => {
+    const adapter = db.sql.getExecutor().adapter;
     let template = templates.get(adapter);
     if (template === undefined) {
-      const compiled = build(db, (name) => MARKER + name).compile();
+      const compiled = build(db.sql, (name) => MARKER + name).compile();
       template = {
         sql: compiled.sql,
         slots: compiled.parameters.map((value) =>
@@ -37,8 +38,7 @@ export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Comp
       templates.set(adapter, template);
     }
     const values = template.slots.map((slot) => ('name' in slot ? args[slot.name] : slot.value));
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(template.sql, values));
-    return result.rows;
+    return CompiledQuery.raw(template.sql, values) as CompiledQuery<Row>;
   };
 }
 

@@ -57,8 +57,8 @@ export class StorageHealth {
 async function probeWrite(transactions: Transactions): Promise<void> {
   // Its own id, so that nodes sharing a PostgreSQL database never wait for each other's probe.
   const id = randomUUID();
-  await transactions.run(async (trx) => {
-    await trx.insertInto('storage_probe').values({ id, payload: PAYLOAD }).execute();
-    await trx.deleteFrom('storage_probe').where('id', '=', id).execute();
+  await transactions.run(async (uow) => {
+    uow.write(uow.sql.insertInto('storage_probe').values({ id, payload: PAYLOAD }));
+    uow.write(uow.sql.deleteFrom('storage_probe').where('id', '=', id));
   });
 }

@@ -28,9 +28,15 @@ export class ApiError extends Error {
     this.headers = options.headers ?? {};
   }
 
-  /** The same error with a prefix saying where it happened, e.g. "Participants[1]: ". */
+  /** Whether the message already says where it happened (within()). */
+  located = false;
+
+  /** The same error with a prefix saying where it happened, e.g. "Participants[1]: "; once only. */
   within(prefix: string): ApiError {
-    return new ApiError(this.code as ErrorCode, prefix + this.message, { status: this.status, headers: this.headers });
+    if (this.located) return this;
+    const located = new ApiError(this.code as ErrorCode, prefix + this.message, { status: this.status, headers: this.headers });
+    located.located = true;
+    return located;
   }
 
   toBody(): ErrorBody {

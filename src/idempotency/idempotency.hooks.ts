@@ -5,12 +5,11 @@
 
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { Database } from '../db/schema.js';
 import { ApiError, invalidParameter } from '../errors/api-error.js';
 import { pathOf } from '../http/routing.js';
 import { claimKey, completeKey, releaseKey } from './idempotency.repository.js';
+import type { Db } from '../db/unit-of-work.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,7 +29,7 @@ export function digestBody(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-export function registerIdempotency(app: FastifyInstance, db: Kysely<Database>, clock: Clock, ttlSeconds: number): void {
+export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock, ttlSeconds: number): void {
   app.decorateRequest('bodyDigest', null);
   app.decorateRequest('idempotencyKey', null);
 

@@ -3,16 +3,15 @@
 // numbers can be chosen again. It also forgets Idempotency-Keys past their lifetime.
 // While the storage fails, timer ticks back off (backoff.ts); explicit sweeps still run.
 
-import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../common/clock.js';
 import type { Transactions } from '../db/database.js';
-import type { Database } from '../db/schema.js';
 import { purgeExpiredKeys } from '../idempotency/idempotency.repository.js';
 import { release } from '../pool/pool.repository.js';
 import { closeExpiredSessions } from '../resources/sessions/sessions.repository.js';
 import { Backoff } from './backoff.js';
 import { PassQueue } from './pass-queue.js';
+import type { Db } from '../db/unit-of-work.js';
 
 const BATCH = 500;
 
@@ -22,7 +21,7 @@ export class ExpirySweeper {
   readonly #backoff: Backoff;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly transactions: Transactions,
     private readonly clock: Clock,
     private readonly intervalMs: number,
@@ -63,9 +62,9 @@ export class ExpirySweeper {
       let closed: string[];
       do {
         // Closing and releasing the numbers is one transaction: no number stays held by a closed session.
-        closed = await this.transactions.run(async (trx) => {
-          const sids = await closeExpiredSessions(trx, now, BATCH);
-          await release(trx, { sessionSids: sids });
+        closed = await this.transactions.run(async (uow) => {
+          const sids = await closeExpiredSessions(uow, now, BATCH);
+          await release(uow, { sessionSids: sids });
           return sids;
         });
         if (closed.length > 0) this.log.info({ count: closed.length }, 'closed expired sessions');

@@ -6,13 +6,12 @@
 // Work goes in bounded batches, each its own statement: no pass holds a long transaction.
 
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { Database } from '../db/schema.js';
 import { purgeFinished } from '../outbox/outbox.repository.js';
 import { clearMessageBodies, purgeCarrierWebhooks, purgeSimulatorMessages } from '../privacy/retention.repository.js';
 import { Backoff } from './backoff.js';
 import { PassQueue } from './pass-queue.js';
+import type { Db } from '../db/unit-of-work.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -27,7 +26,7 @@ export class RetentionJob {
   readonly #backoff: Backoff;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     /** 0 keeps bodies, the simulator's log and finished jobs forever. */
     private readonly retentionDays: number,

@@ -2,10 +2,11 @@
 // through Twilio). Jobs are written in the same transaction as the change they report; a worker
 // claims due jobs, runs them outside any transaction, and records the outcome.
 
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import { sql } from 'kysely';
 import { prepare, placeholders } from '../db/prepared.js';
 import type { Database, OutboxRow } from '../db/schema.js';
+import type { Db } from '../db/unit-of-work.js';
 import { newSid } from '../common/sids.js';
 
 export type OutboxKind = 'callback' | 'twilio-message';
@@ -25,10 +26,8 @@ const COLUMNS: Record<keyof OutboxRow, true> = {
 };
 const insertJob = prepare((db, param) => db.insertInto('outbox').values(placeholders(COLUMNS, param)));
 
-export async function enqueue(
-  db: Kysely<Database>,
-  job: { accountSid: string; kind: OutboxKind; payload: unknown; now: number },
-): Promise<void> {
+/** In the caller's transaction, with the change the job reports. */
+export function enqueue(db: Db, job: { accountSid: string; kind: OutboxKind; payload: unknown; now: number }) {
   const row: OutboxRow = {
     sid: newSid('OB'),
     account_sid: job.accountSid,
@@ -42,7 +41,7 @@ export async function enqueue(
     date_created: job.now,
     date_updated: job.now,
   };
-  await insertJob(db, row);
+  return db.write(insertJob(db, row));
 }
 
 /** How many due jobs a claim looks at, for each one it may take (see claimDue). */
@@ -84,14 +83,14 @@ export interface Claim {
  * and returns only those it won. So nodes that pick the same jobs claim each once, never wait for
  * each other nor deadlock, and a node that lost some of its picks looks again (`more`).
  */
-export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Promise<Claim> {
+export async function claimDue(db: Db, request: ClaimRequest): Promise<Claim> {
   const saturated = [...request.inFlight].filter(([, running]) => running >= request.perAccount).map(([account]) => account);
   // Enough candidates to fill `limit` after picking: picking drops at most, for each account, as
   // many candidates as that account has in flight.
   const running = [...request.inFlight.values()].reduce((sum, n) => sum + n, 0);
   const wanted = request.limit + running;
   const look = LOOK_FACTOR * wanted;
-  const due = db
+  const due = db.sql
     .selectFrom('outbox')
     .select(['sid', 'account_sid', 'next_attempt_at'])
     .where('status', '=', 'pending')
@@ -100,7 +99,7 @@ export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Pro
     .$if(saturated.length > 0, (q) => q.where('account_sid', 'not in', padded(saturated)))
     .orderBy('next_attempt_at')
     .limit(look);
-  const ranked = db
+  const ranked = db.sql
     .selectFrom(due.as('due'))
     .selectAll()
     .select((eb) => [
@@ -110,18 +109,19 @@ export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Pro
         .as('place'),
       eb.fn.countAll<number>().over().as('looked'),
     ]);
-  const candidates = await db
-    .selectFrom(ranked.as('ranked'))
-    .select(['sid', 'account_sid', 'looked'])
-    .where('place', '<=', request.perAccount)
-    .orderBy('place')
-    .orderBy('next_attempt_at')
-    .orderBy('sid')
-    .limit(wanted)
-    .execute();
+  const candidates = await db.read(
+    db.sql
+      .selectFrom(ranked.as('ranked'))
+      .select(['sid', 'account_sid', 'looked'])
+      .where('place', '<=', request.perAccount)
+      .orderBy('place')
+      .orderBy('next_attempt_at')
+      .orderBy('sid')
+      .limit(wanted),
+  );
   const picks = pick(candidates, request);
   if (picks.length === 0) return { jobs: [], more: false };
-  const jobs = await db
+  const claim = db.sql
     .updateTable('outbox')
     .set({ locked_until: request.now + request.lockMs, attempts: sql`attempts + 1` })
     .where('sid', 'in', (eb) =>
@@ -135,8 +135,8 @@ export async function claimDue(db: Kysely<Database>, request: ClaimRequest): Pro
         .skipLocked(),
     )
     .where('status', '=', 'pending')
-    .returningAll()
-    .execute();
+    .returningAll();
+  const jobs = (await db.write(claim)).rows;
   // PostgreSQL counts in bigint, which pg hands over as a string.
   const cutShort = Number(candidates[0]!.looked) === look && picks.length < request.limit;
   return { jobs, more: jobs.length < picks.length || cutShort };
@@ -172,28 +172,20 @@ function padded(list: string[]): string[] {
   return list.concat(Array<string>(size - list.length).fill(list[list.length - 1]!));
 }
 
-export async function markDone(db: Kysely<Database>, sid: string, now: number): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ status: 'done', locked_until: null, last_error: null, date_updated: now })
-    .where('sid', '=', sid)
-    .execute();
+export async function markDone(db: Db, sid: string, now: number): Promise<void> {
+  await db.write(
+    db.sql.updateTable('outbox').set({ status: 'done', locked_until: null, last_error: null, date_updated: now }).where('sid', '=', sid),
+  );
 }
 
-export async function scheduleRetry(db: Kysely<Database>, sid: string, at: number, error: string, now: number): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ next_attempt_at: at, locked_until: null, last_error: error.slice(0, 1000), date_updated: now })
-    .where('sid', '=', sid)
-    .execute();
+export async function scheduleRetry(db: Db, sid: string, at: number, error: string, now: number): Promise<void> {
+  const changes = { next_attempt_at: at, locked_until: null, last_error: error.slice(0, 1000), date_updated: now };
+  await db.write(db.sql.updateTable('outbox').set(changes).where('sid', '=', sid));
 }
 
-export async function giveUp(db: Kysely<Database>, sid: string, error: string, now: number): Promise<void> {
-  await db
-    .updateTable('outbox')
-    .set({ status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now })
-    .where('sid', '=', sid)
-    .execute();
+export async function giveUp(db: Db, sid: string, error: string, now: number): Promise<void> {
+  const changes = { status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now };
+  await db.write(db.sql.updateTable('outbox').set(changes).where('sid', '=', sid));
 }
 
 /**
@@ -201,20 +193,17 @@ export async function giveUp(db: Kysely<Database>, sid: string, error: string, n
  * retention job: at most `limit` last updated before `before`; how many went. `status <> 'pending'`
  * is a literal so the generic plan PostgreSQL keeps can use the outbox_finished partial index.
  */
-export async function purgeFinished(db: Kysely<Database>, before: number, limit = 1000): Promise<number> {
-  const result = await db
-    .deleteFrom('outbox')
-    .where('sid', 'in', (eb) =>
-      eb
-        .selectFrom('outbox')
-        .select('sid')
-        .where(sql<boolean>`status <> 'pending'`)
-        .where('status', 'in', ['done', 'failed'])
-        .where('date_updated', '<', before)
-        .limit(limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function purgeFinished(db: Db, before: number, limit = 1000): Promise<number> {
+  const purge = db.sql.deleteFrom('outbox').where('sid', 'in', (eb) =>
+    eb
+      .selectFrom('outbox')
+      .select('sid')
+      .where(sql<boolean>`status <> 'pending'`)
+      .where('status', 'in', ['done', 'failed'])
+      .where('date_updated', '<', before)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked(),
+  );
+  return (await db.write(purge)).count;
 }

@@ -11,12 +11,12 @@
 // `concurrencyPerAccount` deliveries of one account at once.
 
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { Database, OutboxRow } from '../db/schema.js';
+import type { OutboxRow } from '../db/schema.js';
 import { Backoff } from '../jobs/backoff.js';
 import type { OutboxKind } from './outbox.repository.js';
 import { claimDue, giveUp, markDone, scheduleRetry } from './outbox.repository.js';
+import type { Db } from '../db/unit-of-work.js';
 
 /** Runs one job; throws to have it retried. `lastAttempt`: no retry follows a failure of this one. */
 export type JobHandler = (payload: any, job: OutboxRow, attempt: { lastAttempt: boolean }) => Promise<void>;
@@ -48,7 +48,7 @@ export class OutboxWorker {
   readonly #backoff: Backoff;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly handlers: Record<OutboxKind, JobHandler>,
     private readonly options: OutboxOptions,

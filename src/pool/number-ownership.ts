@@ -9,10 +9,9 @@
 // to the configured carrier's scope; with a real carrier, numbers already in several accounts'
 // pools (left over from simulator use) stop the start with a list of them.
 
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Carrier } from '../config.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/unit-of-work.js';
 
 /** The scope every pool number shares under a real carrier. */
 export const REAL_CARRIER_SCOPE = 'carrier';
@@ -34,38 +33,42 @@ export class SharedNumbersError extends Error {
 }
 
 /** Sets every pool number's owner scope for this carrier; run at start-up, under the start-up lock. */
-export async function applyOwnership(db: Kysely<Database>, carrier: Carrier): Promise<void> {
+export async function applyOwnership(db: Db, carrier: Carrier): Promise<void> {
   if (carrier === 'simulator') {
-    await db
-      .updateTable('phone_numbers')
-      .set({ owner_scope: sql`account_sid` })
-      .where('owner_scope', '<>', sql<string>`account_sid`)
-      .execute();
+    await db.write(
+      db.sql
+        .updateTable('phone_numbers')
+        .set({ owner_scope: sql`account_sid` })
+        .where('owner_scope', '<>', sql<string>`account_sid`),
+    );
     return;
   }
-  const shared = await db
-    .selectFrom('phone_numbers as p')
-    .select(['p.phone_number', 'p.account_sid', 'p.service_sid', 'p.sid'])
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('phone_numbers as other')
-          .select('other.sid')
-          .whereRef('other.phone_number', '=', 'p.phone_number')
-          .whereRef('other.sid', '<>', 'p.sid'),
-      ),
-    )
-    .orderBy('p.phone_number')
-    .orderBy('p.date_created')
-    .limit(200)
-    .execute();
+  const shared = await db.read(
+    db.sql
+      .selectFrom('phone_numbers as p')
+      .select(['p.phone_number', 'p.account_sid', 'p.service_sid', 'p.sid'])
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('phone_numbers as other')
+            .select('other.sid')
+            .whereRef('other.phone_number', '=', 'p.phone_number')
+            .whereRef('other.sid', '<>', 'p.sid'),
+        ),
+      )
+      .orderBy('p.phone_number')
+      .orderBy('p.date_created')
+      .limit(200),
+  );
   if (shared.length > 0) {
     const byNumber = new Map<string, string[]>();
     for (const row of shared)
       byNumber.set(row.phone_number, [...(byNumber.get(row.phone_number) ?? []), `${row.account_sid}/${row.service_sid}/${row.sid}`]);
     throw new SharedNumbersError([...byNumber].map(([number, entries]) => `${maskNumber(number)} in ${entries.join(', ')}`));
   }
-  await db.updateTable('phone_numbers').set({ owner_scope: REAL_CARRIER_SCOPE }).where('owner_scope', '<>', REAL_CARRIER_SCOPE).execute();
+  await db.write(
+    db.sql.updateTable('phone_numbers').set({ owner_scope: REAL_CARRIER_SCOPE }).where('owner_scope', '<>', REAL_CARRIER_SCOPE),
+  );
 }
 
 /** Enough of a number for its operator to recognise it, not enough to dial it. */

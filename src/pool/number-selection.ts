@@ -8,13 +8,13 @@
 //               then least recently assigned.
 // When nothing fits, diagnose() names the precise reason with Twilio's error code.
 
-import type { Kysely } from 'kysely';
-import type { Database, ServiceRow } from '../db/schema.js';
+import type { ServiceRow } from '../db/schema.js';
 import { ApiError } from '../errors/api-error.js';
 import type { PhoneNumber } from '../phone/phone-number.js';
 import { poolCountryFor } from '../phone/phone-number.js';
 import type { ChosenNumber, Criteria } from './pool.repository.js';
 import { anyNumber, leastUsedNumber, stickyOrLeastUsedNumber } from './pool.repository.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export interface ModeNeeds {
   needVoice: boolean;
@@ -25,12 +25,7 @@ export function needsOf(mode: string): ModeNeeds {
   return { needVoice: mode !== 'message-only', needSms: mode !== 'voice-only' };
 }
 
-export async function selectNumber(
-  db: Kysely<Database>,
-  service: ServiceRow,
-  mode: string,
-  identifier: PhoneNumber,
-): Promise<ChosenNumber> {
+export async function selectNumber(db: Db, service: ServiceRow, mode: string, identifier: PhoneNumber): Promise<ChosenNumber> {
   const base: Criteria = {
     serviceSid: service.sid,
     identifier: identifier.e164,
@@ -54,7 +49,7 @@ export async function selectNumber(
   throw await diagnose(db, attempts[attempts.length - 1]!, identifier);
 }
 
-async function preferred(db: Kysely<Database>, behavior: string, c: Criteria): Promise<ChosenNumber | undefined> {
+async function preferred(db: Db, behavior: string, c: Criteria): Promise<ChosenNumber | undefined> {
   if (behavior === 'avoid-sticky') {
     return (await leastUsedNumber(db, c, true)) ?? leastUsedNumber(db, c);
   }
@@ -62,7 +57,7 @@ async function preferred(db: Kysely<Database>, behavior: string, c: Criteria): P
 }
 
 /** Why no number fits, from the broadest reason to the narrowest. */
-async function diagnose(db: Kysely<Database>, c: Criteria, identifier: PhoneNumber): Promise<ApiError> {
+async function diagnose(db: Db, c: Criteria, identifier: PhoneNumber): Promise<ApiError> {
   const service = c.serviceSid;
   if (!(await anyNumber(db, service))) return new ApiError(80205);
   if (!(await anyNumber(db, service, { country: c.country }))) {

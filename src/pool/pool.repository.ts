@@ -8,7 +8,8 @@ import { sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
 import { placeholders, prepare } from '../db/prepared.js';
 import type { AssignmentRow, Database, ParticipantRow, PhoneNumberRow } from '../db/schema.js';
-import { together } from '../db/together.js';
+import { first } from '../db/unit-of-work.js';
+import type { Db, Refusal, UnitOfWork } from '../db/unit-of-work.js';
 
 export interface Criteria {
   serviceSid: string;
@@ -82,21 +83,27 @@ function neverUsedBy(query: ReturnType<typeof eligible>, param: Param) {
   );
 }
 
-// Concurrent transactions (other identifiers: the same identifier is serialised by its lock) would
-// all pick the same least-used number and queue on its row until each commits. `SKIP LOCKED`
-// lets each take the best number nobody is assigning right now; when every candidate is being
-// assigned, the plain query shares one (waiting is then the right answer).
-const selectLeastUsedFree = prepare((db, param) => inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked());
-const selectLeastUsed = prepare((db, param) => inPreferenceOrder(eligible(db, param)));
-const selectLeastUsedUnusedFree = prepare((db, param) =>
-  inPreferenceOrder(neverUsedBy(eligible(db, param), param))
-    .forUpdate()
-    .skipLocked(),
-);
-const selectLeastUsedUnused = prepare((db, param) => inPreferenceOrder(neverUsedBy(eligible(db, param), param)));
+/** The variants of the one number-choice query. */
+interface Choice {
+  /** Only numbers this identifier has never had in the service (avoid-sticky). */
+  unusedOnly: boolean;
+  /**
+   * Skip numbers another transaction is assigning right now. Concurrent transactions (other
+   * identifiers: the same identifier is serialised by its lock) would all pick the same least-used
+   * number and queue on its row until each commits; with SKIP LOCKED each takes the best number
+   * nobody is assigning. When every candidate is being assigned, the plain query shares one
+   * (waiting is then the right answer).
+   */
+  skipLocked: boolean;
+}
+
+function choice(db: Kysely<Database>, param: Param, { unusedOnly, skipLocked }: Choice) {
+  const candidates = inPreferenceOrder(unusedOnly ? neverUsedBy(eligible(db, param), param) : eligible(db, param));
+  return skipLocked ? candidates.forUpdate().skipLocked() : candidates;
+}
 
 /** The identifier's most recent number in the service, if it is still eligible. */
-function selectStickyQuery(db: Kysely<Database>, param: Param) {
+function sticky(db: Kysely<Database>, param: Param) {
   return eligible(db, param).where('sid', '=', (eb) =>
     eb
       .selectFrom('participants')
@@ -108,6 +115,17 @@ function selectStickyQuery(db: Kysely<Database>, param: Param) {
   );
 }
 
+const choices = new Map<string, ReturnType<typeof prepareChoice>>();
+function prepareChoice(variant: Choice) {
+  return prepare((db, param) => choice(db, param, variant));
+}
+function chosen(variant: Choice) {
+  const key = `${variant.unusedOnly}:${variant.skipLocked}`;
+  let prepared = choices.get(key);
+  if (prepared === undefined) choices.set(key, (prepared = prepareChoice(variant)));
+  return prepared;
+}
+
 /**
  * prefer-sticky in one statement (one round trip): the sticky number ranks first, else the least
  * used free one. The second branch runs (and locks its row) even when the first answers; another
@@ -115,11 +133,11 @@ function selectStickyQuery(db: Kysely<Database>, param: Param) {
  */
 const selectStickyOrLeastUsedFree = prepare((db, param) =>
   db
-    .selectFrom(selectStickyQuery(db, param).as('sticky'))
+    .selectFrom(sticky(db, param).as('sticky'))
     .select(['sid', 'phone_number', sql.lit(0).as('rank')])
     .unionAll(
       db
-        .selectFrom(inPreferenceOrder(eligible(db, param)).forUpdate().skipLocked().as('free'))
+        .selectFrom(choice(db, param, { unusedOnly: false, skipLocked: true }).as('free'))
         .select(['sid', 'phone_number', sql.lit(1).as('rank')]),
     )
     .orderBy('rank')
@@ -142,39 +160,38 @@ function paramsOf(c: Criteria): Record<string, unknown> {
  * `unusedOnly`, among numbers this identifier has never had in the service. Walks the
  * phone_numbers_selection index in that order and stops at the first fit.
  */
-export async function leastUsedNumber(db: Kysely<Database>, c: Criteria, unusedOnly = false): Promise<ChosenNumber | undefined> {
+export async function leastUsedNumber(db: Db, c: Criteria, unusedOnly = false): Promise<ChosenNumber | undefined> {
   const params = paramsOf(c);
-  const [free, any] = unusedOnly ? [selectLeastUsedUnusedFree, selectLeastUsedUnused] : [selectLeastUsedFree, selectLeastUsed];
-  return (await free(db, params))[0] ?? (await any(db, params))[0];
+  const free = first(await db.read(chosen({ unusedOnly, skipLocked: true })(db, params)));
+  return free ?? first(await db.read(chosen({ unusedOnly, skipLocked: false })(db, params)));
 }
 
 /**
  * prefer-sticky: the number the identifier was given most recently in the service if it is still
  * eligible, else the least used one as leastUsedNumber chooses it.
  */
-export async function stickyOrLeastUsedNumber(db: Kysely<Database>, c: Criteria): Promise<ChosenNumber | undefined> {
+export async function stickyOrLeastUsedNumber(db: Db, c: Criteria): Promise<ChosenNumber | undefined> {
   const params = paramsOf(c);
-  const [first] = await selectStickyOrLeastUsedFree(db, params);
-  if (first !== undefined) return { sid: first.sid, phone_number: first.phone_number };
-  return (await selectLeastUsed(db, params))[0];
+  const best = first(await db.read(selectStickyOrLeastUsedFree(db, params)));
+  if (best !== undefined) return { sid: best.sid, phone_number: best.phone_number };
+  return first(await db.read(chosen({ unusedOnly: false, skipLocked: false })(db, params)));
 }
 
 /** Whether any number of the service matches; the questions behind each "no number" error. */
 export async function anyNumber(
-  db: Kysely<Database>,
+  db: Db,
   serviceSid: string,
   filter: { country?: string; needVoice?: boolean; needSms?: boolean; areaCode?: string | null; unreserved?: boolean } = {},
 ): Promise<boolean> {
-  let query = db.selectFrom('phone_numbers').select('sid').where('service_sid', '=', serviceSid);
+  let query = db.sql.selectFrom('phone_numbers').select('sid').where('service_sid', '=', serviceSid);
   if (filter.country !== undefined) query = query.where('iso_country', '=', filter.country);
   if (filter.needVoice) query = query.where('cap_voice', '=', 1);
   if (filter.needSms) query = query.where('cap_sms', '=', 1);
   if (filter.areaCode) query = query.where('area_code', '=', filter.areaCode);
   if (filter.unreserved) query = query.where('is_reserved', '=', 0);
-  return (await query.limit(1).executeTakeFirst()) !== undefined;
+  return first(await db.read(query.limit(1))) !== undefined;
 }
 
-/** Holds the number for the participant; AssignmentConflict if the identifier already holds it. */
 const ASSIGNMENT_COLUMNS: Record<keyof AssignmentRow, true> = {
   participant_sid: true,
   service_sid: true,
@@ -191,19 +208,24 @@ const countAssignment = prepare((db, param) =>
     .where('sid', '=', param('phone_number_sid')),
 );
 
-export async function acquire(db: Kysely<Database>, assignment: AssignmentRow): Promise<void> {
-  // Both at once (one round trip on PostgreSQL); a conflict rolls the whole transaction back.
-  await together([
-    insertAssignment(db, assignment).catch((err: unknown) => {
-      throw isUniqueViolation(err) ? new AssignmentConflict() : err;
-    }),
-    countAssignment(db, assignment),
-  ]);
+/**
+ * Holds the number for the participant, in the caller's unit of work. When the identifier already
+ * holds it (the masking invariant's index refuses the row), the unit fails with `refusal`'s error,
+ * by default AssignmentConflict (the number was lost to a concurrent choice: retried).
+ */
+export function acquire(uow: UnitOfWork, assignment: AssignmentRow, refusal: Refusal = conflictAsRetry): void {
+  uow.write(insertAssignment(uow, assignment), refusal);
+  uow.write(countAssignment(uow, assignment));
+}
+
+function conflictAsRetry(err: unknown): Error | undefined {
+  return isUniqueViolation(err) ? new AssignmentConflict() : undefined;
 }
 
 /** Gives back the numbers held by these participants or sessions (closed, expired, removed). */
-export async function release(db: Kysely<Database>, by: { sessionSids?: string[]; participant?: ParticipantRow }): Promise<void> {
-  let query = db.deleteFrom('assignments');
+/** In the caller's unit of work: the counters' writes are left for it to settle. */
+export async function release(uow: UnitOfWork, by: { sessionSids?: string[]; participant?: ParticipantRow }): Promise<void> {
+  let query = uow.sql.deleteFrom('assignments');
   if (by.participant !== undefined) {
     query = query
       .where('service_sid', '=', by.participant.service_sid)
@@ -212,28 +234,30 @@ export async function release(db: Kysely<Database>, by: { sessionSids?: string[]
       .where('participant_sid', '=', by.participant.sid);
   } else if (by.sessionSids !== undefined && by.sessionSids.length > 0) query = query.where('session_sid', 'in', by.sessionSids);
   else return;
-  const released = await query.returning('phone_number_sid').execute();
+  const released = (await uow.write(query.returning('phone_number_sid'))).rows;
   const perNumber = new Map<string, number>();
   for (const { phone_number_sid } of released) perNumber.set(phone_number_sid, (perNumber.get(phone_number_sid) ?? 0) + 1);
   // One statement per number, in a stable order so concurrent releases never deadlock.
   for (const [sid, count] of [...perNumber].sort(([a], [b]) => a.localeCompare(b))) {
-    await db
-      .updateTable('phone_numbers')
-      .set({ in_use: sql`in_use - ${count}` })
-      .where('sid', '=', sid)
-      .execute();
+    uow.write(
+      uow.sql
+        .updateTable('phone_numbers')
+        .set({ in_use: sql`in_use - ${count}` })
+        .where('sid', '=', sid),
+    );
   }
 }
 
 /** The assignments a session's current (not removed) participants would hold if it were active. */
-export async function assignmentsOfSession(db: Kysely<Database>, sessionSid: string, now: number): Promise<AssignmentRow[]> {
-  const rows = await db
-    .selectFrom('participants')
-    .select(['sid', 'service_sid', 'session_sid', 'identifier', 'proxy_identifier_sid'])
-    .where('session_sid', '=', sessionSid)
-    .where('date_deleted', 'is', null)
-    .orderBy('sid')
-    .execute();
+export async function assignmentsOfSession(db: Db, sessionSid: string, now: number): Promise<AssignmentRow[]> {
+  const rows = await db.read(
+    db.sql
+      .selectFrom('participants')
+      .select(['sid', 'service_sid', 'session_sid', 'identifier', 'proxy_identifier_sid'])
+      .where('session_sid', '=', sessionSid)
+      .where('date_deleted', 'is', null)
+      .orderBy('sid'),
+  );
   return rows.map((row) => ({
     participant_sid: row.sid,
     service_sid: row.service_sid,

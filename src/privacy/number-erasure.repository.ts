@@ -2,9 +2,8 @@
 // records count on (participants, interactions) are anonymised and stay; logs and stored texts
 // about the person are deleted. Runs in the caller's transaction.
 
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db, Written } from '../db/unit-of-work.js';
 
 /** Keeps IN lists well under either engine's parameter limit. */
 const CHUNK = 500;
@@ -15,8 +14,8 @@ async function inChunks<T>(items: readonly T[], work: (chunk: T[]) => Promise<nu
   return total;
 }
 
-const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
-const updated = (result: { numUpdatedRows: bigint }) => Number(result.numUpdatedRows);
+const deleted = (result: Written<unknown>) => result.count;
+const updated = deleted;
 const erasedIdentifier = (sidColumn: string) => sql<string>`'erased:' || ${sql.ref(sidColumn)}`;
 
 export interface PersonParticipant {
@@ -25,32 +24,34 @@ export interface PersonParticipant {
 }
 
 /** Every participant the number ever was in the account, removed ones included. */
-export async function findParticipants(trx: Kysely<Database>, accountSid: string, e164: string): Promise<PersonParticipant[]> {
+export async function findParticipants(uow: Db, accountSid: string, e164: string): Promise<PersonParticipant[]> {
   // Through the services: participants_identifier_history leads with service_sid.
-  const services = trx.selectFrom('services').select('sid').where('account_sid', '=', accountSid);
-  return trx
-    .selectFrom('participants')
-    .select(['sid', 'session_sid'])
-    .where('service_sid', 'in', services)
-    .where('identifier', '=', e164)
-    .where('account_sid', '=', accountSid)
-    .execute();
+  const services = uow.sql.selectFrom('services').select('sid').where('account_sid', '=', accountSid);
+  return uow.read(
+    uow.sql
+      .selectFrom('participants')
+      .select(['sid', 'session_sid'])
+      .where('service_sid', 'in', services)
+      .where('identifier', '=', e164)
+      .where('account_sid', '=', accountSid),
+  );
 }
 
 /**
  * The interactions those participants sent or received: read session by session (the sessions'
  * index), picked by participant here.
  */
-export async function findInteractions(trx: Kysely<Database>, participants: readonly PersonParticipant[]): Promise<string[]> {
+export async function findInteractions(uow: Db, participants: readonly PersonParticipant[]): Promise<string[]> {
   const theirs = new Set(participants.map((p) => p.sid));
   const sessions = [...new Set(participants.map((p) => p.session_sid))];
   const found: string[] = [];
   await inChunks(sessions, async (chunk) => {
-    const rows = await trx
-      .selectFrom('interactions')
-      .select(['sid', 'participant_sid', 'inbound_participant_sid', 'outbound_participant_sid'])
-      .where('session_sid', 'in', chunk)
-      .execute();
+    const rows = await uow.read(
+      uow.sql
+        .selectFrom('interactions')
+        .select(['sid', 'participant_sid', 'inbound_participant_sid', 'outbound_participant_sid'])
+        .where('session_sid', 'in', chunk),
+    );
     for (const row of rows) {
       if ([row.participant_sid, row.inbound_participant_sid, row.outbound_participant_sid].some((sid) => sid !== null && theirs.has(sid)))
         found.push(row.sid);
@@ -65,79 +66,75 @@ export async function findInteractions(trx: Kysely<Database>, participants: read
  * requires, and never a number anyone can text), here and in its active assignments; the name goes.
  */
 export async function anonymiseParticipants(
-  trx: Kysely<Database>,
+  uow: Db,
   sids: readonly string[],
   now: number,
 ): Promise<{ participants: number; assignments: number }> {
   const assignments = await inChunks(sids, async (chunk) =>
     updated(
-      await trx
-        .updateTable('assignments')
-        .set({ identifier: erasedIdentifier('participant_sid') })
-        .where('participant_sid', 'in', chunk)
-        .executeTakeFirst(),
+      await uow.write(
+        uow.sql
+          .updateTable('assignments')
+          .set({ identifier: erasedIdentifier('participant_sid') })
+          .where('participant_sid', 'in', chunk),
+      ),
     ),
   );
   const participants = await inChunks(sids, async (chunk) =>
     updated(
-      await trx
-        .updateTable('participants')
-        .set({ identifier: erasedIdentifier('sid'), friendly_name: null, date_updated: now })
-        .where('sid', 'in', chunk)
-        .executeTakeFirst(),
+      await uow.write(
+        uow.sql
+          .updateTable('participants')
+          .set({ identifier: erasedIdentifier('sid'), friendly_name: null, date_updated: now })
+          .where('sid', 'in', chunk),
+      ),
     ),
   );
   return { participants, assignments };
 }
 
 /** The bodies go; the interactions, their participants and statuses stay. How many had a body. */
-export async function clearInteractionData(trx: Kysely<Database>, sids: readonly string[]): Promise<number> {
+export async function clearInteractionData(uow: Db, sids: readonly string[]): Promise<number> {
   return inChunks(sids, async (chunk) =>
     updated(
-      await trx.updateTable('interactions').set({ data: null }).where('sid', 'in', chunk).where('data', 'is not', null).executeTakeFirst(),
+      await uow.write(uow.sql.updateTable('interactions').set({ data: null }).where('sid', 'in', chunk).where('data', 'is not', null)),
     ),
   );
 }
 
 /** The simulator's handset log: what was from or to the number, and every copy of those interactions. */
 export async function deleteSimulatorRecords(
-  trx: Kysely<Database>,
+  uow: Db,
   accountSid: string,
   e164: string,
   interactionSids: readonly string[],
 ): Promise<{ messages: number; calls: number }> {
   let messages = deleted(
-    await trx
-      .deleteFrom('simulator_messages')
-      .where('account_sid', '=', accountSid)
-      .where((eb) => eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164)]))
-      .executeTakeFirst(),
+    await uow.write(
+      uow.sql
+        .deleteFrom('simulator_messages')
+        .where('account_sid', '=', accountSid)
+        .where((eb) => eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164)])),
+    ),
   );
   let calls = deleted(
-    await trx
-      .deleteFrom('simulator_calls')
-      .where('account_sid', '=', accountSid)
-      .where((eb) =>
-        eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164), eb('bridged_from', '=', e164), eb('bridged_to', '=', e164)]),
-      )
-      .executeTakeFirst(),
+    await uow.write(
+      uow.sql
+        .deleteFrom('simulator_calls')
+        .where('account_sid', '=', accountSid)
+        .where((eb) =>
+          eb.or([eb('from_number', '=', e164), eb('to_number', '=', e164), eb('bridged_from', '=', e164), eb('bridged_to', '=', e164)]),
+        ),
+    ),
   );
   messages += await inChunks(interactionSids, async (chunk) =>
     deleted(
-      await trx
-        .deleteFrom('simulator_messages')
-        .where('account_sid', '=', accountSid)
-        .where('interaction_sid', 'in', chunk)
-        .executeTakeFirst(),
+      await uow.write(uow.sql.deleteFrom('simulator_messages').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk)),
     ),
   );
   calls += await inChunks(interactionSids, async (chunk) =>
     deleted(
-      await trx
-        .deleteFrom('simulator_calls')
-        .where('account_sid', '=', accountSid)
-        .where('interaction_sid', 'in', chunk)
-        .executeTakeFirst(),
+      await uow.write(uow.sql.deleteFrom('simulator_calls').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk)),
     ),
   );
   return { messages, calls };
@@ -178,7 +175,7 @@ const LIKES_PER_QUERY = 100;
  * replay cache.
  */
 export async function deleteStoredTexts(
-  trx: Kysely<Database>,
+  uow: Db,
   accountSid: string,
   e164: string,
   interactionSids: readonly string[],
@@ -187,40 +184,38 @@ export async function deleteStoredTexts(
   const jobs = new Set<string>();
   const keys = new Set<string>();
   for (const likes of mention.likes) {
-    const jobRows = await trx
-      .selectFrom('outbox')
-      .select(['sid', 'payload'])
-      .where('account_sid', '=', accountSid)
-      .where((eb) => eb.or(likes.map((like) => eb('payload', 'like', like))))
-      .execute();
+    const jobRows = await uow.read(
+      uow.sql
+        .selectFrom('outbox')
+        .select(['sid', 'payload'])
+        .where('account_sid', '=', accountSid)
+        .where((eb) => eb.or(likes.map((like) => eb('payload', 'like', like)))),
+    );
     for (const row of jobRows) if (mention.test(row.payload)) jobs.add(row.sid);
-    const keyRows = await trx
-      .selectFrom('idempotency_keys')
-      .select(['key', 'response'])
-      .where('account_sid', '=', accountSid)
-      .where((eb) => eb.or(likes.map((like) => eb('response', 'like', like))))
-      .execute();
+    const keyRows = await uow.read(
+      uow.sql
+        .selectFrom('idempotency_keys')
+        .select(['key', 'response'])
+        .where('account_sid', '=', accountSid)
+        .where((eb) => eb.or(likes.map((like) => eb('response', 'like', like)))),
+    );
     for (const row of keyRows) if (mention.test(row.response)) keys.add(row.key);
   }
   const outbox = await inChunks([...jobs], async (chunk) =>
-    deleted(await trx.deleteFrom('outbox').where('sid', 'in', chunk).executeTakeFirst()),
+    deleted(await uow.write(uow.sql.deleteFrom('outbox').where('sid', 'in', chunk))),
   );
   const idempotencyKeys = await inChunks([...keys], async (chunk) =>
-    deleted(await trx.deleteFrom('idempotency_keys').where('account_sid', '=', accountSid).where('key', 'in', chunk).executeTakeFirst()),
+    deleted(await uow.write(uow.sql.deleteFrom('idempotency_keys').where('account_sid', '=', accountSid).where('key', 'in', chunk))),
   );
-  const answers = await trx
-    .selectFrom('carrier_webhooks')
-    .select(['carrier', 'resource_sid', 'answer'])
-    .where('answer', 'like', mention.numberLike)
-    .execute();
+  const answers = await uow.read(
+    uow.sql.selectFrom('carrier_webhooks').select(['carrier', 'resource_sid', 'answer']).where('answer', 'like', mention.numberLike),
+  );
   let carrierWebhooks = 0;
   for (const answer of answers.filter((row) => mention.test(row.answer))) {
     carrierWebhooks += deleted(
-      await trx
-        .deleteFrom('carrier_webhooks')
-        .where('carrier', '=', answer.carrier)
-        .where('resource_sid', '=', answer.resource_sid)
-        .executeTakeFirst(),
+      await uow.write(
+        uow.sql.deleteFrom('carrier_webhooks').where('carrier', '=', answer.carrier).where('resource_sid', '=', answer.resource_sid),
+      ),
     );
   }
   return { outbox, idempotencyKeys, carrierWebhooks };

@@ -25,18 +25,18 @@ export async function eraseNumber(transactions: Transactions, clock: Clock, acco
   // The refusal never repeats the number: it is what the request wants gone.
   const e164 = parsePhoneNumber(number)?.e164;
   if (e164 === undefined) throw new AdminRefusal('the number is not a valid phone number in E.164 form (+14155550100)');
-  return transactions.run(async (trx) => {
-    await existingAccount(trx, accountSid);
-    const participants = await repo.findParticipants(trx, accountSid, e164);
-    const interactions = await repo.findInteractions(trx, participants);
-    const simulator = await repo.deleteSimulatorRecords(trx, accountSid, e164, interactions);
-    const cleared = await repo.clearInteractionData(trx, interactions);
+  return transactions.run(async (uow) => {
+    await existingAccount(uow, accountSid);
+    const participants = await repo.findParticipants(uow, accountSid, e164);
+    const interactions = await repo.findInteractions(uow, participants);
+    const simulator = await repo.deleteSimulatorRecords(uow, accountSid, e164, interactions);
+    const cleared = await repo.clearInteractionData(uow, interactions);
     const anonymised = await repo.anonymiseParticipants(
-      trx,
+      uow,
       participants.map((p) => p.sid),
       clock.now(),
     );
-    const texts = await repo.deleteStoredTexts(trx, accountSid, e164, interactions);
+    const texts = await repo.deleteStoredTexts(uow, accountSid, e164, interactions);
     return {
       participants: anonymised.participants,
       assignments: anonymised.assignments,

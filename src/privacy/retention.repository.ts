@@ -5,58 +5,60 @@
 // literals: PostgreSQL plans these statements once, generically, and only a literal lets that
 // plan use the index.
 
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/unit-of-work.js';
 
 /** Message bodies older than `before` become null (the interactions and their other fields stay). */
-export async function clearMessageBodies(db: Kysely<Database>, before: number, limit: number): Promise<number> {
-  const result = await db
-    .updateTable('interactions')
-    .set({ data: null })
-    .where('sid', 'in', (eb) =>
-      eb
-        .selectFrom('interactions')
-        .select('sid')
-        .where(sql<boolean>`data is not null`)
-        .where('date_created', '<', before)
-        .where('type', '=', 'message')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+export async function clearMessageBodies(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db.write(
+    db.sql
+      .updateTable('interactions')
+      .set({ data: null })
+      .where('sid', 'in', (eb) =>
+        eb
+          .selectFrom('interactions')
+          .select('sid')
+          .where(sql<boolean>`data is not null`)
+          .where('date_created', '<', before)
+          .where('type', '=', 'message')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      ),
+  );
+  return result.count;
 }
 
 /** The simulator's handset log older than `before`. */
-export async function purgeSimulatorMessages(db: Kysely<Database>, before: number, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom('simulator_messages')
-    .where('sid', 'in', (eb) =>
-      eb.selectFrom('simulator_messages').select('sid').where('date_created', '<', before).limit(limit).forUpdate().skipLocked(),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function purgeSimulatorMessages(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db.write(
+    db.sql
+      .deleteFrom('simulator_messages')
+      .where('sid', 'in', (eb) =>
+        eb.selectFrom('simulator_messages').select('sid').where('date_created', '<', before).limit(limit).forUpdate().skipLocked(),
+      ),
+  );
+  return result.count;
 }
 
 /** Carrier webhook answers recorded before `before` (no retry comes that late). */
-export async function purgeCarrierWebhooks(db: Kysely<Database>, before: number, limit: number): Promise<number> {
-  const result = await db
-    .deleteFrom('carrier_webhooks')
-    .where(({ eb, refTuple, selectFrom }) =>
-      eb(
-        refTuple('carrier', 'resource_sid'),
-        'in',
-        selectFrom('carrier_webhooks')
-          .select(['carrier', 'resource_sid'])
-          .where('date_created', '<', before)
-          .limit(limit)
-          .forUpdate()
-          .skipLocked()
-          .$asTuple('carrier', 'resource_sid'),
+export async function purgeCarrierWebhooks(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db.write(
+    db.sql
+      .deleteFrom('carrier_webhooks')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('carrier', 'resource_sid'),
+          'in',
+          selectFrom('carrier_webhooks')
+            .select(['carrier', 'resource_sid'])
+            .where('date_created', '<', before)
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()
+            .$asTuple('carrier', 'resource_sid'),
+        ),
       ),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  );
+  return result.count;
 }

@@ -4,17 +4,17 @@
 // PARLEY_CALLBACK_MAX_RESPONSE_BYTES and an address account-set URLs may not reach.
 
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import { findAccount } from '../accounts/accounts.repository.js';
 import { interactionParams } from '../callbacks/interaction-callback.js';
 import { postSignedForm } from '../callbacks/http-post.js';
-import type { Database, InteractionRow, ServiceRow } from '../db/schema.js';
+import type { InteractionRow, ServiceRow } from '../db/schema.js';
 import type { OutboundClient } from '../outbound/outbound-client.js';
 import { redactUrl } from '../outbound/redact-url.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export class Interceptor {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly http: OutboundClient,
     private readonly timeoutMs: number,
     private readonly log: FastifyBaseLogger,

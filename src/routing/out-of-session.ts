@@ -9,11 +9,10 @@
 // account-set URLs may not reach is a failed callback (80913): nothing is created or passed on.
 
 import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
 import { findAccount } from '../accounts/accounts.repository.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { FormParams } from '../callbacks/signature.js';
-import type { Database, ParticipantRow, SessionRow } from '../db/schema.js';
+import type { ParticipantRow, SessionRow } from '../db/schema.js';
 import type { OutboundClient } from '../outbound/outbound-client.js';
 import { redactUrl } from '../outbound/redact-url.js';
 import { ApiError } from '../errors/api-error.js';
@@ -24,6 +23,7 @@ import type { SessionsService } from '../resources/sessions/sessions.service.js'
 import { SESSION_MODES } from '../resources/sessions/sessions.schemas.js';
 import type { SessionMode } from '../resources/sessions/sessions.schemas.js';
 import { currentParticipants, findPoolNumber, lastParticipation } from './routing.repository.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export type OutOfSessionEvent =
   | { kind: 'message'; accountSid: string | null; from: string; to: string; body: string; mediaUrls: string[]; resourceSid: string }
@@ -41,7 +41,7 @@ const NOT_CALLED: OutOfSessionOutcome = { called: false, createdSession: false, 
 
 export class OutOfSession {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly sessions: SessionsService,
     private readonly http: OutboundClient,
     private readonly timeoutMs: number,

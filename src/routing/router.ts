@@ -6,12 +6,11 @@
 // exactly one interaction and one delivery (and SQLite can commit many such units together).
 // Network calls (intercept, out-of-session) happen between units, never inside one.
 
-import type { Kysely } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import type { Carrier, Sending } from '../carriers/carrier.js';
+import type { Carrier, SentLeg } from '../carriers/carrier.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
 import type { Transactions } from '../db/database.js';
-import type { Database, InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
+import type { InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
 import { newSid } from '../common/sids.js';
 import { insertInteraction, updateInteraction } from '../resources/interactions/interactions.repository.js';
 import { findService } from '../resources/services/services.repository.js';
@@ -20,7 +19,7 @@ import { recordSessionActivity } from '../resources/sessions/sessions.repository
 import type { Interceptor } from './intercept.js';
 import type { OutOfSession, OutOfSessionOutcome } from './out-of-session.js';
 import { findActiveRoute } from './routing.repository.js';
-import { together } from '../db/together.js';
+import type { Db, UnitOfWork } from '../db/unit-of-work.js';
 
 export interface InboundMessage {
   /** The account the traffic arrived for, when the carrier knows it (the simulator does). */
@@ -60,7 +59,7 @@ export interface Routed {
  * in a transaction of its own): it commits exactly when the traffic is recorded, and its failure
  * rolls the whole unit back.
  */
-export type AlsoInTransaction = (trx: Kysely<Database>, routed: Routed) => Promise<void>;
+export type AlsoInTransaction = (uow: UnitOfWork, routed: Routed) => void;
 
 /** Opt-out keywords: never forwarded (Twilio's list, case-insensitive, the whole message). */
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'CANCEL', 'ARRET', 'ARRETE', 'ARRETT', 'UNSTOP']);
@@ -75,7 +74,7 @@ interface Context {
 }
 
 export interface RouterDeps {
-  db: Kysely<Database>;
+  db: Db;
   transactions: Transactions;
   clock: Clock;
   carrier: Carrier;
@@ -95,20 +94,15 @@ interface Traffic {
   draft: Partial<InteractionRow>;
   /** Why the traffic must not be forwarded in this context (80xxx), or null. */
   rejection(context: Context): number | null;
-  /** Sends the outbound leg to the partner (filling in the interaction's outbound side at once). */
-  forward(trx: Kysely<Database>, interaction: InteractionRow, partner: ParticipantRow): Outbound;
+  /**
+   * Sends the outbound leg to the partner (filling in the interaction's outbound side at once);
+   * true when it queued outbox work.
+   */
+  forward(uow: UnitOfWork, interaction: InteractionRow, partner: ParticipantRow): boolean;
   /** What is recorded when it is not forwarded. */
   notForwarded(interaction: InteractionRow): void;
   outOfSession(): Promise<OutOfSessionOutcome>;
 }
-
-/** The outbound leg within the unit: whether it queued outbox work, and its write under way. */
-interface Outbound {
-  queued: boolean;
-  written: Promise<unknown>;
-}
-
-const NOT_SENT: Outbound = { queued: false, written: Promise.resolve() };
 
 type Step =
   | { kind: 'routed'; routed: Routed; queued: boolean }
@@ -149,7 +143,7 @@ export class Router {
               : partner === undefined
                 ? 80614
                 : null,
-        forward: (trx, interaction, partner) => this.#sendMessage(trx, interaction, partner, message),
+        forward: (uow, interaction, partner) => this.#sendMessage(uow, interaction, partner, message),
         notForwarded: markNotSent,
         outOfSession: () => this.deps.outOfSession.handle({ kind: 'message', ...message }),
       },
@@ -172,10 +166,11 @@ export class Router {
           outbound_resource_type: 'Call',
         },
         rejection: ({ session, partner }) => (session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null),
-        forward: (_trx, interaction) => {
+        // The carrier bridges the call itself (TwiML, the simulator): nothing to send, nothing queued.
+        forward: (_uow, interaction) => {
           interaction.outbound_resource_sid = call.outboundResourceSid;
           interaction.outbound_resource_status = call.outboundStatus;
-          return NOT_SENT;
+          return false;
         },
         notForwarded: (interaction) => {
           markNotSent(interaction);
@@ -206,8 +201,8 @@ export class Router {
       participant_sid: participant.sid,
       outbound_resource_type: 'Message',
     });
-    const queued = await this.#unit((trx) =>
-      this.#record(trx, context, interaction, this.#sendMessage(trx, interaction, participant, message)),
+    const queued = await this.#unit((uow) =>
+      this.#record(uow, context, interaction, this.#sendMessage(uow, interaction, participant, message)),
     );
     if (queued === null) return null;
     if (queued) this.deps.kickOutbox();
@@ -221,10 +216,10 @@ export class Router {
   async recordStatus(interaction: InteractionRow, changes: Partial<InteractionRow>): Promise<InteractionRow> {
     const now = this.deps.clock.now();
     const updated: InteractionRow = { ...interaction, ...changes, date_updated: now };
-    const queued = await this.deps.transactions.run(async (trx) => {
-      await updateInteraction(trx, interaction.sid, { ...changes, date_updated: now });
-      const service = await findService(trx, interaction.account_sid, interaction.service_sid);
-      return enqueueInteractionCallback(trx, service?.callback_url ?? null, updated, now);
+    const queued = await this.deps.transactions.run(async (uow) => {
+      updateInteraction(uow, interaction.sid, { ...changes, date_updated: now });
+      const service = await findService(uow, interaction.account_sid, interaction.service_sid);
+      return enqueueInteractionCallback(uow, service?.callback_url ?? null, updated, now);
     });
     if (queued) this.deps.kickOutbox();
     return updated;
@@ -240,8 +235,8 @@ export class Router {
     let blocked: boolean | undefined;
     let outOfSession: OutOfSessionOutcome | null = null;
     for (;;) {
-      const step = await this.#unit(async (trx): Promise<Step> => {
-        const context = await this.#context(trx, traffic.accountSid, traffic.to, traffic.from);
+      const step = await this.#unit(async (uow): Promise<Step> => {
+        const context = await this.#context(uow, traffic.accountSid, traffic.to, traffic.from);
         if (context === undefined) return { kind: 'out-of-session' };
         const interaction = this.#draft(context, sid, this.deps.clock.now(), traffic.draft);
         interaction.error_code = traffic.rejection(context);
@@ -250,12 +245,12 @@ export class Router {
           if (blocked) interaction.error_code = 80909;
         }
         const partner = context.partner;
-        let outbound = NOT_SENT;
+        let sentQueued = false;
         if (interaction.error_code !== null || partner === undefined) traffic.notForwarded(interaction);
-        else outbound = traffic.forward(trx, interaction, partner);
+        else sentQueued = traffic.forward(uow, interaction, partner);
         const routed: Routed = { interaction, sessionSid: context.session.sid, bridge: bridgeOf(interaction, partner), outOfSession: null };
-        const also = alsoInTransaction?.(trx, routed);
-        const queued = await this.#record(trx, context, interaction, outbound, also);
+        alsoInTransaction?.(uow, routed);
+        const queued = await this.#record(uow, context, interaction, sentQueued);
         return { kind: 'routed', routed, queued };
       });
       if (step === null) continue; // the session closed meanwhile: read the route again
@@ -273,13 +268,13 @@ export class Router {
         if (outOfSession.createdSession) continue;
       }
       const routed: Routed = { interaction: null, sessionSid: null, bridge: null, outOfSession };
-      if (alsoInTransaction !== undefined) await this.deps.transactions.run((trx) => alsoInTransaction(trx, routed));
+      if (alsoInTransaction !== undefined) await this.deps.transactions.run(async (uow) => alsoInTransaction(uow, routed));
       return routed;
     }
   }
 
   /** One unit of work; null when it was rolled back because the session stopped being active. */
-  async #unit<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T | null> {
+  async #unit<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T | null> {
     try {
       return await this.deps.transactions.run(work);
     } catch (err) {
@@ -288,21 +283,21 @@ export class Router {
     }
   }
 
-  async #context(trx: Kysely<Database>, accountSid: string | null, to: string, from: string): Promise<Context | undefined> {
-    const route = await findActiveRoute(trx, accountSid, to, from);
+  async #context(db: Db, accountSid: string | null, to: string, from: string): Promise<Context | undefined> {
+    const route = await findActiveRoute(db, accountSid, to, from);
     // Expired but not yet closed by the job: traffic to it is out of session (80904).
     if (route === undefined || isExpired(route.session, this.deps.clock.now())) return undefined;
     return route;
   }
 
-  /** The outbound leg of a message: from the recipient's proxy number to the recipient. */
+  /** The outbound leg of a message, from the recipient's proxy number to the recipient; true when it queued outbox work. */
   #sendMessage(
-    trx: Kysely<Database>,
+    uow: UnitOfWork,
     interaction: InteractionRow,
     recipient: ParticipantRow,
     message: { body: string; mediaUrls: string[] },
-  ): Outbound {
-    const sending: Sending = this.deps.carrier.sendMessage(trx, {
+  ): boolean {
+    const leg: SentLeg = this.deps.carrier.sendMessage(uow, {
       accountSid: interaction.account_sid,
       interactionSid: interaction.sid,
       sessionSid: interaction.session_sid,
@@ -312,10 +307,10 @@ export class Router {
       mediaUrls: message.mediaUrls,
       now: interaction.date_created,
     });
-    interaction.outbound_resource_sid = sending.leg.resourceSid;
-    interaction.outbound_resource_status = sending.leg.status;
-    interaction.outbound_resource_url = sending.leg.url;
-    return { queued: sending.leg.queued, written: sending.written };
+    interaction.outbound_resource_sid = leg.resourceSid;
+    interaction.outbound_resource_status = leg.status;
+    interaction.outbound_resource_url = leg.url;
+    return leg.queued;
   }
 
   #draft(context: Context, sid: string, now: number, fields: Partial<InteractionRow>): InteractionRow {
@@ -345,32 +340,20 @@ export class Router {
   }
 
   /**
-   * The unit's writes, issued together (one round trip on PostgreSQL; they touch different rows, so
-   * their order does not matter): the session's activity, the interaction, the callback job, plus
-   * the outbound leg's and the carrier's writes already under way. True when outbox work was queued.
-   * Throws SessionNoLongerActive (rolling the unit back) when the session closed since it was read.
+   * The unit's writes (after the outbound leg's and the carrier's, already written): the session's
+   * activity, the interaction, the callback job. True when outbox work was queued. Throws
+   * SessionNoLongerActive (rolling the unit back) when the session closed since it was read: the
+   * one write whose result the unit waits for.
    */
-  async #record(
-    trx: Kysely<Database>,
-    context: Context,
-    interaction: InteractionRow,
-    outbound: Outbound,
-    also?: Promise<void>,
-  ): Promise<boolean> {
+  async #record(uow: UnitOfWork, context: Context, interaction: InteractionRow, sentQueued: boolean): Promise<boolean> {
     const { service, session } = context;
     const now = interaction.date_created;
     const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);
-    // In the order they were issued: the outbound leg's and the carrier's writes already are, and
-    // on PostgreSQL a failure aborts every later statement, so together() must report it first.
-    const [, , active, , called] = await together([
-      outbound.written,
-      also,
-      recordSessionActivity(trx, session.sid, now, expiry),
-      insertInteraction(trx, interaction),
-      enqueueInteractionCallback(trx, service.callback_url, interaction, now),
-    ]);
-    if (!active) throw new SessionNoLongerActive();
-    return outbound.queued || called;
+    const active = recordSessionActivity(uow, session.sid, now, expiry);
+    insertInteraction(uow, interaction);
+    const called = enqueueInteractionCallback(uow, service.callback_url, interaction, now);
+    if (!(await active)) throw new SessionNoLongerActive();
+    return sentQueued || called;
   }
 }
 

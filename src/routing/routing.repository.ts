@@ -2,10 +2,11 @@
 // Each is an index lookup: phone_numbers by number, assignments by its primary key, participants
 // by session.
 
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { prepare } from '../db/prepared.js';
-import type { Database, ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../db/schema.js';
+import type { ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../db/schema.js';
+import { first } from '../db/unit-of-work.js';
+import type { Db } from '../db/unit-of-work.js';
 
 export interface ActiveRoute {
   service: ServiceRow;
@@ -75,22 +76,17 @@ const selectRoute = prepare((db, param) =>
  * `accountSid` null means any account (carrier webhooks, which know only the numbers); the masking
  * invariant makes the answer unique within an account.
  */
-export async function findActiveRoute(
-  db: Kysely<Database>,
-  accountSid: string | null,
-  to: string,
-  from: string,
-): Promise<ActiveRoute | undefined> {
-  const rows = await selectRoute(db, { accountSid, to, from });
-  const first = rows[0];
-  if (first === undefined) return undefined;
+export async function findActiveRoute(db: Db, accountSid: string | null, to: string, from: string): Promise<ActiveRoute | undefined> {
+  const rows = await db.read(selectRoute(db, { accountSid, to, from }));
+  const head = first(rows);
+  if (head === undefined) return undefined;
   const members = rows.map((row) => unprefixed<ParticipantRow>(row, 'p_', PARTICIPANT_COLUMNS));
-  const sender = members.find((member) => member.sid === first.sender_sid);
+  const sender = members.find((member) => member.sid === head.sender_sid);
   if (sender === undefined) return undefined;
   const session = Object.fromEntries(
-    Object.entries(first).filter(([key]) => !key.startsWith('p_') && !key.startsWith('svc_') && key !== 'sender_sid'),
+    Object.entries(head).filter(([key]) => !key.startsWith('p_') && !key.startsWith('svc_') && key !== 'sender_sid'),
   ) as SessionRow;
-  const service = unprefixed<ServiceRow>(first, 'svc_', SERVICE_COLUMNS);
+  const service = unprefixed<ServiceRow>(head, 'svc_', SERVICE_COLUMNS);
   return { service, session, sender, partner: members.find((member) => member.sid !== sender.sid) };
 }
 
@@ -105,8 +101,8 @@ const selectMembers = prepare((db, param) =>
 );
 
 /** The session's current participants (at most two). */
-export async function currentParticipants(db: Kysely<Database>, sessionSid: string): Promise<ParticipantRow[]> {
-  return selectMembers(db, { sessionSid });
+export function currentParticipants(db: Db, sessionSid: string): Promise<ParticipantRow[]> {
+  return db.read(selectMembers(db, { sessionSid }));
 }
 
 const selectPoolNumber = prepare((db, param) =>
@@ -120,24 +116,24 @@ const selectPoolNumber = prepare((db, param) =>
 );
 
 /** The pool number dialled, when no active session matches (out-of-session handling). */
-export async function findPoolNumber(db: Kysely<Database>, accountSid: string | null, to: string): Promise<PhoneNumberRow | undefined> {
-  return (await selectPoolNumber(db, { accountSid, to }))[0];
+export async function findPoolNumber(db: Db, accountSid: string | null, to: string): Promise<PhoneNumberRow | undefined> {
+  return first(await db.read(selectPoolNumber(db, { accountSid, to })));
 }
 
 /** The sender's most recent participation on this number: the context an out-of-session callback gets. */
 export async function lastParticipation(
-  db: Kysely<Database>,
+  db: Db,
   serviceSid: string,
   identifier: string,
   numberSid: string,
 ): Promise<ParticipantRow | undefined> {
-  return db
+  const query = db.sql
     .selectFrom('participants')
     .selectAll()
     .where('service_sid', '=', serviceSid)
     .where('identifier', '=', identifier)
     .where('proxy_identifier_sid', '=', numberSid)
     .orderBy('date_created', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
+  return first(await db.read(query));
 }

@@ -164,7 +164,7 @@ describe('Accounts and API keys', () => {
     const kept = await addApiKey(t, b.sid, 'to keep');
     assert.equal((await revoked.api.get('/v1/Services')).status, 200);
     assert.equal((await kept.api.get('/v1/Services')).status, 200);
-    assert.equal(await deleteApiKey(t.app.parley.database.db, revoked.sid), true);
+    assert.equal(await deleteApiKey(t.app.parley.database.queries, revoked.sid), true);
     assert.equal(CACHE_MS, 5_000);
     await sleep(CACHE_MS + 300);
     expectUnauthorized(await revoked.api.get('/v1/Services'), 'revoked key');

@@ -175,7 +175,7 @@ describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () =>
   test('a changed account limit applies once the auth cache expires', async () => {
     const account = await addAccount(t);
     assert.deepEqual(await burst(account.api, '/v1/Services', 6), [...FIVE_OK, 429]);
-    assert.equal(await updateAccount(t.app.parley.database.db, account.sid, { rate_limit: 0 }), true);
+    assert.equal(await updateAccount(t.app.parley.database.queries, account.sid, { rate_limit: 0 }), true);
     await sleep(CACHE_MS + 300);
     const statuses = await burst(account.api, '/v1/Services', 20);
     assert.ok(

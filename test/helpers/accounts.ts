@@ -31,13 +31,13 @@ export interface TestApiKey {
 }
 
 export async function addAccount(t: TestApp, input: NewAccount = {}): Promise<TestAccount> {
-  const row = await createAccount(t.app.parley.database.db, systemClock, input);
+  const row = await createAccount(t.app.parley.database.queries, systemClock, input);
   const auth = { username: row.sid, password: row.auth_token };
   return { sid: row.sid, authToken: row.auth_token, auth, api: new HttpClient(t.baseUrl, auth) };
 }
 
 export async function addApiKey(t: TestApp, accountSid: string, friendlyName?: string): Promise<TestApiKey> {
-  const key = await createApiKey(t.app.parley.database.db, systemClock, accountSid, friendlyName);
+  const key = await createApiKey(t.app.parley.database.queries, systemClock, accountSid, friendlyName);
   assert.ok(key, `no account ${accountSid}`);
   const auth = { username: key.sid, password: key.secret };
   return { sid: key.sid, secret: key.secret, accountSid, auth, api: new HttpClient(t.baseUrl, auth) };

@@ -58,7 +58,7 @@ describe('background jobs during a storage fault', () => {
     const { sweeper, outbox } = t.app.parley.components;
     // A callback that comes due only once the fault is in place, so that the outbox fails too.
     const clock = t.app.parley.clock as AdjustableClock;
-    await enqueue(t.app.parley.database.db, {
+    await enqueue(t.app.parley.database.queries, {
       accountSid: TEST_ACCOUNT_SID,
       kind: 'callback',
       payload: { url: 'http://127.0.0.1:9/', params: {} },

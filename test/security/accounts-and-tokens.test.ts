@@ -24,7 +24,7 @@ const BOB = '+12125550102';
 /** Rotations are made with the app's own clock and the refusal rule of its configuration. */
 function rotation(t: TestApp) {
   const { database, clock, config, components } = t.app.parley;
-  const args = (sid: string) => [database.db, clock, sid, config.accountSid] as const;
+  const args = (sid: string) => [database.queries, clock, sid, config.accountSid] as const;
   return {
     create: (sid: string) => createSecondaryToken(...args(sid)),
     promote: (sid: string) => promoteSecondaryToken(...args(sid)),
@@ -66,7 +66,7 @@ describe('auth token rotation (the secondary token)', () => {
       401,
       20003,
     );
-    assert.deepEqual(await accountTokens(t.app.parley.database.db, account.sid), { authToken: old, secondaryAuthToken: secondary });
+    assert.deepEqual(await accountTokens(t.app.parley.database.queries, account.sid), { authToken: old, secondaryAuthToken: secondary });
     // Until it is promoted, the auth token signs.
     const before = await signedWith(account.api, 'before the promotion');
     assert.equal(before(old), true);
@@ -76,7 +76,7 @@ describe('auth token rotation (the secondary token)', () => {
     rotate.forgetCachedCredentials();
     expectError(await account.api.get('/v1/Services', undefined, { auth: account.auth }), 401, 20003);
     assert.equal(await status(account, secondary), 200, 'the promoted token works');
-    assert.deepEqual(await accountTokens(t.app.parley.database.db, account.sid), { authToken: secondary, secondaryAuthToken: null });
+    assert.deepEqual(await accountTokens(t.app.parley.database.queries, account.sid), { authToken: secondary, secondaryAuthToken: null });
     const afterwards = await signedWith(new HttpClient(t.baseUrl, { username: account.sid, password: secondary }), 'after the promotion');
     assert.equal(afterwards(secondary), true, 'callbacks are signed with the new auth token');
     assert.equal(afterwards(old), false, 'and no longer with the old one');
@@ -117,7 +117,7 @@ describe('auth token rotation (the secondary token)', () => {
         (err: Error) => err instanceof AdminRefusal && err.message.includes('PARLEY_AUTH_TOKEN'),
       );
     }
-    assert.deepEqual(await accountTokens(t.app.parley.database.db, TEST_ACCOUNT_SID), {
+    assert.deepEqual(await accountTokens(t.app.parley.database.queries, TEST_ACCOUNT_SID), {
       authToken: TEST_AUTH_TOKEN,
       secondaryAuthToken: null,
     });

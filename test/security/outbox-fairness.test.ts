@@ -23,7 +23,7 @@ const BOB = '+12125550102';
 
 /** A's backlog, written straight into the outbox as the router would, then the worker woken. */
 async function queueBacklog(t: TestApp, url: string): Promise<void> {
-  const { db } = t.app.parley.database;
+  const db = t.app.parley.database.queries;
   const now = t.app.parley.clock.now();
   for (let n = 0; n < BACKLOG; n++) {
     await enqueue(db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { url, params: { n: String(n) } }, now });
@@ -108,14 +108,20 @@ describe('Claiming due jobs', () => {
   after(() => t.close());
 
   test('an account at its cap is left out however long its backlog; one below it gets its free slots', async () => {
-    const { db } = t.app.parley.database;
     const now = t.app.parley.clock.now();
     const other = 'AC' + 'b'.repeat(32);
     // Longer than a claim looks (see claimDue): B's job, the newest, is seen only if A's are left out.
-    for (let n = 0; n < 300; n++) await enqueue(db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { n }, now: now - 1 });
-    await enqueue(db, { accountSid: other, kind: 'callback', payload: { n: 'b' }, now });
+    for (let n = 0; n < 300; n++)
+      await enqueue(t.app.parley.database.queries, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { n }, now: now - 1 });
+    await enqueue(t.app.parley.database.queries, { accountSid: other, kind: 'callback', payload: { n: 'b' }, now });
     const claim = (aInFlight: number) =>
-      claimDue(db, { now, lockMs: 60_000, limit: 40, perAccount: 10, inFlight: new Map([[TEST_ACCOUNT_SID, aInFlight]]) });
+      claimDue(t.app.parley.database.queries, {
+        now,
+        lockMs: 60_000,
+        limit: 40,
+        perAccount: 10,
+        inFlight: new Map([[TEST_ACCOUNT_SID, aInFlight]]),
+      });
 
     const atCap = await claim(10);
     assert.deepEqual(

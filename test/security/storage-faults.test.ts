@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
@@ -24,7 +23,7 @@ import type { Response } from '../helpers/http-client.js';
 import { expectError } from '../helpers/http-client.js';
 import { isDatabaseUnavailable } from '../../src/db/constraint-errors.js';
 import { openDatabase } from '../../src/db/database.js';
-import type { Database } from '../../src/db/schema.js';
+import type { UnitOfWork } from '../../src/db/unit-of-work.js';
 
 const sqliteOnly = { skip: testEngine() === 'postgres' && 'an SQLite fault' };
 const postgresOnly = { skip: testEngine() !== 'postgres' && 'a PostgreSQL fault' };
@@ -142,22 +141,22 @@ describe('storage faults on SQLite', () => {
   test('a fault in one unit of a group commit fails the whole batch with that fault', sqliteOnly, async () => {
     const database = openDatabase('sqlite::memory:');
     const db = database.db;
-    const run = (statement: (trx: Kysely<Database>) => Promise<unknown>) => database.transactions.run(statement);
+    const run = (statement: (uow: UnitOfWork) => Promise<unknown>) => database.transactions.run(statement);
     try {
       await sql`create table notes (body text not null)`.execute(db);
       await sql`insert into notes values ('seed')`.execute(db);
       const { rows } = await sql<{ page_count: number }>`pragma page_count`.execute(db);
       await sql.raw(`pragma max_page_count = ${rows[0]!.page_count}`).execute(db);
       // Issued together, so they share one batch; the second needs a page SQLite may not take.
-      const small = run((trx) => sql`insert into notes values ('small')`.execute(trx));
-      const big = run((trx) => sql`insert into notes values (${'x'.repeat(8000)})`.execute(trx));
+      const small = run((uow) => uow.write(sql`insert into notes values ('small')`.compile(uow.sql)));
+      const big = run((uow) => uow.write(sql`insert into notes values (${'x'.repeat(8000)})`.compile(uow.sql)));
       const outcomes = await Promise.allSettled([small, big]);
       for (const outcome of outcomes) {
         assert.equal(outcome.status, 'rejected');
         assert.equal((outcome.reason as { code?: string }).code, 'SQLITE_FULL', String(outcome.reason));
       }
       await sql`pragma max_page_count = 1000000000`.execute(db);
-      await run((trx) => sql`insert into notes values ('after')`.execute(trx));
+      await run((uow) => uow.write(sql`insert into notes values ('after')`.compile(uow.sql)));
       const notes = await sql<{ body: string }>`select body from notes`.execute(db);
       assert.deepEqual(
         notes.rows.map((row) => row.body),

@@ -4,9 +4,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
-import type { Database, SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
+import type { SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
 import { invalidParameter } from '../../errors/api-error.js';
 import { formatDate } from '../../common/dates.js';
 import type { Urls } from '../../http/routing.js';
@@ -26,6 +25,7 @@ import {
   updateSimulatorCall,
 } from './simulator.repository.js';
 import { readTwiml } from './twiml.js';
+import type { Db } from '../../db/unit-of-work.js';
 
 const MessageResource = Type.Object({
   sid: Type.String(),
@@ -114,7 +114,7 @@ function toCall(row: SimulatorCallRow) {
   };
 }
 
-export function handsetRoutes(app: FastifyInstance, db: Kysely<Database>, clock: Clock, router: Router, urls: Urls): void {
+export function handsetRoutes(app: FastifyInstance, db: Db, clock: Clock, router: Router, urls: Urls): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
   api.post('/simulator/v1/Messages', { schema: { body: SendMessageBody, response: { 201: MessageResource } } }, async (request, reply) => {
@@ -137,10 +137,10 @@ export function handsetRoutes(app: FastifyInstance, db: Kysely<Database>, clock:
     };
     const routed = await router.routeMessage(
       { accountSid: request.accountSid, from, to, body, mediaUrls, resourceSid: inbound.sid, resourceUrl: null },
-      async (trx, outcome) => {
+      (uow, outcome) => {
         inbound.interaction_sid = outcome.interaction?.sid ?? null;
         inbound.session_sid = outcome.sessionSid;
-        await insertSimulatorMessage(trx, inbound);
+        insertSimulatorMessage(uow, inbound);
       },
     );
     // An out-of-session answer in TwiML: its <Message>s reach the sender from the number they texted.

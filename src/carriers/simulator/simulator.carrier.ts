@@ -1,16 +1,15 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { newSid } from '../../common/sids.js';
-import type { Carrier, OutboundMessage, Sending } from '../carrier.js';
+import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
 import { insertSimulatorMessage } from './simulator.repository.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
 
 /** The emulator's carrier: a message "sent" lands at once on the recipient's simulated handset. */
 export class SimulatorCarrier implements Carrier {
   readonly name = 'simulator';
 
-  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending {
+  sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg {
     const sid = newSid('SM');
-    const written = insertSimulatorMessage(trx, {
+    insertSimulatorMessage(uow, {
       sid,
       account_sid: message.accountSid,
       from_number: message.from,
@@ -23,6 +22,6 @@ export class SimulatorCarrier implements Carrier {
       session_sid: message.sessionSid,
       date_created: message.now,
     });
-    return { leg: { resourceSid: sid, status: 'delivered', url: null, queued: false }, written };
+    return { resourceSid: sid, status: 'delivered', url: null, queued: false };
   }
 }

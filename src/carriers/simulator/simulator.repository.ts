@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
-import type { Database, SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
+import type { SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
+import { first } from '../../db/unit-of-work.js';
+import type { Db } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 
 const MESSAGE_COLUMNS: Record<keyof SimulatorMessageRow, true> = {
@@ -19,31 +20,33 @@ const MESSAGE_COLUMNS: Record<keyof SimulatorMessageRow, true> = {
 };
 const insertMessageRow = prepare((db, param) => db.insertInto('simulator_messages').values(placeholders(MESSAGE_COLUMNS, param)));
 
-export async function insertSimulatorMessage(db: Kysely<Database>, row: SimulatorMessageRow): Promise<void> {
-  await insertMessageRow(db, row);
+export function insertSimulatorMessage(db: Db, row: SimulatorMessageRow) {
+  return db.write(insertMessageRow(db, row));
 }
 
 /** Newest first, as a phone shows them; optionally only those to / from a number. */
-export async function listSimulatorMessages(
-  db: Kysely<Database>,
+export function listSimulatorMessages(
+  db: Db,
   accountSid: string,
   filter: { to?: string; from?: string },
   page: PageRequest,
 ): Promise<SimulatorMessageRow[]> {
-  let query = db.selectFrom('simulator_messages').selectAll().where('account_sid', '=', accountSid);
+  let query = db.sql.selectFrom('simulator_messages').selectAll().where('account_sid', '=', accountSid);
   if (filter.to !== undefined) query = query.where('to_number', '=', filter.to);
   if (filter.from !== undefined) query = query.where('from_number', '=', filter.from);
-  return pageOf(query, 'simulator_messages', page, 'desc').execute();
+  return db.read(pageOf(query, 'simulator_messages', page, 'desc'));
 }
 
-export async function insertSimulatorCall(db: Kysely<Database>, row: SimulatorCallRow): Promise<void> {
-  await db.insertInto('simulator_calls').values(row).execute();
+export function insertSimulatorCall(db: Db, row: SimulatorCallRow) {
+  return db.write(db.sql.insertInto('simulator_calls').values(row));
 }
 
-export async function findSimulatorCall(db: Kysely<Database>, accountSid: string, sid: string): Promise<SimulatorCallRow | undefined> {
-  return db.selectFrom('simulator_calls').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid).executeTakeFirst();
+export async function findSimulatorCall(db: Db, accountSid: string, sid: string): Promise<SimulatorCallRow | undefined> {
+  return first(
+    await db.read(db.sql.selectFrom('simulator_calls').selectAll().where('sid', '=', sid).where('account_sid', '=', accountSid)),
+  );
 }
 
-export async function updateSimulatorCall(db: Kysely<Database>, sid: string, changes: Partial<SimulatorCallRow>): Promise<void> {
-  await db.updateTable('simulator_calls').set(changes).where('sid', '=', sid).execute();
+export function updateSimulatorCall(db: Db, sid: string, changes: Partial<SimulatorCallRow>) {
+  return db.write(db.sql.updateTable('simulator_calls').set(changes).where('sid', '=', sid));
 }

@@ -1,9 +1,9 @@
 // Twilio's status reports for a message or call leg. Reports can arrive out of order, and a
 // message's first report can arrive before Parley has stored the SID Twilio answered with; a
-// status never moves back (delivered stays delivered), and early reports wait for their SID.
+// status never moves back (delivered stays delivered), and early reports wait for their SID
+// (carrier-status.repository.ts).
 
-import type { Kysely } from 'kysely';
-import type { Database, InteractionRow } from '../../db/schema.js';
+import type { InteractionRow } from '../../db/schema.js';
 import { RESOURCE_STATUSES } from '../../resources/interactions/interactions.schemas.js';
 
 /** Twilio's statuses, in the Interaction's enum ("read" is a delivered message; anything new is unknown). */
@@ -37,25 +37,6 @@ const RANK: Record<string, number> = {
 /** Whether `next` is news after `current` (a final status is never replaced by an earlier one). */
 export function advances(current: string | null, next: string): boolean {
   return (RANK[next] ?? 0) >= (RANK[current ?? ''] ?? 0);
-}
-
-/** Keeps a report for a SID no interaction has yet. */
-export async function keepEarlyReport(db: Kysely<Database>, resourceSid: string, status: string, now: number): Promise<void> {
-  await db
-    .insertInto('carrier_status_reports')
-    .values({ resource_sid: resourceSid, status, date_created: now })
-    .onConflict((conflict) => conflict.column('resource_sid').doUpdateSet({ status, date_created: now }))
-    .execute();
-}
-
-/** The report that came before its SID was known, if any, consumed. */
-export async function takeEarlyReport(db: Kysely<Database>, resourceSid: string): Promise<string | undefined> {
-  const report = await db
-    .deleteFrom('carrier_status_reports')
-    .where('resource_sid', '=', resourceSid)
-    .returning('status')
-    .executeTakeFirst();
-  return report?.status;
 }
 
 /** The later of a leg's current status and a report. */

@@ -2,17 +2,17 @@
 // the routing transaction and sent by the worker through Twilio's Messages API; Twilio's answer
 // and later delivery statuses update the interaction.
 
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import type { Database } from '../../db/schema.js';
 import type { OutboundClient } from '../../outbound/outbound-client.js';
-import { advances, resourceStatus, takeEarlyReport } from './twilio-status.js';
+import { takeEarlyReport } from './carrier-status.repository.js';
+import { advances, resourceStatus } from './twilio-status.js';
 import { findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
 import { enqueue } from '../../outbox/outbox.repository.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
 import { PermanentFailure } from '../../outbox/outbox.worker.js';
 import type { Router } from '../../routing/router.js';
-import type { Carrier, OutboundMessage, Sending } from '../carrier.js';
+import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
+import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
 
@@ -27,7 +27,7 @@ interface SendJob {
 export class TwilioCarrier implements Carrier {
   readonly name = 'twilio';
 
-  sendMessage(trx: Kysely<Database>, message: OutboundMessage): Sending {
+  sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg {
     const job: SendJob = {
       interactionSid: message.interactionSid,
       from: message.from,
@@ -35,8 +35,8 @@ export class TwilioCarrier implements Carrier {
       body: message.body,
       mediaUrls: message.mediaUrls,
     };
-    const written = enqueue(trx, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
-    return { leg: { resourceSid: null, status: 'queued', url: null, queued: true }, written };
+    enqueue(uow, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
+    return { resourceSid: null, status: 'queued', url: null, queued: true };
   }
 }
 
@@ -50,7 +50,7 @@ export function messageUrl(twilio: TwilioSettings, sid: string): string {
  * time and an answer over PARLEY_CALLBACK_MAX_RESPONSE_BYTES are retried.
  */
 export function twilioMessageSender(
-  db: Kysely<Database>,
+  db: Db,
   router: Router,
   http: OutboundClient,
   twilio: TwilioSettings,

@@ -4,10 +4,8 @@
 // at /carriers/twilio/status (README, "Running on Twilio").
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
 import type { Config } from '../../config.js';
-import type { Database } from '../../db/schema.js';
 import { ApiError } from '../../errors/api-error.js';
 import { signatureMatches } from '../../callbacks/signature.js';
 import type { FormParams } from '../../callbacks/signature.js';
@@ -20,7 +18,9 @@ import type { Router, Routed } from '../../routing/router.js';
 import type { WebhookAnswer } from '../webhook-answers.repository.js';
 import { WebhookReplay } from '../webhook-replay.js';
 import { messageUrl } from './twilio.carrier.js';
-import { keepEarlyReport, laterStatus, resourceStatus } from './twilio-status.js';
+import { keepEarlyReport } from './carrier-status.repository.js';
+import { laterStatus, resourceStatus } from './twilio-status.js';
+import type { Db } from '../../db/unit-of-work.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
 
@@ -40,14 +40,7 @@ function e164(value: string): string {
   return parsePhoneNumber(value)?.e164 ?? value;
 }
 
-export function twilioRoutes(
-  app: FastifyInstance,
-  db: Kysely<Database>,
-  clock: Clock,
-  router: Router,
-  twilio: TwilioSettings,
-  urls: Urls,
-): void {
+export function twilioRoutes(app: FastifyInstance, db: Db, clock: Clock, router: Router, twilio: TwilioSettings, urls: Urls): void {
   const verified = (request: FastifyRequest): FormFields => {
     const params = (request.body ?? {}) as FormFields;
     const url = urls.base(request) + request.url;
@@ -158,7 +151,7 @@ export function twilioRoutes(
 }
 
 /** The <Number> leg of a bridged call reports with the interaction's SID in its URL. */
-async function findOutboundLeg(db: Kysely<Database>, interactionSid: string) {
+async function findOutboundLeg(db: Db, interactionSid: string) {
   const row = await findInteractionBySid(db, interactionSid);
   return row === undefined ? undefined : { row, leg: 'outbound' as const };
 }

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
-import type { Database, InteractionRow } from '../../db/schema.js';
+import type { InteractionRow } from '../../db/schema.js';
+import { first } from '../../db/unit-of-work.js';
+import type { Db } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 
@@ -30,68 +31,57 @@ const COLUMNS: Record<keyof InteractionRow, true> = {
 };
 const insertRow = prepare((db, param) => db.insertInto('interactions').values(placeholders(COLUMNS, param)));
 
-export async function insertInteraction(db: Kysely<Database>, row: InteractionRow): Promise<void> {
-  await insertRow(db, row);
+export function insertInteraction(db: Db, row: InteractionRow) {
+  return db.write(insertRow(db, row));
 }
 
-export async function findInteraction(
-  db: Kysely<Database>,
-  key: ServiceKey,
-  sessionSid: string,
-  sid: string,
-): Promise<InteractionRow | undefined> {
-  return db
+export async function findInteraction(db: Db, key: ServiceKey, sessionSid: string, sid: string): Promise<InteractionRow | undefined> {
+  const query = db.sql
     .selectFrom('interactions')
     .selectAll()
     .where('sid', '=', sid)
     .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid)
-    .executeTakeFirst();
+    .where('account_sid', '=', key.accountSid);
+  return first(await db.read(query));
 }
 
-export async function listInteractions(
-  db: Kysely<Database>,
-  key: ServiceKey,
-  sessionSid: string,
-  page: PageRequest,
-): Promise<InteractionRow[]> {
-  const query = db
+export function listInteractions(db: Db, key: ServiceKey, sessionSid: string, page: PageRequest): Promise<InteractionRow[]> {
+  const query = db.sql
     .selectFrom('interactions')
     .selectAll()
     .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid);
-  return pageOf(query, 'interactions', page).execute();
+  return db.read(pageOf(query, 'interactions', page));
 }
 
 /** The MessageInteractions created through the API for one participant. */
-export async function listMessageInteractions(
-  db: Kysely<Database>,
+export function listMessageInteractions(
+  db: Db,
   key: ServiceKey,
   sessionSid: string,
   participantSid: string,
   page: PageRequest,
 ): Promise<InteractionRow[]> {
-  const query = db
+  const query = db.sql
     .selectFrom('interactions')
     .selectAll()
     .where('participant_sid', '=', participantSid)
     .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid);
-  return pageOf(query, 'interactions', page).execute();
+  return db.read(pageOf(query, 'interactions', page));
 }
 
-export async function deleteInteraction(db: Kysely<Database>, key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
-  const result = await db
+export async function deleteInteraction(db: Db, key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
+  const query = db.sql
     .deleteFrom('interactions')
     .where('sid', '=', sid)
     .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+    .where('account_sid', '=', key.accountSid);
+  return (await db.write(query)).count > 0;
 }
 
 /**
@@ -99,29 +89,35 @@ export async function deleteInteraction(db: Kysely<Database>, key: ServiceKey, s
  * Message. The `url is not null` terms match the partial indexes on the resource SIDs.
  */
 export async function findByResource(
-  db: Kysely<Database>,
+  db: Db,
   resourceSid: string,
 ): Promise<{ row: InteractionRow; leg: 'inbound' | 'outbound' } | undefined> {
-  const outbound = await db
-    .selectFrom('interactions')
-    .selectAll()
-    .where('outbound_resource_sid', '=', resourceSid)
-    .where(sql<boolean>`outbound_resource_url is not null`)
-    .executeTakeFirst();
+  const outbound = first(
+    await db.read(
+      db.sql
+        .selectFrom('interactions')
+        .selectAll()
+        .where('outbound_resource_sid', '=', resourceSid)
+        .where(sql<boolean>`outbound_resource_url is not null`),
+    ),
+  );
   if (outbound !== undefined) return { row: outbound, leg: 'outbound' };
-  const inbound = await db
-    .selectFrom('interactions')
-    .selectAll()
-    .where('inbound_resource_sid', '=', resourceSid)
-    .where(sql<boolean>`inbound_resource_url is not null`)
-    .executeTakeFirst();
+  const inbound = first(
+    await db.read(
+      db.sql
+        .selectFrom('interactions')
+        .selectAll()
+        .where('inbound_resource_sid', '=', resourceSid)
+        .where(sql<boolean>`inbound_resource_url is not null`),
+    ),
+  );
   return inbound === undefined ? undefined : { row: inbound, leg: 'inbound' };
 }
 
-export async function updateInteraction(db: Kysely<Database>, sid: string, changes: Partial<InteractionRow>): Promise<void> {
-  await db.updateTable('interactions').set(changes).where('sid', '=', sid).execute();
+export function updateInteraction(db: Db, sid: string, changes: Partial<InteractionRow>) {
+  return db.write(db.sql.updateTable('interactions').set(changes).where('sid', '=', sid));
 }
 
-export async function findInteractionBySid(db: Kysely<Database>, sid: string): Promise<InteractionRow | undefined> {
-  return db.selectFrom('interactions').selectAll().where('sid', '=', sid).executeTakeFirst();
+export async function findInteractionBySid(db: Db, sid: string): Promise<InteractionRow | undefined> {
+  return first(await db.read(db.sql.selectFrom('interactions').selectAll().where('sid', '=', sid)));
 }

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
-import type { Database, InteractionRow } from '../../db/schema.js';
+import type { InteractionRow } from '../../db/schema.js';
 import { ApiError, missingParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../common/paging.js';
 import { isSid } from '../../common/sids.js';
@@ -11,10 +10,11 @@ import type { ServiceKey } from '../../common/service-key.js';
 import { asOf, isActive } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';
 import * as repo from './interactions.repository.js';
+import type { Db } from '../../db/unit-of-work.js';
 
 export class InteractionsService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly router: Router,
   ) {}

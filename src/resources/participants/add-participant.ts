@@ -1,24 +1,21 @@
 // Adding a participant to a session: shared by Participant create and Session create with
-// `Participants`. Runs inside the caller's transaction, which has locked the identifier, and hands
-// back the new row behind its writes (db/commit-with.ts): the caller awaits them or commits with them.
+// `Participants`. Runs in the caller's unit of work, which has locked the identifier; its writes
+// are left for the unit to settle (their refusals say which Twilio error each violation means).
 
-import type { Kysely } from 'kysely';
-import type { Database, ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../../db/schema.js';
-import { commitWith } from '../../db/commit-with.js';
-import type { CommitWith } from '../../db/commit-with.js';
-import { isUniqueViolation } from '../../db/constraint-errors.js';
+import type { ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../../db/schema.js';
+import { isUniqueViolation, uniqueViolationAs } from '../../db/constraint-errors.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import { newSid } from '../../common/sids.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
 import type { PhoneNumber } from '../../phone/phone-number.js';
 import { needsOf, selectNumber } from '../../pool/number-selection.js';
-import { acquire, AssignmentConflict } from '../../pool/pool.repository.js';
+import { acquire } from '../../pool/pool.repository.js';
 import { findInAccount } from '../phone-numbers/phone-numbers.repository.js';
 import { isActive } from '../sessions/sessions.expiry.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
 import { insertParticipant } from './participants.repository.js';
 import type { Member } from './participants.repository.js';
-import { together } from '../../db/together.js';
+import type { Db, Refusal, UnitOfWork } from '../../db/unit-of-work.js';
 
 /** Twilio's limit (80609). */
 export const MAX_PARTICIPANTS = 2;
@@ -42,13 +39,15 @@ export interface Destination {
   members: readonly Member[];
 }
 
+/** `located` prefixes the errors of its writes with where the participant was given ("Participants[1]: "). */
 export async function addParticipant(
-  trx: Kysely<Database>,
+  uow: UnitOfWork,
   { service, session, members }: Destination,
   input: ParticipantInput,
   identifier: PhoneNumber,
   now: number,
-): Promise<CommitWith<ParticipantRow>> {
+  located = '',
+): Promise<ParticipantRow> {
   if (!isActive(session.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: participants cannot be added to it');
   const existing = members.find((member) => member.identifier === identifier.e164);
   if (existing !== undefined) throw new ApiError(existing.date_deleted === null ? 80103 : 80612);
@@ -56,8 +55,8 @@ export async function addParticipant(
 
   const pinned = input.proxyIdentifier !== undefined || input.proxyIdentifierSid !== undefined;
   const number = pinned
-    ? await pinnedNumber(trx, service, session.mode, input)
-    : await selectNumber(trx, service, session.mode, identifier);
+    ? await pinnedNumber(uow, service, session.mode, input)
+    : await selectNumber(uow, service, session.mode, identifier);
   const row: ParticipantRow = {
     sid: newSid('KP'),
     account_sid: service.account_sid,
@@ -71,6 +70,13 @@ export async function addParticipant(
     date_created: now,
     date_updated: now,
   };
+  const locate =
+    (refusal: Refusal): Refusal =>
+    (err) => {
+      const refused = refusal(err);
+      return refused instanceof ApiError && located !== '' ? refused.within(located) : refused;
+    };
+  insertParticipant(uow, row, locate(uniqueViolationAs(() => new ApiError(80103))));
   const assignment = {
     participant_sid: row.sid,
     service_sid: service.sid,
@@ -79,37 +85,34 @@ export async function addParticipant(
     phone_number_sid: number.sid,
     date_created: now,
   };
-  // Issued together (one round trip on PostgreSQL; they touch different rows), and left for the
-  // caller to await or commit with. The first failure in issue order is the one reported.
-  const written = together([
-    insertParticipant(trx, row).catch((err: unknown) => {
-      throw isUniqueViolation(err) ? new ApiError(80103) : err;
-    }),
-    acquire(trx, assignment).catch((err: unknown) => {
-      // A chosen number can lose a race (retried by the caller); a pinned one is simply taken.
-      if (pinned && err instanceof AssignmentConflict) {
-        throw new ApiError(
-          80623,
-          `Possible duplicate Participant created in multiple Sessions: ${identifier.e164} already holds proxy number ${number.phone_number} in another active session.`,
-        );
-      }
-      throw err;
-    }),
-  ]);
-  return commitWith(written, row);
+  // A chosen number can lose a race (AssignmentConflict: the caller retries); a pinned one is simply taken.
+  if (!pinned) acquire(uow, assignment);
+  else {
+    const taken = () =>
+      new ApiError(
+        80623,
+        `Possible duplicate Participant created in multiple Sessions: ${identifier.e164} already holds proxy number ${number.phone_number} in another active session.`,
+      );
+    acquire(
+      uow,
+      assignment,
+      locate((err) => (isUniqueViolation(err) ? taken() : undefined)),
+    );
+  }
+  return row;
 }
 
 /** The pool number named by ProxyIdentifier / ProxyIdentifierSid; reserved numbers are allowed. */
-async function pinnedNumber(trx: Kysely<Database>, service: ServiceRow, mode: string, input: ParticipantInput): Promise<PhoneNumberRow> {
+async function pinnedNumber(db: Db, service: ServiceRow, mode: string, input: ParticipantInput): Promise<PhoneNumberRow> {
   let bySid: PhoneNumberRow | undefined;
   let byNumber: PhoneNumberRow | undefined;
   if (input.proxyIdentifierSid !== undefined) {
-    bySid = await findInAccount(trx, service.account_sid, { sid: input.proxyIdentifierSid });
+    bySid = await findInAccount(db, service.account_sid, { sid: input.proxyIdentifierSid });
     if (bySid?.service_sid !== service.sid) throw notInService(input.proxyIdentifierSid);
   }
   if (input.proxyIdentifier !== undefined) {
     const e164 = parsePhoneNumber(input.proxyIdentifier)?.e164;
-    byNumber = e164 === undefined ? undefined : await findInAccount(trx, service.account_sid, { e164 });
+    byNumber = e164 === undefined ? undefined : await findInAccount(db, service.account_sid, { e164 });
     if (byNumber?.service_sid !== service.sid) throw notInService(input.proxyIdentifier);
   }
   if (bySid !== undefined && byNumber !== undefined && bySid.sid !== byNumber.sid) {

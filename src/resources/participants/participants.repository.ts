@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
-import type { Database, ParticipantRow } from '../../db/schema.js';
+import type { ParticipantRow } from '../../db/schema.js';
+import { first } from '../../db/unit-of-work.js';
+import type { Db, Refusal } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 
@@ -20,44 +21,34 @@ const COLUMNS: Record<keyof ParticipantRow, true> = {
 };
 const insertRow = prepare((db, param) => db.insertInto('participants').values(placeholders(COLUMNS, param)));
 
-export async function insertParticipant(db: Kysely<Database>, row: ParticipantRow): Promise<void> {
-  await insertRow(db, row);
+export function insertParticipant(db: Db, row: ParticipantRow, refusal?: Refusal) {
+  return db.write(insertRow(db, row), refusal);
 }
 
-export async function findParticipant(
-  db: Kysely<Database>,
-  key: ServiceKey,
-  sessionSid: string,
-  sid: string,
-): Promise<ParticipantRow | undefined> {
-  return db
+export async function findParticipant(db: Db, key: ServiceKey, sessionSid: string, sid: string): Promise<ParticipantRow | undefined> {
+  const query = db.sql
     .selectFrom('participants')
     .selectAll()
     .where('sid', '=', sid)
     .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid)
-    .executeTakeFirst();
+    .where('account_sid', '=', key.accountSid);
+  return first(await db.read(query));
 }
 
 /** Every participant of the session, removed ones included (their date_deleted is set). */
-export async function listParticipants(
-  db: Kysely<Database>,
-  key: ServiceKey,
-  sessionSid: string,
-  page: PageRequest,
-): Promise<ParticipantRow[]> {
-  const query = db
+export function listParticipants(db: Db, key: ServiceKey, sessionSid: string, page: PageRequest): Promise<ParticipantRow[]> {
+  const query = db.sql
     .selectFrom('participants')
     .selectAll()
     .where('session_sid', '=', sessionSid)
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid);
-  return pageOf(query, 'participants', page).execute();
+  return db.read(pageOf(query, 'participants', page));
 }
 
-export async function markRemoved(db: Kysely<Database>, sid: string, now: number): Promise<void> {
-  await db.updateTable('participants').set({ date_deleted: now, date_updated: now }).where('sid', '=', sid).execute();
+export function markRemoved(db: Db, sid: string, now: number) {
+  return db.write(db.sql.updateTable('participants').set({ date_deleted: now, date_updated: now }).where('sid', '=', sid));
 }
 
 const selectIdentifiers = prepare((db, param) =>
@@ -68,6 +59,6 @@ const selectIdentifiers = prepare((db, param) =>
 export type Member = Pick<ParticipantRow, 'identifier' | 'date_deleted'>;
 
 /** Who is or was in the session: enough to check duplicates and the limit in one query. */
-export async function identifiersOf(db: Kysely<Database>, sessionSid: string): Promise<Member[]> {
-  return selectIdentifiers(db, { sessionSid });
+export function identifiersOf(db: Db, sessionSid: string): Promise<Member[]> {
+  return db.read(selectIdentifiers(db, { sessionSid }));
 }

@@ -1,12 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
 import type { Transactions } from '../../db/database.js';
-import type { Database, ParticipantRow } from '../../db/schema.js';
+import type { ParticipantRow } from '../../db/schema.js';
 import type { PageRequest } from '../../common/paging.js';
 import { isSid } from '../../common/sids.js';
 import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { release } from '../../pool/pool.repository.js';
-import { together } from '../../db/together.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
@@ -14,10 +12,11 @@ import { asOf } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';
 import { addParticipant, parseIdentifier } from './add-participant.js';
 import * as repo from './participants.repository.js';
+import type { Db } from '../../db/unit-of-work.js';
 
 export class ParticipantsService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
   ) {}
@@ -27,19 +26,19 @@ export class ParticipantsService {
     if (!isSid('KC', sessionSid)) return undefined;
     const identifier = parseIdentifier(input.identifier);
     return retryOnConflict(() =>
-      this.transactions.run(async (trx) => {
+      this.transactions.run(async (uow) => {
         // Always the session first, then identifiers (as a re-open does): one lock order, no deadlock.
         // The reads go out with the lock, in one round trip on PostgreSQL: the server runs them
         // in order, so they see the database as it is once the lock is held.
-        const [, session, service, members] = await together([
-          this.transactions.lock(trx, sessionLockKey(sessionSid), identifierLockKey(key.serviceSid, identifier.e164)),
-          findSession(trx, key, sessionSid),
-          findService(trx, key.accountSid, key.serviceSid),
-          repo.identifiersOf(trx, sessionSid),
+        uow.lock(sessionLockKey(sessionSid), identifierLockKey(key.serviceSid, identifier.e164));
+        const [session, service, members] = await Promise.all([
+          findSession(uow, key, sessionSid),
+          findService(uow, key.accountSid, key.serviceSid),
+          repo.identifiersOf(uow, sessionSid),
         ]);
         if (session === undefined || service === undefined) return undefined;
         const now = this.clock.now();
-        return addParticipant(trx, { service, session: asOf(session, now), members }, input, identifier, now);
+        return addParticipant(uow, { service, session: asOf(session, now), members }, input, identifier, now);
       }),
     );
   }
@@ -62,12 +61,12 @@ export class ParticipantsService {
   async remove(key: ServiceKey, sessionSid: string, sid: string): Promise<boolean> {
     if (!isSid('KP', sid)) return false;
     return retryOnConflict(() =>
-      this.transactions.run(async (trx) => {
-        await this.transactions.lock(trx, sessionLockKey(sessionSid));
-        const participant = await repo.findParticipant(trx, key, sessionSid, sid);
+      this.transactions.run(async (uow) => {
+        uow.lock(sessionLockKey(sessionSid));
+        const participant = await repo.findParticipant(uow, key, sessionSid, sid);
         if (participant === undefined || participant.date_deleted !== null) return false;
-        await repo.markRemoved(trx, sid, this.clock.now());
-        await release(trx, { participant });
+        repo.markRemoved(uow, sid, this.clock.now());
+        await release(uow, { participant });
         return true;
       }),
     );

@@ -1,12 +1,13 @@
-import type { Kysely } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { prepare } from '../../db/prepared.js';
-import type { Database, PhoneNumberRow } from '../../db/schema.js';
+import type { PhoneNumberRow } from '../../db/schema.js';
+import { first } from '../../db/unit-of-work.js';
+import type { Db } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 
-export async function insertPhoneNumber(db: Kysely<Database>, row: PhoneNumberRow): Promise<void> {
-  await db.insertInto('phone_numbers').values(row).execute();
+export function insertPhoneNumber(db: Db, row: PhoneNumberRow) {
+  return db.write(db.sql.insertInto('phone_numbers').values(row));
 }
 
 const selectBySid = prepare((db, param) =>
@@ -18,67 +19,62 @@ const selectBySid = prepare((db, param) =>
     .where('account_sid', '=', param('accountSid')),
 );
 
-export async function findPhoneNumber(db: Kysely<Database>, key: ServiceKey, sid: string): Promise<PhoneNumberRow | undefined> {
-  return (await selectBySid(db, { sid, ...key }))[0];
+export async function findPhoneNumber(db: Db, key: ServiceKey, sid: string): Promise<PhoneNumberRow | undefined> {
+  return first(await db.read(selectBySid(db, { sid, ...key })));
 }
 
-export async function findPhoneNumberByNumber(db: Kysely<Database>, key: ServiceKey, e164: string): Promise<PhoneNumberRow | undefined> {
-  return db
+export async function findPhoneNumberByNumber(db: Db, key: ServiceKey, e164: string): Promise<PhoneNumberRow | undefined> {
+  const query = db.sql
     .selectFrom('phone_numbers')
     .selectAll()
     .where('account_sid', '=', key.accountSid)
     .where('phone_number', '=', e164)
-    .where('service_sid', '=', key.serviceSid)
-    .executeTakeFirst();
+    .where('service_sid', '=', key.serviceSid);
+  return first(await db.read(query));
 }
 
 /** The account's number with this E.164 or SID, in whichever service holds it. */
-export async function findInAccount(
-  db: Kysely<Database>,
-  accountSid: string,
-  by: { e164?: string; sid?: string },
-): Promise<PhoneNumberRow | undefined> {
-  let query = db.selectFrom('phone_numbers').selectAll().where('account_sid', '=', accountSid);
+export async function findInAccount(db: Db, accountSid: string, by: { e164?: string; sid?: string }): Promise<PhoneNumberRow | undefined> {
+  let query = db.sql.selectFrom('phone_numbers').selectAll().where('account_sid', '=', accountSid);
   if (by.e164 !== undefined) query = query.where('phone_number', '=', by.e164);
   if (by.sid !== undefined) query = query.where('sid', '=', by.sid);
-  return query.executeTakeFirst();
+  return first(await db.read(query));
 }
 
-export async function countPool(db: Kysely<Database>, serviceSid: string, reserved: boolean): Promise<number> {
-  const row = await db
+export async function countPool(db: Db, serviceSid: string, reserved: boolean): Promise<number> {
+  const query = db.sql
     .selectFrom('phone_numbers')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('service_sid', '=', serviceSid)
-    .where('is_reserved', '=', reserved ? 1 : 0)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+    .where('is_reserved', '=', reserved ? 1 : 0);
+  return Number(first(await db.read(query))?.count ?? 0);
 }
 
-export async function listPhoneNumbers(db: Kysely<Database>, key: ServiceKey, page: PageRequest): Promise<PhoneNumberRow[]> {
-  const query = db
+export function listPhoneNumbers(db: Db, key: ServiceKey, page: PageRequest): Promise<PhoneNumberRow[]> {
+  const query = db.sql
     .selectFrom('phone_numbers')
     .selectAll()
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid);
-  return pageOf(query, 'phone_numbers', page).execute();
+  return db.read(pageOf(query, 'phone_numbers', page));
 }
 
-export async function setReserved(db: Kysely<Database>, sid: string, reserved: boolean, now: number): Promise<void> {
-  await db
-    .updateTable('phone_numbers')
-    .set({ is_reserved: reserved ? 1 : 0, date_updated: now })
-    .where('sid', '=', sid)
-    .execute();
+export function setReserved(db: Db, sid: string, reserved: boolean, now: number) {
+  return db.write(
+    db.sql
+      .updateTable('phone_numbers')
+      .set({ is_reserved: reserved ? 1 : 0, date_updated: now })
+      .where('sid', '=', sid),
+  );
 }
 
 /** Deletes the number only while no active session holds it; answers whether it did. */
-export async function deleteIdleNumber(db: Kysely<Database>, key: ServiceKey, sid: string): Promise<boolean> {
-  const result = await db
+export async function deleteIdleNumber(db: Db, key: ServiceKey, sid: string): Promise<boolean> {
+  const query = db.sql
     .deleteFrom('phone_numbers')
     .where('sid', '=', sid)
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid)
-    .where('in_use', '=', 0)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+    .where('in_use', '=', 0);
+  return (await db.write(query)).count > 0;
 }

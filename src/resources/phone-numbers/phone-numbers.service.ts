@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
 import type { Config } from '../../config.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
-import type { Database, PhoneNumberRow, ServiceRow } from '../../db/schema.js';
+import type { PhoneNumberRow, ServiceRow } from '../../db/schema.js';
 import { ApiError, missingParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../common/paging.js';
 import { isSid, newSid } from '../../common/sids.js';
@@ -12,6 +11,7 @@ import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import * as repo from './phone-numbers.repository.js';
 import type { Capability } from './phone-numbers.schemas.js';
+import type { Db } from '../../db/unit-of-work.js';
 
 export interface NewPhoneNumber {
   sid?: string;
@@ -24,7 +24,7 @@ const DEFAULT_CAPABILITIES: readonly Capability[] = ['voice', 'sms'];
 
 export class PhoneNumbersService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved' | 'carrier'>,
   ) {}

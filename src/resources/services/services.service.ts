@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
 import type { Transactions } from '../../db/database.js';
-import { translateUniqueViolation } from '../../db/constraint-errors.js';
-import type { Database, ServiceRow } from '../../db/schema.js';
+import { uniqueViolationAs } from '../../db/constraint-errors.js';
+import type { ServiceRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../common/paging.js';
 import { isSid, newSid } from '../../common/sids.js';
@@ -11,6 +10,7 @@ import { aimsInside, REFUSED_URL_HINT } from '../../outbound/address-policy.js';
 import { recomputeDefaultTtlExpiry } from '../sessions/sessions.repository.js';
 import * as repo from './services.repository.js';
 import type { GeoMatchLevel, NumberSelectionBehavior } from './services.schemas.js';
+import type { Db } from '../../db/unit-of-work.js';
 
 export interface ServiceChanges {
   uniqueName?: string;
@@ -25,6 +25,8 @@ export interface ServiceChanges {
 
 export type NewService = ServiceChanges & { uniqueName: string };
 
+const duplicateName = uniqueViolationAs(() => new ApiError(80602));
+
 /** The URLs Parley calls, by the parameter that sets them. */
 const CALLBACK_URLS = {
   callbackUrl: 'CallbackUrl',
@@ -34,7 +36,7 @@ const CALLBACK_URLS = {
 
 export class ServicesService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
     /** PARLEY_CALLBACK_ALLOW_PRIVATE: false refuses URLs that name a private address outright. */
@@ -58,10 +60,7 @@ export class ServicesService {
       date_created: now,
       date_updated: now,
     };
-    await translateUniqueViolation(
-      () => repo.insertService(this.db, row),
-      () => new ApiError(80602),
-    );
+    await repo.insertService(this.db, row, duplicateName);
     return row;
   }
 
@@ -85,8 +84,8 @@ export class ServicesService {
 
   async update(accountSid: string, sid: string, changes: ServiceChanges): Promise<ServiceRow | undefined> {
     this.#checkUrls(changes);
-    return this.transactions.run(async (trx) => {
-      const current = isSid('KS', sid) ? await repo.findService(trx, accountSid, sid) : undefined;
+    return this.transactions.run(async (uow) => {
+      const current = isSid('KS', sid) ? await repo.findService(uow, accountSid, sid) : undefined;
       if (current === undefined) return undefined;
       const now = this.clock.now();
       const update = definedOnly({
@@ -99,13 +98,10 @@ export class ServicesService {
         out_of_session_callback_url: changes.outOfSessionCallbackUrl,
         chat_instance_sid: changes.chatInstanceSid,
       });
-      await translateUniqueViolation(
-        () => repo.updateService(trx, sid, { ...update, date_updated: now }),
-        () => new ApiError(80602),
-      );
+      repo.updateService(uow, sid, { ...update, date_updated: now }, duplicateName);
       if (update.default_ttl !== undefined && update.default_ttl !== current.default_ttl) {
         // Sessions without their own ttl or date_expiry live by the service default.
-        await recomputeDefaultTtlExpiry(trx, sid, update.default_ttl);
+        recomputeDefaultTtlExpiry(uow, sid, update.default_ttl);
       }
       return { ...current, ...update, date_updated: now };
     });

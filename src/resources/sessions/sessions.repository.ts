@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { placeholders, prepare } from '../../db/prepared.js';
-import type { Database, SessionRow, SessionsTable, SessionUpdate } from '../../db/schema.js';
+import type { SessionRow, SessionsTable, SessionUpdate } from '../../db/schema.js';
+import { first } from '../../db/unit-of-work.js';
+import type { Db, Refusal } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 
@@ -30,8 +31,8 @@ const COLUMNS: Record<keyof SessionsTable, true> = {
 
 const insertRow = prepare((db, param) => db.insertInto('sessions').values(placeholders(COLUMNS, param)));
 
-export async function insertSession(db: Kysely<Database>, row: SessionRow): Promise<void> {
-  await insertRow(db, row);
+export function insertSession(db: Db, row: SessionRow, refusal?: Refusal) {
+  return db.write(insertRow(db, row), refusal);
 }
 
 const selectSession = prepare((db, param) =>
@@ -43,46 +44,49 @@ const selectSession = prepare((db, param) =>
     .where('account_sid', '=', param('accountSid')),
 );
 
-export async function findSession(db: Kysely<Database>, key: ServiceKey, sid: string): Promise<SessionRow | undefined> {
-  return (await selectSession(db, { sid, ...key }))[0];
+export async function findSession(db: Db, key: ServiceKey, sid: string): Promise<SessionRow | undefined> {
+  return first(await db.read(selectSession(db, { sid, ...key })));
 }
 
-export async function findSessionByUniqueName(db: Kysely<Database>, key: ServiceKey, uniqueName: string): Promise<SessionRow | undefined> {
-  return db
+export async function findSessionByUniqueName(db: Db, key: ServiceKey, uniqueName: string): Promise<SessionRow | undefined> {
+  const query = db.sql
     .selectFrom('sessions')
     .selectAll()
     .where('service_sid', '=', key.serviceSid)
     .where('unique_name', '=', uniqueName)
-    .where('account_sid', '=', key.accountSid)
-    .executeTakeFirst();
+    .where('account_sid', '=', key.accountSid);
+  return first(await db.read(query));
 }
 
-export async function listSessions(db: Kysely<Database>, key: ServiceKey, page: PageRequest): Promise<SessionRow[]> {
-  const query = db.selectFrom('sessions').selectAll().where('service_sid', '=', key.serviceSid).where('account_sid', '=', key.accountSid);
-  return pageOf(query, 'sessions', page).execute();
+export function listSessions(db: Db, key: ServiceKey, page: PageRequest): Promise<SessionRow[]> {
+  const query = db.sql
+    .selectFrom('sessions')
+    .selectAll()
+    .where('service_sid', '=', key.serviceSid)
+    .where('account_sid', '=', key.accountSid);
+  return db.read(pageOf(query, 'sessions', page));
 }
 
-export async function updateSession(db: Kysely<Database>, sid: string, changes: SessionUpdate): Promise<void> {
-  await db.updateTable('sessions').set(changes).where('sid', '=', sid).execute();
+export function updateSession(db: Db, sid: string, changes: SessionUpdate) {
+  return db.write(db.sql.updateTable('sessions').set(changes).where('sid', '=', sid));
 }
 
-export async function deleteSession(db: Kysely<Database>, key: ServiceKey, sid: string): Promise<boolean> {
-  const result = await db
+export async function deleteSession(db: Db, key: ServiceKey, sid: string): Promise<boolean> {
+  const query = db.sql
     .deleteFrom('sessions')
     .where('sid', '=', sid)
     .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+    .where('account_sid', '=', key.accountSid);
+  return (await db.write(query)).count > 0;
 }
 
 /**
  * Closes up to `limit` active sessions whose expiry has passed, with the values
  * sessions.expiry.ts `asOf` shows for them; returns the SIDs it closed.
  */
-export async function closeExpiredSessions(db: Kysely<Database>, now: number, limit: number): Promise<string[]> {
-  const due = db.selectFrom('sessions').select('sid').where(ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
-  const closed = await db
+export async function closeExpiredSessions(db: Db, now: number, limit: number): Promise<string[]> {
+  const due = db.sql.selectFrom('sessions').select('sid').where(ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+  const close = db.sql
     .updateTable('sessions')
     .set({
       status: 'closed',
@@ -94,21 +98,20 @@ export async function closeExpiredSessions(db: Kysely<Database>, now: number, li
     // Re-checked here: another node may have closed or re-opened it since the subquery ran.
     .where(ACTIVE)
     .where('expires_at', '<=', now)
-    .returning('sid')
-    .execute();
-  return closed.map((row) => row.sid);
+    .returning('sid');
+  return (await db.write(close)).rows.map((row) => row.sid);
 }
 
 /** A service's default_ttl changed: move the expiry of its sessions that live by it. */
-export async function recomputeDefaultTtlExpiry(db: Kysely<Database>, serviceSid: string, defaultTtl: number): Promise<void> {
-  await db
+export function recomputeDefaultTtlExpiry(db: Db, serviceSid: string, defaultTtl: number) {
+  const query = db.sql
     .updateTable('sessions')
     .set({ expires_at: defaultTtl > 0 ? sql<number>`ttl_started_at + ${defaultTtl * 1000}` : null })
     .where('service_sid', '=', serviceSid)
     .where('ttl', '=', 0)
     .where('date_expiry', 'is', null)
-    .where(ACTIVE)
-    .execute();
+    .where(ACTIVE);
+  return db.write(query);
 }
 
 const recordActivity = prepare((db, param) =>
@@ -131,6 +134,6 @@ const recordActivity = prepare((db, param) =>
  * An interaction happened: the session is in progress, and its TTL window starts again. False when
  * the session stopped being active meanwhile (then nothing changed).
  */
-export async function recordSessionActivity(db: Kysely<Database>, sid: string, now: number, expiresAt: number | null): Promise<boolean> {
-  return (await recordActivity(db, { sid, now, expiresAt })).length > 0;
+export async function recordSessionActivity(db: Db, sid: string, now: number, expiresAt: number | null): Promise<boolean> {
+  return (await db.write(recordActivity(db, { sid, now, expiresAt }))).count > 0;
 }

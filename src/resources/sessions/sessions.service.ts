@@ -1,14 +1,12 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../../common/clock.js';
-import { isForeignKeyViolation, translateUniqueViolation } from '../../db/constraint-errors.js';
-import { commitWith } from '../../db/commit-with.js';
-import type { Database, ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
+import { isForeignKeyViolation, isUniqueViolation, uniqueViolationAs } from '../../db/constraint-errors.js';
+import type { ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../common/paging.js';
 import { isSid, newSid } from '../../common/sids.js';
 import type { Transactions } from '../../db/database.js';
 import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
-import { acquire, assignmentsOfSession, AssignmentConflict, release } from '../../pool/pool.repository.js';
+import { acquire, assignmentsOfSession, release } from '../../pool/pool.repository.js';
 import { addParticipant, MAX_PARTICIPANTS, parseIdentifier } from '../participants/add-participant.js';
 import type { ParticipantInput } from './session-participants.js';
 import { asOf, expiresAt, isActive } from './sessions.expiry.js';
@@ -16,6 +14,7 @@ import { findService } from '../services/services.repository.js';
 import * as repo from './sessions.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import type { SessionMode, SessionStatus } from './sessions.schemas.js';
+import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
 export interface NewSession {
   uniqueName?: string | null;
@@ -35,7 +34,7 @@ export interface SessionChanges {
 
 export class SessionsService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
   ) {}
@@ -52,9 +51,9 @@ export class SessionsService {
     if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
     const identifiers = input.participants.map((participant, index) => within(index, () => parseIdentifier(participant.identifier)));
     return retryOnConflict(() =>
-      this.transactions.run(async (trx) => {
+      this.transactions.run(async (uow) => {
         const distinct = [...new Set(identifiers.map((identifier) => identifier.e164))].sort();
-        await this.transactions.lock(trx, ...distinct.map((e164) => identifierLockKey(service.sid, e164)));
+        uow.lock(...distinct.map((e164) => identifierLockKey(service.sid, e164)));
         const now = this.clock.now();
         const dateExpiry = input.dateExpiry ?? null;
         requireFuture(dateExpiry, now);
@@ -77,22 +76,22 @@ export class SessionsService {
           date_created: now,
           date_updated: now,
         };
-        // Each step's writes are awaited before the next step reads; the last ones go with COMMIT.
-        let written: Promise<unknown> = translateUniqueViolation(
-          () => repo.insertSession(trx, row),
-          () => new ApiError(80603),
+        repo.insertSession(
+          uow,
+          row,
+          uniqueViolationAs(() => new ApiError(80603)),
         );
-        // A new session's members are the participants added so far in this transaction.
+        // A new session's members are the participants added so far in this unit.
         const members: ParticipantRow[] = [];
         for (const [index, participant] of input.participants.entries()) {
-          await written;
-          const added = await withinAsync(index, () =>
-            addParticipant(trx, { service, session: row, members }, participant, identifiers[index]!, now),
+          const where = `Participants[${index}]: `;
+          members.push(
+            await withinAsync(index, () =>
+              addParticipant(uow, { service, session: row, members }, participant, identifiers[index]!, now, where),
+            ),
           );
-          members.push(added.result);
-          written = withinAsync(index, () => added.statements);
         }
-        return commitWith(written, row);
+        return row;
       }),
     );
   }
@@ -121,11 +120,10 @@ export class SessionsService {
   async update(key: ServiceKey, sid: string, changes: SessionChanges): Promise<SessionRow | undefined> {
     if (!isSid('KC', sid)) return undefined;
     return retryOnConflict(() =>
-      this.transactions.run(async (trx) => {
+      this.transactions.run(async (uow) => {
         // Updates of one session run one after another: each sees the status the last one left.
-        await this.transactions.lock(trx, sessionLockKey(sid));
-        const stored = await repo.findSession(trx, key, sid);
-        const service = stored && (await findService(trx, key.accountSid, key.serviceSid));
+        uow.lock(sessionLockKey(sid));
+        const [stored, service] = await Promise.all([repo.findSession(uow, key, sid), findService(uow, key.accountSid, key.serviceSid)]);
         if (stored === undefined || service === undefined) return undefined;
         const now = this.clock.now();
         const current = asOf(stored, now);
@@ -134,9 +132,9 @@ export class SessionsService {
         if (changes.status !== undefined) applyStatus(next, current, changes.status, now);
         else if (!isActive(current.status)) throw new ApiError(80607);
         if (isActive(stored.status) && !isActive(next.status)) {
-          await release(trx, { sessionSids: [sid] });
+          await release(uow, { sessionSids: [sid] });
         } else if (!isActive(stored.status) && isActive(next.status)) {
-          await this.#reacquire(trx, sid, now);
+          await this.#reacquire(uow, sid, now);
         }
 
         if (changes.dateExpiry !== undefined) {
@@ -151,7 +149,7 @@ export class SessionsService {
             'The session would expire at once: its DateExpiry has passed; send a new DateExpiry, or an empty one to clear it',
           );
         }
-        await repo.updateSession(trx, sid, {
+        repo.updateSession(uow, sid, {
           status: next.status,
           closed_reason: next.closed_reason,
           date_started: next.date_started,
@@ -170,40 +168,38 @@ export class SessionsService {
   async remove(key: ServiceKey, sid: string): Promise<boolean> {
     if (!isSid('KC', sid)) return false;
     return retryOnConflict(() =>
-      this.transactions.run(async (trx) => {
-        await this.transactions.lock(trx, sessionLockKey(sid));
+      this.transactions.run(async (uow) => {
+        uow.lock(sessionLockKey(sid));
         // Counters on the pool numbers move with the assignments; a cascade would skip them.
-        if ((await repo.findSession(trx, key, sid)) === undefined) return false;
-        await release(trx, { sessionSids: [sid] });
-        return repo.deleteSession(trx, key, sid);
+        if ((await repo.findSession(uow, key, sid)) === undefined) return false;
+        await release(uow, { sessionSids: [sid] });
+        return repo.deleteSession(uow, key, sid);
       }),
     );
   }
 
   /** A re-opened session takes its participants' numbers back, or stays closed (80604). */
-  async #reacquire(trx: Kysely<Database>, sessionSid: string, now: number): Promise<void> {
+  async #reacquire(uow: UnitOfWork, sessionSid: string, now: number): Promise<void> {
     // In number order, as release() updates them, so concurrent changes lock rows in one order.
-    const assignments = (await assignmentsOfSession(trx, sessionSid, now)).sort((a, b) =>
+    const assignments = (await assignmentsOfSession(uow, sessionSid, now)).sort((a, b) =>
       a.phone_number_sid.localeCompare(b.phone_number_sid),
     );
     const distinct = [...new Set(assignments.map((a) => a.identifier))].sort();
-    await this.transactions.lock(trx, ...distinct.map((e164) => identifierLockKey(assignments[0]!.service_sid, e164)));
+    uow.lock(...distinct.map((e164) => identifierLockKey(assignments[0]!.service_sid, e164)));
     for (const assignment of assignments) {
-      try {
-        await acquire(trx, assignment);
-      } catch (err) {
+      acquire(uow, assignment, (err) => {
         if (isForeignKeyViolation(err)) {
-          throw new ApiError(
+          return new ApiError(
             80605,
             `Proxy identifier not associated with service: the proxy number of ${assignment.identifier} has been removed from the pool, so this session cannot be re-opened.`,
           );
         }
-        if (!(err instanceof AssignmentConflict)) throw err;
-        throw new ApiError(
+        if (!isUniqueViolation(err)) return undefined;
+        return new ApiError(
           80604,
           `Proxy identifier already in use with requested identifier: ${assignment.identifier} holds the same proxy number in another active session, so this session cannot be re-opened.`,
         );
-      }
+      });
     }
   }
 }
