@@ -15,6 +15,7 @@ import type { Components } from './components.js';
 import { openDatabase } from './db/database.js';
 import type { DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { loadColumns } from './db/table-columns.js';
 import { applyOwnership } from './pool/number-ownership.js';
 import { loggerOptions } from './logging/log-options.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './http/error-handler.js';
@@ -62,6 +63,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const database = openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
   try {
     await migrateToLatest(database.db);
+    await loadColumns(database.queries);
     const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
     const configured =
       config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;

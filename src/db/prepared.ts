@@ -2,7 +2,7 @@
 // point lookup itself. A prepared query is built and compiled once per dialect, then run
 // with fresh parameter values.
 
-import type { Compilable, Kysely } from 'kysely';
+import type { Compilable, Insertable, Kysely } from 'kysely';
 import { CompiledQuery } from 'kysely';
 import type { Database } from './schema.js';
 import type { Db } from './unit-of-work.js';
@@ -42,7 +42,22 @@ export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Comp
   };
 }
 
-/** Placeholders for every column of a row, for a prepared INSERT. */
-export function placeholders<Row>(columns: Record<keyof Row, true>, param: Param): { [K in keyof Row]: any } {
-  return Object.fromEntries(Object.keys(columns).map((column) => [column, param(column)])) as { [K in keyof Row]: any };
+/**
+ * An INSERT of whole rows into `table`, compiled once per shape: the columns are the row's own
+ * keys (rows of one kind are built alike, so there is one shape in practice), no list kept by hand.
+ */
+export function prepareInsert<T extends keyof Database & string>(table: T) {
+  const shapes = new Map<string, ReturnType<typeof prepare>>();
+  return (db: Db, row: Insertable<Database[T]>): CompiledQuery => {
+    const columns = Object.keys(row);
+    const shape = columns.join(',');
+    let insert = shapes.get(shape);
+    if (insert === undefined) {
+      insert = prepare((sql, param) =>
+        sql.insertInto(table).values(Object.fromEntries(columns.map((column) => [column, param(column)])) as Insertable<Database[T]>),
+      );
+      shapes.set(shape, insert);
+    }
+    return insert(db, row as Record<string, unknown>);
+  };
 }

@@ -4,27 +4,14 @@
 
 import type { ExpressionBuilder } from 'kysely';
 import { sql } from 'kysely';
-import { prepare, placeholders } from '../db/prepared.js';
+import { prepareInsert } from '../db/prepared.js';
 import type { Database, OutboxRow } from '../db/schema.js';
 import type { Db } from '../db/unit-of-work.js';
 import { newSid } from '../common/sids.js';
 
 export type OutboxKind = 'callback' | 'twilio-message';
 
-const COLUMNS: Record<keyof OutboxRow, true> = {
-  sid: true,
-  account_sid: true,
-  kind: true,
-  payload: true,
-  status: true,
-  attempts: true,
-  next_attempt_at: true,
-  locked_until: true,
-  last_error: true,
-  date_created: true,
-  date_updated: true,
-};
-const insertJob = prepare((db, param) => db.insertInto('outbox').values(placeholders(COLUMNS, param)));
+const insertJob = prepareInsert('outbox');
 
 /** In the caller's transaction, with the change the job reports. */
 export function enqueue(db: Db, job: { accountSid: string; kind: OutboxKind; payload: unknown; now: number }) {

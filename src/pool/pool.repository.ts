@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { isUniqueViolation } from '../db/constraint-errors.js';
-import { placeholders, prepare } from '../db/prepared.js';
+import { prepare, prepareInsert } from '../db/prepared.js';
 import type { AssignmentRow, Database, ParticipantRow, PhoneNumberRow } from '../db/schema.js';
 import { first } from '../db/unit-of-work.js';
 import type { Db, Refusal, UnitOfWork } from '../db/unit-of-work.js';
@@ -192,15 +192,7 @@ export async function anyNumber(
   return first(await db.read(query.limit(1))) !== undefined;
 }
 
-const ASSIGNMENT_COLUMNS: Record<keyof AssignmentRow, true> = {
-  participant_sid: true,
-  service_sid: true,
-  session_sid: true,
-  identifier: true,
-  phone_number_sid: true,
-  date_created: true,
-};
-const insertAssignment = prepare((db, param) => db.insertInto('assignments').values(placeholders(ASSIGNMENT_COLUMNS, param)));
+const insertAssignment = prepareInsert('assignments');
 const countAssignment = prepare((db, param) =>
   db
     .updateTable('phone_numbers')

@@ -4,6 +4,7 @@
 
 import { sql } from 'kysely';
 import { prepare } from '../db/prepared.js';
+import { columnsOf } from '../db/table-columns.js';
 import type { ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../db/schema.js';
 import { first } from '../db/unit-of-work.js';
 import type { Db } from '../db/unit-of-work.js';
@@ -17,59 +18,49 @@ export interface ActiveRoute {
   partner: ParticipantRow | undefined;
 }
 
-const PARTICIPANT_COLUMNS = [
-  'sid',
-  'account_sid',
-  'service_sid',
-  'session_sid',
-  'identifier',
-  'friendly_name',
-  'proxy_identifier',
-  'proxy_identifier_sid',
-  'date_deleted',
-  'date_created',
-  'date_updated',
-] as const;
-
-const SERVICE_COLUMNS = [
-  'sid',
-  'account_sid',
-  'unique_name',
-  'default_ttl',
-  'callback_url',
-  'geo_match_level',
-  'number_selection_behavior',
-  'intercept_callback_url',
-  'out_of_session_callback_url',
-  'chat_instance_sid',
-  'date_created',
-  'date_updated',
-] as const;
-
 // One query for the whole route: the dialled number, the sender's assignment on it, the session,
 // its service, and the session's current participants (one row each). One round trip matters:
-// on PostgreSQL the round trips, not the queries, set the pace of routing.
-const selectRoute = prepare((db, param) =>
-  db
-    .selectFrom('phone_numbers')
-    .innerJoin('assignments', (join) =>
-      join
-        .onRef('assignments.service_sid', '=', 'phone_numbers.service_sid')
-        .onRef('assignments.phone_number_sid', '=', 'phone_numbers.sid')
-        .on('assignments.identifier', '=', param('from')),
-    )
-    .innerJoin('sessions', 'sessions.sid', 'assignments.session_sid')
-    .innerJoin('services', 'services.sid', 'sessions.service_sid')
-    .innerJoin('participants', (join) =>
-      join.onRef('participants.session_sid', '=', 'sessions.sid').on('participants.date_deleted', 'is', null),
-    )
-    .selectAll('sessions')
-    .select('assignments.participant_sid as sender_sid')
-    .select(PARTICIPANT_COLUMNS.map((column) => `participants.${column} as p_${column}` as const))
-    .select(SERVICE_COLUMNS.map((column) => `services.${column} as svc_${column}` as const))
-    .where('phone_numbers.phone_number', '=', param('to'))
-    .where(sql<boolean>`(cast(${param('accountSid')} as text) is null or phone_numbers.account_sid = ${param('accountSid')})`),
-);
+// on PostgreSQL the round trips, not the queries, set the pace of routing. Services and
+// participants share column names with sessions, so theirs come prefixed (svc_, p_).
+function routeQuery(participantColumns: readonly string[], serviceColumns: readonly string[]) {
+  return prepare((db, param) =>
+    db
+      .selectFrom('phone_numbers')
+      .innerJoin('assignments', (join) =>
+        join
+          .onRef('assignments.service_sid', '=', 'phone_numbers.service_sid')
+          .onRef('assignments.phone_number_sid', '=', 'phone_numbers.sid')
+          .on('assignments.identifier', '=', param('from')),
+      )
+      .innerJoin('sessions', 'sessions.sid', 'assignments.session_sid')
+      .innerJoin('services', 'services.sid', 'sessions.service_sid')
+      .innerJoin('participants', (join) =>
+        join.onRef('participants.session_sid', '=', 'sessions.sid').on('participants.date_deleted', 'is', null),
+      )
+      .selectAll('sessions')
+      .select('assignments.participant_sid as sender_sid')
+      .select(participantColumns.map((column) => sql.ref(`participants.${column}`).as(`p_${column}`)))
+      .select(serviceColumns.map((column) => sql.ref(`services.${column}`).as(`svc_${column}`)))
+      .where('phone_numbers.phone_number', '=', param('to'))
+      .where(sql<boolean>`(cast(${param('accountSid')} as text) is null or phone_numbers.account_sid = ${param('accountSid')})`),
+  );
+}
+
+interface Route {
+  query: ReturnType<typeof routeQuery>;
+  participantColumns: readonly string[];
+  serviceColumns: readonly string[];
+}
+let route: Promise<Route> | undefined;
+
+function theRouteQuery(db: Db): Promise<Route> {
+  route ??= Promise.all([columnsOf(db, 'participants'), columnsOf(db, 'services')]).then(([participantColumns, serviceColumns]) => ({
+    query: routeQuery(participantColumns, serviceColumns),
+    participantColumns,
+    serviceColumns,
+  }));
+  return route;
+}
 
 /**
  * The active session in which `from` holds the pool number `to`, with its participants.
@@ -77,16 +68,17 @@ const selectRoute = prepare((db, param) =>
  * invariant makes the answer unique within an account.
  */
 export async function findActiveRoute(db: Db, accountSid: string | null, to: string, from: string): Promise<ActiveRoute | undefined> {
-  const rows = await db.read(selectRoute(db, { accountSid, to, from }));
+  const { query, participantColumns, serviceColumns } = await theRouteQuery(db);
+  const rows = (await db.read(query(db, { accountSid, to, from }))) as Array<SessionRow & { sender_sid: string } & Record<string, unknown>>;
   const head = first(rows);
   if (head === undefined) return undefined;
-  const members = rows.map((row) => unprefixed<ParticipantRow>(row, 'p_', PARTICIPANT_COLUMNS));
+  const members = rows.map((row) => unprefixed<ParticipantRow>(row, 'p_', participantColumns));
   const sender = members.find((member) => member.sid === head.sender_sid);
   if (sender === undefined) return undefined;
   const session = Object.fromEntries(
     Object.entries(head).filter(([key]) => !key.startsWith('p_') && !key.startsWith('svc_') && key !== 'sender_sid'),
   ) as SessionRow;
-  const service = unprefixed<ServiceRow>(head, 'svc_', SERVICE_COLUMNS);
+  const service = unprefixed<ServiceRow>(head, 'svc_', serviceColumns);
   return { service, session, sender, partner: members.find((member) => member.sid !== sender.sid) };
 }
 

@@ -1,24 +1,11 @@
 import { pageOf } from '../../db/keyset.js';
-import { placeholders, prepare } from '../../db/prepared.js';
+import { prepareInsert } from '../../db/prepared.js';
 import type { SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
 import type { Db } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 
-const MESSAGE_COLUMNS: Record<keyof SimulatorMessageRow, true> = {
-  sid: true,
-  account_sid: true,
-  from_number: true,
-  to_number: true,
-  body: true,
-  media_urls: true,
-  direction: true,
-  status: true,
-  interaction_sid: true,
-  session_sid: true,
-  date_created: true,
-};
-const insertMessageRow = prepare((db, param) => db.insertInto('simulator_messages').values(placeholders(MESSAGE_COLUMNS, param)));
+const insertMessageRow = prepareInsert('simulator_messages');
 
 export function insertSimulatorMessage(db: Db, row: SimulatorMessageRow) {
   return db.write(insertMessageRow(db, row));

@@ -1,35 +1,13 @@
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
-import { placeholders, prepare } from '../../db/prepared.js';
+import { prepareInsert } from '../../db/prepared.js';
 import type { InteractionRow } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
 import type { Db } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 
-const COLUMNS: Record<keyof InteractionRow, true> = {
-  sid: true,
-  account_sid: true,
-  service_sid: true,
-  session_sid: true,
-  type: true,
-  data: true,
-  participant_sid: true,
-  inbound_participant_sid: true,
-  inbound_resource_sid: true,
-  inbound_resource_status: true,
-  inbound_resource_type: true,
-  inbound_resource_url: true,
-  outbound_participant_sid: true,
-  outbound_resource_sid: true,
-  outbound_resource_status: true,
-  outbound_resource_type: true,
-  outbound_resource_url: true,
-  error_code: true,
-  date_created: true,
-  date_updated: true,
-};
-const insertRow = prepare((db, param) => db.insertInto('interactions').values(placeholders(COLUMNS, param)));
+const insertRow = prepareInsert('interactions');
 
 export function insertInteraction(db: Db, row: InteractionRow) {
   return db.write(insertRow(db, row));

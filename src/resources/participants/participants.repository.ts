@@ -1,25 +1,12 @@
 import { pageOf } from '../../db/keyset.js';
-import { placeholders, prepare } from '../../db/prepared.js';
+import { prepare, prepareInsert } from '../../db/prepared.js';
 import type { ParticipantRow } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
 import type { Db, Refusal } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 
-const COLUMNS: Record<keyof ParticipantRow, true> = {
-  sid: true,
-  account_sid: true,
-  service_sid: true,
-  session_sid: true,
-  identifier: true,
-  friendly_name: true,
-  proxy_identifier: true,
-  proxy_identifier_sid: true,
-  date_deleted: true,
-  date_created: true,
-  date_updated: true,
-};
-const insertRow = prepare((db, param) => db.insertInto('participants').values(placeholders(COLUMNS, param)));
+const insertRow = prepareInsert('participants');
 
 export function insertParticipant(db: Db, row: ParticipantRow, refusal?: Refusal) {
   return db.write(insertRow(db, row), refusal);

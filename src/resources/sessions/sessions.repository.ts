@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
-import { placeholders, prepare } from '../../db/prepared.js';
-import type { SessionRow, SessionsTable, SessionUpdate } from '../../db/schema.js';
+import { prepare, prepareInsert } from '../../db/prepared.js';
+import type { SessionRow, SessionUpdate } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
 import type { Db, Refusal } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
@@ -10,26 +10,7 @@ import type { ServiceKey } from '../../common/service-key.js';
 // Spelled as a literal, not bound parameters, so SQLite can use the partial index on it.
 const ACTIVE = sql<boolean>`status in ('open', 'in-progress')`;
 
-const COLUMNS: Record<keyof SessionsTable, true> = {
-  sid: true,
-  account_sid: true,
-  service_sid: true,
-  unique_name: true,
-  status: true,
-  closed_reason: true,
-  mode: true,
-  ttl: true,
-  date_expiry: true,
-  date_started: true,
-  date_ended: true,
-  date_last_interaction: true,
-  ttl_started_at: true,
-  expires_at: true,
-  date_created: true,
-  date_updated: true,
-};
-
-const insertRow = prepare((db, param) => db.insertInto('sessions').values(placeholders(COLUMNS, param)));
+const insertRow = prepareInsert('sessions');
 
 export function insertSession(db: Db, row: SessionRow, refusal?: Refusal) {
   return db.write(insertRow(db, row), refusal);
