@@ -5,14 +5,15 @@ import type { LookupFunction } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import { Authenticator } from './accounts/authenticator.js';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
-import type { Carrier } from './carriers/carrier.js';
+import type { Carrier } from './routing/carrier.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
 import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
 import type { Clock } from './common/clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
-import { ExpirySweeper } from './jobs/expiry-sweeper.js';
-import { RetentionJob } from './jobs/retention.js';
+import { expirySweeper } from './jobs/expiry-sweeper.js';
+import type { PeriodicJob } from './jobs/periodic-job.js';
+import { retentionJob } from './jobs/retention.js';
 import { OutboxWorker, PermanentFailure } from './outbox/outbox.worker.js';
 import { OutboundClient } from './outbound/outbound-client.js';
 import { InteractionsService } from './resources/interactions/interactions.service.js';
@@ -31,9 +32,9 @@ export interface Components {
   participants: ParticipantsService;
   interactions: InteractionsService;
   router: Router;
-  sweeper: ExpirySweeper;
+  sweeper: PeriodicJob;
   outbox: OutboxWorker;
-  retention: RetentionJob;
+  retention: PeriodicJob;
   authenticator: Authenticator;
 }
 
@@ -86,9 +87,9 @@ export function createComponents(
     participants: new ParticipantsService(db, clock, transactions),
     interactions: new InteractionsService(db, clock, router),
     router,
-    sweeper: new ExpirySweeper(db, transactions, clock, config.expirySweepIntervalMs, log),
+    sweeper: expirySweeper(sessions, clock, config.expirySweepIntervalMs, log),
     outbox,
-    retention: new RetentionJob(db, clock, config.retentionDays, log),
+    retention: retentionJob(db, clock, config.retentionDays, log),
     authenticator: new Authenticator(db),
   };
 }

@@ -29,7 +29,3 @@ export async function completeKey(db: Db, accountSid: string, key: string, statu
 export async function releaseKey(db: Db, accountSid: string, key: string): Promise<void> {
   await db.write(db.sql.deleteFrom('idempotency_keys').where('account_sid', '=', accountSid).where('key', '=', key));
 }
-
-export async function purgeExpiredKeys(db: Db, now: number): Promise<void> {
-  await db.write(db.sql.deleteFrom('idempotency_keys').where('expires_at', '<=', now));
-}

@@ -8,12 +8,12 @@
 // ask, says no during a pause. The time is wall-clock, not the emulator's clock: this is about
 // log volume and load, which the simulator's time does not change.
 
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../common/logger.js';
 
 export interface BackoffOptions {
   /** Names the job in its log lines ("expiry sweep", "outbox"). */
   job: string;
-  log: FastifyBaseLogger;
+  log: Logger;
   now?: () => number;
   baseMs?: number;
   maxMs?: number;
@@ -21,7 +21,7 @@ export interface BackoffOptions {
 
 export class Backoff {
   readonly #job: string;
-  readonly #log: FastifyBaseLogger;
+  readonly #log: Logger;
   readonly #now: () => number;
   readonly #baseMs: number;
   readonly #maxMs: number;

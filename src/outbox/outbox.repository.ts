@@ -174,23 +174,3 @@ export async function giveUp(db: Db, sid: string, error: string, now: number): P
   const changes = { status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now };
   await db.write(db.sql.updateTable('outbox').set(changes).where('sid', '=', sid));
 }
-
-/**
- * Finished jobs (delivered or given up) are kept for a while (to look at), then removed by the
- * retention job: at most `limit` last updated before `before`; how many went. `status <> 'pending'`
- * is a literal so the generic plan PostgreSQL keeps can use the outbox_finished partial index.
- */
-export async function purgeFinished(db: Db, before: number, limit = 1000): Promise<number> {
-  const purge = db.sql.deleteFrom('outbox').where('sid', 'in', (eb) =>
-    eb
-      .selectFrom('outbox')
-      .select('sid')
-      .where(sql<boolean>`status <> 'pending'`)
-      .where('status', 'in', ['done', 'failed'])
-      .where('date_updated', '<', before)
-      .limit(limit)
-      .forUpdate()
-      .skipLocked(),
-  );
-  return (await db.write(purge)).count;
-}

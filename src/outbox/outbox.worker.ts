@@ -10,7 +10,7 @@
 // tenant's callbacks go on. Both caps are per node: N nodes on one database may run N times
 // `concurrencyPerAccount` deliveries of one account at once.
 
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../common/logger.js';
 import type { Clock } from '../common/clock.js';
 import type { OutboxRow } from '../db/schema.js';
 import { Backoff } from '../jobs/backoff.js';
@@ -52,7 +52,7 @@ export class OutboxWorker {
     private readonly clock: Clock,
     private readonly handlers: Record<OutboxKind, JobHandler>,
     private readonly options: OutboxOptions,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
   ) {
     this.#backoff = new Backoff({ job: 'outbox worker', log });
   }

@@ -62,3 +62,42 @@ export async function purgeCarrierWebhooks(db: Db, before: number, limit: number
   );
   return result.count;
 }
+
+/**
+ * Finished jobs (delivered or given up) are kept for a while (to look at), then removed: at most `limit` last updated before `before`; how many went. `status <> 'pending'`
+ * is a literal so the generic plan PostgreSQL keeps can use the outbox_finished partial index.
+ */
+export async function purgeFinishedJobs(db: Db, before: number, limit: number): Promise<number> {
+  const purge = db.sql.deleteFrom('outbox').where('sid', 'in', (eb) =>
+    eb
+      .selectFrom('outbox')
+      .select('sid')
+      .where(sql<boolean>`status <> 'pending'`)
+      .where('status', 'in', ['done', 'failed'])
+      .where('date_updated', '<', before)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked(),
+  );
+  return (await db.write(purge)).count;
+}
+
+/** Idempotency-Keys past their lifetime (PARLEY_IDEMPOTENCY_TTL): their replays hold response bodies. */
+export async function purgeExpiredKeys(db: Db, now: number, limit: number): Promise<number> {
+  const purge = db.sql
+    .deleteFrom('idempotency_keys')
+    .where(({ eb, refTuple, selectFrom }) =>
+      eb(
+        refTuple('account_sid', 'key'),
+        'in',
+        selectFrom('idempotency_keys')
+          .select(['account_sid', 'key'])
+          .where('expires_at', '<=', now)
+          .limit(limit)
+          .forUpdate()
+          .skipLocked()
+          .$asTuple('account_sid', 'key'),
+      ),
+    );
+  return (await db.write(purge)).count;
+}

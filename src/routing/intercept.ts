@@ -3,7 +3,7 @@
 // within PARLEY_INTERCEPT_TIMEOUT_MS lets it through (Twilio's rule), and so do an answer over
 // PARLEY_CALLBACK_MAX_RESPONSE_BYTES and an address account-set URLs may not reach.
 
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../common/logger.js';
 import { findAccount } from '../accounts/accounts.repository.js';
 import { interactionParams } from '../callbacks/interaction-callback.js';
 import { postSignedForm } from '../callbacks/http-post.js';
@@ -17,7 +17,7 @@ export class Interceptor {
     private readonly db: Db,
     private readonly http: OutboundClient,
     private readonly timeoutMs: number,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
   ) {}
 
   async blocks(service: ServiceRow, interaction: InteractionRow, mediaUrls: string[]): Promise<boolean> {

@@ -8,7 +8,7 @@
 // A non-2xx answer, no answer in time, one over PARLEY_CALLBACK_MAX_RESPONSE_BYTES or an address
 // account-set URLs may not reach is a failed callback (80913): nothing is created or passed on.
 
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../common/logger.js';
 import { findAccount } from '../accounts/accounts.repository.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { FormParams } from '../callbacks/signature.js';
@@ -45,7 +45,7 @@ export class OutOfSession {
     private readonly sessions: SessionsService,
     private readonly http: OutboundClient,
     private readonly timeoutMs: number,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
   ) {}
 
   async handle(event: OutOfSessionEvent): Promise<OutOfSessionOutcome> {

@@ -7,7 +7,7 @@
 // Network calls (intercept, out-of-session) happen between units, never inside one.
 
 import type { Clock } from '../common/clock.js';
-import type { Carrier, SentLeg } from '../carriers/carrier.js';
+import type { Carrier, SentLeg } from './carrier.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
 import type { Transactions } from '../db/database.js';
 import type { InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';

@@ -88,9 +88,9 @@ describe('background jobs during a storage fault', () => {
 
     await breakWrites(t, false);
     // Explicit passes run at once, pause or not.
-    await sweeper.sweep();
+    await sweeper.run();
     await outbox.drain();
-    for (let n = 0; n < 10; n++) await sweeper.sweep();
+    for (let n = 0; n < 10; n++) await sweeper.run();
     for (const job of ['expiry sweep', 'outbox worker']) {
       assert.deepEqual(
         logged(job)

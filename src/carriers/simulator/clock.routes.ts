@@ -3,8 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AdjustableClock } from '../../common/clock.js';
 import { missingParameter } from '../../errors/api-error.js';
-import type { ExpirySweeper } from '../../jobs/expiry-sweeper.js';
-import type { RetentionJob } from '../../jobs/retention.js';
+import type { PeriodicJob } from '../../jobs/periodic-job.js';
 import type { OutboxWorker } from '../../outbox/outbox.worker.js';
 import { formatDate } from '../../common/dates.js';
 import { optionalInteger } from '../../http/params.js';
@@ -24,9 +23,9 @@ const MAX_ADVANCE = 10 * 366 * 24 * 3600;
 export function clockRoutes(
   app: FastifyInstance,
   clock: AdjustableClock,
-  sweeper: ExpirySweeper,
+  sweeper: PeriodicJob,
   outbox: OutboxWorker,
-  retention: RetentionJob,
+  retention: PeriodicJob,
 ): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const render = () => ({ now: formatDate(clock.now())!, now_ms: clock.now(), offset_seconds: clock.offsetSeconds });
@@ -42,7 +41,7 @@ export function clockRoutes(
       clock.advance(seconds);
       // Before the answer: sessions that expired on the way close and free their numbers,
       // callbacks whose retry came due are delivered, and what outlived PARLEY_RETENTION_DAYS goes.
-      await sweeper.sweep();
+      await sweeper.run();
       await outbox.drain();
       await retention.run();
       return render();

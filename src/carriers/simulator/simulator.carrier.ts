@@ -1,5 +1,5 @@
 import { newSid } from '../../common/sids.js';
-import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
+import type { Carrier, OutboundMessage, SentLeg } from '../../routing/carrier.js';
 import { insertSimulatorMessage } from './simulator.repository.js';
 import type { UnitOfWork } from '../../db/unit-of-work.js';
 

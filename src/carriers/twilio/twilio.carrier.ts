@@ -11,7 +11,7 @@ import { enqueue } from '../../outbox/outbox.repository.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
 import { PermanentFailure } from '../../outbox/outbox.worker.js';
 import type { Router } from '../../routing/router.js';
-import type { Carrier, OutboundMessage, SentLeg } from '../carrier.js';
+import type { Carrier, OutboundMessage, SentLeg } from '../../routing/carrier.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;

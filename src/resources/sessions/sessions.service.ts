@@ -16,6 +16,9 @@ import type { ServiceKey } from '../../common/service-key.js';
 import type { SessionMode, SessionStatus } from './sessions.schemas.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
+/** Sessions the expiry job closes in one transaction. */
+const EXPIRY_BATCH = 500;
+
 export interface NewSession {
   uniqueName?: string | null;
   dateExpiry?: number | null;
@@ -163,6 +166,26 @@ export class SessionsService {
         return next;
       }),
     );
+  }
+
+  /**
+   * Closes the sessions whose expiry has passed by `now` and frees their numbers, in batches (each
+   * one transaction: no number stays held by a closed session) until none is left or `stopping()`;
+   * answers how many it closed. One conditional UPDATE per batch, so two nodes never close the same
+   * session twice.
+   */
+  async closeExpired(now: number, stopping: () => boolean): Promise<number> {
+    let total = 0;
+    let closed: number;
+    do {
+      closed = await this.transactions.run(async (uow) => {
+        const sids = await repo.closeExpiredSessions(uow, now, EXPIRY_BATCH);
+        await release(uow, { sessionSids: sids });
+        return sids.length;
+      });
+      total += closed;
+    } while (closed === EXPIRY_BATCH && !stopping());
+    return total;
   }
 
   async remove(key: ServiceKey, sid: string): Promise<boolean> {
