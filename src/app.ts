@@ -34,6 +34,7 @@ import { clockRoutes } from './carriers/simulator/clock.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
 import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
+import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
 
 export interface AppOptions {
   /** Replaces the clock (tests); by default the simulator gets an adjustable clock, other carriers real time. */
@@ -173,12 +174,13 @@ function createServer(
     phoneNumbersRoutes(api, components.services, components.numbers, links);
     participantsRoutes(api, components.participants, links);
     interactionsRoutes(api, components.interactions, links);
+    messageInteractionsRoutes(api, components.messageInteractions, links);
     if (clock instanceof AdjustableClock && config.carrier === 'simulator') {
       clockRoutes(api, clock, sweeper, outbox, retention);
-      handsetRoutes(api, db, clock, components.router, links);
+      handsetRoutes(api, components.handsets, links);
     }
   });
   // Twilio's webhooks carry its signature instead of Basic credentials.
-  if (config.twilio !== null) twilioRoutes(app, db, clock, components.router, config.twilio, links);
+  if (config.twilio !== null && components.twilioWebhooks !== null) twilioRoutes(app, components.twilioWebhooks, config.twilio, links);
   return app;
 }

@@ -6,8 +6,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Authenticator } from './accounts/authenticator.js';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
 import type { Carrier } from './routing/carrier.js';
+import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
 import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
+import { TwilioWebhooks } from './carriers/twilio/twilio-webhooks.service.js';
 import type { Clock } from './common/clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -17,6 +19,8 @@ import { retentionJob } from './jobs/retention.js';
 import { OutboxWorker, PermanentFailure } from './outbox/outbox.worker.js';
 import { OutboundClient } from './outbound/outbound-client.js';
 import { InteractionsService } from './resources/interactions/interactions.service.js';
+import { MessageInteractionsService } from './resources/message-interactions/message-interactions.service.js';
+import { addParticipant } from './resources/participants/add-participant.js';
 import { ParticipantsService } from './resources/participants/participants.service.js';
 import { PhoneNumbersService } from './resources/phone-numbers/phone-numbers.service.js';
 import { ServicesService } from './resources/services/services.service.js';
@@ -31,10 +35,15 @@ export interface Components {
   numbers: PhoneNumbersService;
   participants: ParticipantsService;
   interactions: InteractionsService;
+  messageInteractions: MessageInteractionsService;
   router: Router;
   sweeper: PeriodicJob;
   outbox: OutboxWorker;
   retention: PeriodicJob;
+  /** The simulator's phones (served only with PARLEY_CARRIER=simulator). */
+  handsets: Handsets;
+  /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
+  twilioWebhooks: TwilioWebhooks | null;
   authenticator: Authenticator;
 }
 
@@ -46,7 +55,11 @@ export function createComponents(
   lookup?: LookupFunction,
 ): Components {
   const { queries: db, transactions } = database;
-  const sessions = new SessionsService(db, clock, transactions);
+  const interactions = new InteractionsService(db, clock);
+  const sessions = new SessionsService(db, clock, transactions, addParticipant);
+  const services = new ServicesService(db, clock, transactions, config.callbackAllowPrivate, (uow, sid, ttl) =>
+    sessions.followDefaultTtl(uow, sid, ttl),
+  );
   // Account-set URLs may not aim inside (unless the operator allows it); the carrier's API URL is
   // the operator's own. Both are bounded alike.
   const limits = { maxResponseBytes: config.callbackMaxResponseBytes };
@@ -57,11 +70,13 @@ export function createComponents(
   // the outbox's Twilio sender reports back to the router.
   const router = new Router({
     db,
+    sessions,
+    services,
     transactions,
     clock,
     carrier,
     interceptor: new Interceptor(db, accountHttp, config.interceptTimeoutMs, log),
-    outOfSession: new OutOfSession(db, sessions, accountHttp, config.interceptTimeoutMs, log),
+    outOfSession: new OutOfSession(db, sessions, services, accountHttp, config.interceptTimeoutMs, log),
     kickOutbox: () => outbox.kick(),
   });
   const outbox = new OutboxWorker(
@@ -81,15 +96,19 @@ export function createComponents(
     log,
   );
   return {
-    services: new ServicesService(db, clock, transactions, config.callbackAllowPrivate),
+    services,
     sessions,
     numbers: new PhoneNumbersService(db, clock, config),
     participants: new ParticipantsService(db, clock, transactions),
-    interactions: new InteractionsService(db, clock, router),
+    interactions,
+    messageInteractions: new MessageInteractionsService(db, clock, interactions, router),
     router,
     sweeper: expirySweeper(sessions, clock, config.expirySweepIntervalMs, log),
     outbox,
     retention: retentionJob(db, clock, config.retentionDays, log),
+    handsets: new Handsets(db, clock, router),
+    // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
+    twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock, router, config.twilio, config.publicUrl!),
     authenticator: new Authenticator(db),
   };
 }

@@ -112,3 +112,8 @@ export async function createApiKey(
   });
   return { sid, secret };
 }
+
+/** The token that signs the account's callbacks (X-Twilio-Signature): its auth token. Undefined once the account is gone. */
+export async function signingToken(db: Db, accountSid: string): Promise<string | undefined> {
+  return (await repo.findAccount(db, accountSid))?.auth_token;
+}

@@ -3,10 +3,10 @@
 // Parameters as Twilio's webhook documentation lists them (behaviour reference §3.6); a missing
 // value is sent empty.
 
-import { findAccount } from '../accounts/accounts.repository.js';
+import { signingToken } from '../accounts/accounts.service.js';
 import type { InteractionRow } from '../db/schema.js';
 import { formatDate } from '../common/dates.js';
-import { enqueue } from '../outbox/outbox.repository.js';
+import { queueJob } from '../outbox/outbox.service.js';
 import type { JobHandler } from '../outbox/outbox.worker.js';
 import { PermanentFailure } from '../outbox/outbox.worker.js';
 import type { OutboundClient } from '../outbound/outbound-client.js';
@@ -55,7 +55,7 @@ export function interactionParams(row: InteractionRow, legs: 'both' | 'inbound' 
 export function enqueueInteractionCallback(uow: UnitOfWork, callbackUrl: string | null, row: InteractionRow, now: number): boolean {
   if (callbackUrl === null) return false;
   const job: CallbackJob = { url: callbackUrl, params: interactionParams(row) };
-  enqueue(uow, { accountSid: row.account_sid, kind: 'callback', payload: job, now });
+  queueJob(uow, { accountSid: row.account_sid, kind: 'callback', payload: job, now });
   return true;
 }
 
@@ -65,13 +65,13 @@ export function enqueueInteractionCallback(uow: UnitOfWork, callbackUrl: string 
  */
 export function callbackDelivery(db: Db, http: OutboundClient, timeoutMs: number): JobHandler {
   return async (job: CallbackJob, outbox) => {
-    const account = await findAccount(db, outbox.account_sid);
-    if (account === undefined) throw new PermanentFailure(`account ${outbox.account_sid} no longer exists`);
+    const token = await signingToken(db, outbox.account_sid);
+    if (token === undefined) throw new PermanentFailure(`account ${outbox.account_sid} no longer exists`);
     // The message is stored as the job's last_error: the URL goes in redacted.
     const failed = (why: string) => new Error(`80908 Error on Callback for ${redactUrl(job.url)}: ${why}`);
     let result;
     try {
-      result = await postSignedForm(http, job.url, job.params, account.auth_token, timeoutMs);
+      result = await postSignedForm(http, job.url, job.params, token, timeoutMs);
     } catch (err) {
       throw err instanceof OutboundError ? failed(err.reason) : err;
     }

@@ -2,6 +2,7 @@
 // ranges such as +1 555 are rejected the way Twilio rejects them), never with our own tables.
 
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { ApiError } from '../errors/api-error.js';
 
 export interface PhoneNumber {
   /** E.164, e.g. +14155551212. */
@@ -62,4 +63,13 @@ const SHARED_CODE_COUNTRY: Record<string, string> = {
 /** The pool country whose numbers serve a participant from `country`. */
 export function poolCountryFor(country: string): string {
   return SHARED_CODE_COUNTRY[country] ?? country;
+}
+
+/** A participant's real number, or 80404 (Twilio's "not a valid, reachable phone number"). */
+export function parseIdentifier(identifier: string): PhoneNumber {
+  const number = parsePhoneNumber(identifier);
+  if (number === null) {
+    throw new ApiError(80404, `Participant identifier provided does not appear to be a valid, reachable phone number: '${identifier}'.`);
+  }
+  return number;
 }

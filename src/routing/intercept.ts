@@ -4,7 +4,7 @@
 // PARLEY_CALLBACK_MAX_RESPONSE_BYTES and an address account-set URLs may not reach.
 
 import type { Logger } from '../common/logger.js';
-import { findAccount } from '../accounts/accounts.repository.js';
+import { signingToken } from '../accounts/accounts.service.js';
 import { interactionParams } from '../callbacks/interaction-callback.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { InteractionRow, ServiceRow } from '../db/schema.js';
@@ -23,12 +23,12 @@ export class Interceptor {
   async blocks(service: ServiceRow, interaction: InteractionRow, mediaUrls: string[]): Promise<boolean> {
     const url = service.intercept_callback_url;
     if (url === null) return false;
-    const account = await findAccount(this.db, service.account_sid);
-    if (account === undefined) return false;
+    const token = await signingToken(this.db, service.account_sid);
+    if (token === undefined) return false;
     const params = interactionParams(interaction, 'inbound');
     if (mediaUrls.length > 0) params.MediaUrls = mediaUrls;
     try {
-      const answer = await postSignedForm(this.http, url, params, account.auth_token, this.timeoutMs);
+      const answer = await postSignedForm(this.http, url, params, token, this.timeoutMs);
       return answer.status === 403;
     } catch (err) {
       this.log.info({ err, url: redactUrl(url), interaction: interaction.sid }, 'intercept callback failed; the interaction goes ahead');

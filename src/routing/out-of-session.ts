@@ -9,16 +9,15 @@
 // account-set URLs may not reach is a failed callback (80913): nothing is created or passed on.
 
 import type { Logger } from '../common/logger.js';
-import { findAccount } from '../accounts/accounts.repository.js';
+import { signingToken } from '../accounts/accounts.service.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { FormParams } from '../callbacks/signature.js';
-import type { ParticipantRow, SessionRow } from '../db/schema.js';
+import type { ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
 import type { OutboundClient } from '../outbound/outbound-client.js';
 import { redactUrl } from '../outbound/redact-url.js';
 import { ApiError } from '../errors/api-error.js';
 import { formatDate, parseDateTime } from '../common/dates.js';
-import { findService } from '../resources/services/services.repository.js';
-import { findSession } from '../resources/sessions/sessions.repository.js';
+import type { ServicesService } from '../resources/services/services.service.js';
 import type { SessionsService } from '../resources/sessions/sessions.service.js';
 import { SESSION_MODES } from '../resources/sessions/sessions.schemas.js';
 import type { SessionMode } from '../resources/sessions/sessions.schemas.js';
@@ -43,6 +42,7 @@ export class OutOfSession {
   constructor(
     private readonly db: Db,
     private readonly sessions: SessionsService,
+    private readonly services: ServicesService,
     private readonly http: OutboundClient,
     private readonly timeoutMs: number,
     private readonly log: Logger,
@@ -51,10 +51,10 @@ export class OutOfSession {
   async handle(event: OutOfSessionEvent): Promise<OutOfSessionOutcome> {
     const number = await findPoolNumber(this.db, event.accountSid, event.to);
     if (number === undefined) return NOT_CALLED;
-    const service = await findService(this.db, number.account_sid, number.service_sid);
+    const service = await this.services.get(number.account_sid, number.service_sid);
     const url = service?.out_of_session_callback_url ?? null;
-    const account = await findAccount(this.db, number.account_sid);
-    if (service === undefined || url === null || account === undefined) return NOT_CALLED;
+    const token = await signingToken(this.db, number.account_sid);
+    if (service === undefined || url === null || token === undefined) return NOT_CALLED;
 
     const params = {
       ...carrierParams(event, number.account_sid),
@@ -62,7 +62,7 @@ export class OutOfSession {
     };
     let answer;
     try {
-      answer = await postSignedForm(this.http, url, params, account.auth_token, this.timeoutMs);
+      answer = await postSignedForm(this.http, url, params, token, this.timeoutMs);
     } catch (err) {
       this.log.warn({ err, url: redactUrl(url) }, '80913 out-of-session callback failed');
       return { ...NOT_CALLED, called: true };
@@ -79,11 +79,7 @@ export class OutOfSession {
   }
 
   /** The JSON answer: a session for the sender (on the number they used) and the named participant. */
-  async #createSession(
-    service: NonNullable<Awaited<ReturnType<typeof findService>>>,
-    event: OutOfSessionEvent,
-    body: string,
-  ): Promise<boolean> {
+  async #createSession(service: ServiceRow, event: OutOfSessionEvent, body: string): Promise<boolean> {
     let spec: Record<string, unknown>;
     try {
       spec = JSON.parse(body) as Record<string, unknown>;
@@ -123,7 +119,7 @@ export class OutOfSession {
     const last = await lastParticipation(this.db, serviceSid, identifier, numberSid);
     if (last === undefined) return {};
     const [session, members] = await Promise.all([
-      findSession(this.db, { accountSid, serviceSid }, last.session_sid),
+      this.sessions.fetch({ accountSid, serviceSid }, last.session_sid),
       currentParticipants(this.db, last.session_sid),
     ]);
     const partner = members.find((member) => member.sid !== last.sid);

@@ -12,10 +12,10 @@ import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js
 import type { Transactions } from '../db/database.js';
 import type { InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
 import { newSid } from '../common/sids.js';
-import { insertInteraction, updateInteraction } from '../resources/interactions/interactions.repository.js';
-import { findService } from '../resources/services/services.repository.js';
-import { expiresAt, isExpired } from '../resources/sessions/sessions.expiry.js';
-import { recordSessionActivity } from '../resources/sessions/sessions.repository.js';
+import { changeInteraction, recordInteraction } from '../resources/interactions/interactions.service.js';
+import type { ServicesService } from '../resources/services/services.service.js';
+import { isExpired } from '../resources/sessions/sessions.expiry.js';
+import type { SessionsService } from '../resources/sessions/sessions.service.js';
 import type { Interceptor } from './intercept.js';
 import type { OutOfSession, OutOfSessionOutcome } from './out-of-session.js';
 import { findActiveRoute } from './routing.repository.js';
@@ -75,6 +75,8 @@ interface Context {
 
 export interface RouterDeps {
   db: Db;
+  sessions: SessionsService;
+  services: ServicesService;
   transactions: Transactions;
   clock: Clock;
   carrier: Carrier;
@@ -216,9 +218,9 @@ export class Router {
   async recordStatus(interaction: InteractionRow, changes: Partial<InteractionRow>): Promise<InteractionRow> {
     const now = this.deps.clock.now();
     const updated: InteractionRow = { ...interaction, ...changes, date_updated: now };
+    const service = await this.deps.services.get(interaction.account_sid, interaction.service_sid);
     const queued = await this.deps.transactions.run(async (uow) => {
-      updateInteraction(uow, interaction.sid, { ...changes, date_updated: now });
-      const service = await findService(uow, interaction.account_sid, interaction.service_sid);
+      changeInteraction(uow, interaction.sid, { ...changes, date_updated: now });
       return enqueueInteractionCallback(uow, service?.callback_url ?? null, updated, now);
     });
     if (queued) this.deps.kickOutbox();
@@ -348,9 +350,8 @@ export class Router {
   async #record(uow: UnitOfWork, context: Context, interaction: InteractionRow, sentQueued: boolean): Promise<boolean> {
     const { service, session } = context;
     const now = interaction.date_created;
-    const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);
-    const active = recordSessionActivity(uow, session.sid, now, expiry);
-    insertInteraction(uow, interaction);
+    const active = this.deps.sessions.recordActivity(uow, session, service, now);
+    recordInteraction(uow, interaction);
     const called = enqueueInteractionCallback(uow, service.callback_url, interaction, now);
     if (!(await active)) throw new SessionNoLongerActive();
     return sentQueued || called;

@@ -4,11 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import twilio from 'twilio';
-import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { assertSigned } from '../helpers/callbacks.js';
+import { handsetLog, pooledService } from '../helpers/factories.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
-import type { ReceivedRequest } from '../helpers/receiver.js';
 
 const ALICE = '+12125550101';
 const BOB = '+12125550102';
@@ -41,36 +41,17 @@ describe('Out-of-session callback', () => {
   const setUp = async (form: Record<string, string> = { OutOfSessionCallbackUrl: receiver.url('/oos?svc=masked') }) => {
     receiver.requests.length = 0;
     receiver.respond({});
-    for (const message of (await t.api.get('/simulator/v1/Messages', { PageSize: 1000 })).body.messages) earlier.add(message.sid);
-    const created = await t.api.post('/v1/Services', { UniqueName: `svc-${Math.random()}`, ...form });
-    assert.equal(created.status, 201, created.text);
-    serviceSid = created.body.sid;
-    service = `/v1/Services/${serviceSid}`;
-    for (const n of [N0, N1]) assert.equal((await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: n })).status, 201);
+    for (const message of await handsetLog(t.api, { PageSize: 1000 })) earlier.add(message.sid);
+    ({ service, serviceSid } = await pooledService(t.api, [N0, N1], form));
   };
 
   const text = (from: string, to: string, body: string, extra: Record<string, string | string[]> = {}) =>
     t.api.post('/simulator/v1/Messages', { From: from, To: to, Body: body, ...extra });
-  const handset = async (to: string) =>
-    ((await t.api.get('/simulator/v1/Messages', { To: to })).body.messages as Array<Record<string, unknown>>).filter(
-      (m) => !earlier.has(m.sid),
-    );
+  /** What `to`'s handset received in this test. */
+  const received = async (to: string) => (await handsetLog(t.api, { To: to })).filter((m) => !earlier.has(m.sid));
   const sessions = async () => (await t.api.get(`${service}/Sessions`)).body.sessions as Array<Record<string, unknown>>;
   const participantsOf = async (sessionSid: string) =>
     (await t.api.get(`${service}/Sessions/${sessionSid}/Participants`)).body.participants as Array<Record<string, string | null>>;
-
-  const assertSigned = (request: ReceivedRequest) => {
-    const signature = request.headers['x-twilio-signature'] as string;
-    const url = receiver.fullUrl(request);
-    assert.equal(typeof signature, 'string');
-    assert.equal(twilio.validateRequest(TEST_AUTH_TOKEN, signature, url, request.params), true, `signature of ${url} validates`);
-    assert.equal(
-      twilio.validateRequest(TEST_AUTH_TOKEN, signature, url, { ...request.params, From: '+19995550000' }),
-      false,
-      'tampered From',
-    );
-    assert.equal(twilio.validateRequest('another-auth-token-0123', signature, url, request.params), false, 'another token');
-  };
 
   test('a message without any previous session: carrier params only, signed', async () => {
     await setUp();
@@ -82,7 +63,7 @@ describe('Out-of-session callback', () => {
     const [request] = receiver.requests;
     assert.equal(request!.method, 'POST');
     assert.equal(request!.url, '/oos?svc=masked');
-    assertSigned(request!);
+    assertSigned(receiver, request!);
     assert.deepEqual(request!.params, {
       AccountSid: TEST_ACCOUNT_SID,
       ApiVersion: '2010-04-01',
@@ -123,7 +104,7 @@ describe('Out-of-session callback', () => {
     const sent = await text(ALICE, N0, 'are you there?');
     assert.equal(sent.body.interaction_sid, null);
     const [request] = await receiver.waitFor(1);
-    assertSigned(request!);
+    assertSigned(receiver, request!);
     const participant = (prefix: string, p: Record<string, string | null>) => ({
       [`${prefix}AccountSid`]: p.account_sid!,
       [`${prefix}DateCreated`]: p.date_created!,
@@ -172,7 +153,7 @@ describe('Out-of-session callback', () => {
     assert.equal(call.body.bridged_to, null, 'an empty answer bridges nothing');
     assert.equal(call.body.interaction_sid, null);
     const [request] = await receiver.waitFor(1);
-    assertSigned(request!);
+    assertSigned(receiver, request!);
     assert.deepEqual(request!.params, {
       AccountSid: TEST_ACCOUNT_SID,
       ApiVersion: '2010-04-01',
@@ -194,14 +175,14 @@ describe('Out-of-session callback', () => {
     });
     const sent = await text(ALICE, N1, 'hello?');
     assert.equal(sent.status, 201, sent.text);
-    const [reply, original] = await handset(ALICE).then(async (toAlice) => [toAlice[0], (await handset(N1))[0]]);
+    const [reply, original] = await received(ALICE).then(async (toAlice) => [toAlice[0], (await received(N1))[0]]);
     assert.equal(reply?.from, N1);
     assert.equal(reply?.to, ALICE);
     assert.equal(reply?.direction, 'outbound');
     assert.equal(reply?.body, 'This conversation has ended & is closed. Call <us>');
     assert.equal(original?.body, 'hello?', 'the inbound message is on the log too');
-    assert.equal((await handset(ALICE)).length, 1);
-    assert.deepEqual(await handset(BOB), []);
+    assert.equal((await received(ALICE)).length, 1);
+    assert.deepEqual(await received(BOB), []);
     assert.deepEqual(await sessions(), []);
   });
 
@@ -250,7 +231,7 @@ describe('Out-of-session callback', () => {
     assert.equal(members[ALICE]!.proxy_identifier, N0, 'the sender keeps the number they texted');
     assert.equal(members[BOB]!.proxy_identifier, N1);
 
-    const [delivered] = await handset(BOB);
+    const [delivered] = await received(BOB);
     assert.equal(delivered?.body, 'first contact');
     assert.equal(delivered?.from, N1);
     assert.equal(delivered?.interaction_sid, sent.body.interaction_sid);
@@ -261,7 +242,7 @@ describe('Out-of-session callback', () => {
 
     // Now in session: Bob's reply is routed, not sent to the out-of-session callback.
     await text(BOB, N1, 'welcome');
-    assert.equal((await handset(ALICE))[0]?.body, 'welcome');
+    assert.equal((await received(ALICE))[0]?.body, 'welcome');
     assert.equal(receiver.requests.length, 1);
   });
 
@@ -298,8 +279,8 @@ describe('Out-of-session callback', () => {
     assert.equal(call.body.status, 'failed');
 
     assert.equal(receiver.requests.length, 3, 'asked each time');
-    assert.deepEqual(await handset(ALICE), []);
-    assert.deepEqual(await handset(BOB), []);
+    assert.deepEqual(await received(ALICE), []);
+    assert.deepEqual(await received(BOB), []);
     assert.deepEqual(await sessions(), []);
   });
 
@@ -312,7 +293,7 @@ describe('Out-of-session callback', () => {
     assert.equal(call.body.bridged_to, null);
     assert.equal(call.body.status, 'failed');
     await receiver.expectNoMoreThan(0);
-    assert.deepEqual(await handset(ALICE), []);
+    assert.deepEqual(await received(ALICE), []);
     assert.deepEqual(await sessions(), []);
   });
 

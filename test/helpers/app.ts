@@ -1,5 +1,7 @@
-// Starts the production app (the same buildApp as `parley serve`) on a loopback port.
+// Starts the production app (the same buildApp as `parley serve`) on a loopback port; for a
+// describe block, with a receiver for its callbacks.
 
+import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { AppOptions } from '../../src/app.js';
@@ -7,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { createTestDatabase } from './database.js';
 import type { TestDatabase } from './database.js';
 import { HttpClient } from './http-client.js';
+import { CallbackReceiver } from './receiver.js';
 
 export const TEST_ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 export const TEST_AUTH_TOKEN = 'test-auth-token-0123456789';
@@ -47,4 +50,18 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
       await database.drop();
     },
   };
+}
+
+/** For a describe block: an app (with these variables) and a receiver for its callbacks, both closed after it. */
+export function appAndReceiver(env: Record<string, string> = {}): { readonly t: TestApp; readonly receiver: CallbackReceiver } {
+  const fixture = {} as { t: TestApp; receiver: CallbackReceiver };
+  before(async () => {
+    fixture.t = await startTestApp(env);
+    fixture.receiver = await CallbackReceiver.start();
+  });
+  after(async () => {
+    await fixture.receiver.close();
+    await fixture.t.close();
+  });
+  return fixture;
 }

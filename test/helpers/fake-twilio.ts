@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { GENEROUS_MS } from './eventually.js';
 
 export type FakeParams = Record<string, string | string[]>;
 
@@ -92,8 +93,8 @@ export class FakeTwilio {
     return this.requests.filter((r) => r.method === 'POST' && MESSAGES.test(r.path));
   }
 
-  /** Resolves once `count` requests have been recorded in all; rejects after `timeoutMs`. */
-  async waitForRequests(count: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
+  /** Resolves once `count` requests have been recorded in all; rejects after `timeoutMs` (generous: a busy machine only waits longer). */
+  async waitForRequests(count: number, timeoutMs = GENEROUS_MS): Promise<RecordedRequest[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.requests.length < count) {
       const left = deadline - Date.now();

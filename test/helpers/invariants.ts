@@ -1,6 +1,7 @@
 // Reads a Parley database directly (either engine, through the app's own openDatabase) to check what
 // the API cannot show at once: every pool number's in_use against its assignments, assignments
-// against the live participants of active sessions, and the masking invariant itself.
+// against the live participants of active sessions, and the masking invariant itself; and every
+// row of every table, to compare before and after.
 
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -73,4 +74,13 @@ export async function poolProblems(db: Kysely<Database>, serviceSid?: string): P
     problems.push(`masking invariant broken: ${row.identifier} holds ${row.proxy_identifier} in ${row.sessions} active sessions`);
   }
   return problems;
+}
+
+/** Every row of every table the database has (the catalogue's list, so a new table is included). */
+export async function everyRow(db: Kysely<Database>): Promise<Record<string, Array<Record<string, any>>>> {
+  const rows: Record<string, Array<Record<string, any>>> = {};
+  for (const table of await db.introspection.getTables()) {
+    rows[table.name] = (await sql<Record<string, any>>`select * from ${sql.table(table.name)}`.execute(db)).rows;
+  }
+  return rows;
 }

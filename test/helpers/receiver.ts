@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GENEROUS_MS } from './eventually.js';
 
 export type Params = Record<string, string | string[]>;
 
@@ -123,8 +124,8 @@ export class CallbackReceiver {
     for (const send of held) send();
   }
 
-  /** Resolves once `count` requests in all have arrived; rejects after `timeoutMs`. */
-  async waitFor(count: number, timeoutMs = 3000): Promise<ReceivedRequest[]> {
+  /** Resolves once `count` requests in all have arrived; rejects after `timeoutMs` (generous: a busy machine only waits longer). */
+  async waitFor(count: number, timeoutMs = GENEROUS_MS): Promise<ReceivedRequest[]> {
     if (this.requests.length >= count) return this.requests;
     return new Promise((resolve, reject) => {
       const check = () => {

@@ -1,11 +1,17 @@
 // Twilio's side of the Twilio carrier tests: its account, signed webhooks built as Twilio builds
-// them (form params, X-Twilio-Signature over PARLEY_PUBLIC_URL + path), its TwiML answers, and a
-// service with a masked pair of participants to send them to.
+// them (form params, X-Twilio-Signature over PARLEY_PUBLIC_URL + path), its TwiML answers, and
+// the masked pair (Alice and Bob, test/helpers/factories.ts) to send them to; and, for a describe
+// block, an app on the Twilio carrier with a fake Twilio and a fresh pair for each test.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import twilio from 'twilio';
+import { startTestApp } from './app.js';
 import type { TestApp } from './app.js';
+import { maskedPair } from './factories.js';
+import type { MaskedPair } from './factories.js';
+import { startFakeTwilio } from './fake-twilio.js';
 import type { FakeTwilio } from './fake-twilio.js';
 import type { Response } from './http-client.js';
 
@@ -23,20 +29,6 @@ export const NUMBERS = ['+14155550100', '+14155550101'];
 export type Params = Record<string, string>;
 
 export const sid = (prefix: string) => prefix + randomBytes(16).toString('hex');
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `check` until it stops throwing, or rethrows its last failure after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(25);
-    }
-  }
-}
 
 function unescapeXml(text: string): string {
   return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name]!);
@@ -64,31 +56,14 @@ export function assertTwiml(response: Response): void {
 export const isEmptyResponse = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*(<Response\s*\/>|<Response>\s*<\/Response>)\s*$/.test(xml);
 export const isReject = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Reject\s*\/>\s*<\/Response>\s*$/.test(xml);
 
-export interface Pair {
-  service: string;
-  session: string;
-  alice: { sid: string; proxy: string };
-  bob: { sid: string; proxy: string };
-}
-
-/** A service with two pool numbers and an in-progress session between Alice and Bob. */
-export async function createPair(t: TestApp): Promise<Pair> {
-  const service = `/v1/Services/${(await t.api.post('/v1/Services', { UniqueName: `svc-${Math.random()}` })).body.sid}`;
-  for (const n of NUMBERS) assert.equal((await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: n })).status, 201);
-  const created = await t.api.post(`${service}/Sessions`, {
-    UniqueName: 'twilio',
-    Participants: [JSON.stringify({ Identifier: ALICE, FriendlyName: 'Alice' }), JSON.stringify({ Identifier: BOB, FriendlyName: 'Bob' })],
+/** A service with the two NUMBERS in its pool and a session between Alice (A) and Bob (B). */
+export function twilioPair(t: TestApp): Promise<MaskedPair> {
+  return maskedPair(t.api, {
+    pool: NUMBERS,
+    a: { Identifier: ALICE, FriendlyName: 'Alice' },
+    b: { Identifier: BOB, FriendlyName: 'Bob' },
+    session: { UniqueName: 'twilio' },
   });
-  assert.equal(created.status, 201, created.text);
-  const participants = (await t.api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<
-    Record<string, string>
-  >;
-  const of = (identifier: string) => {
-    const p = participants.find((candidate) => candidate.identifier === identifier);
-    assert.ok(p, `no participant ${identifier}`);
-    return { sid: p.sid!, proxy: p.proxy_identifier! };
-  };
-  return { service, session: created.body.sid as string, alice: of(ALICE), bob: of(BOB) };
 }
 
 /** Posts a Twilio webhook as Twilio does: form params, X-Twilio-Signature over `signedUrl` + params. */
@@ -162,5 +137,61 @@ export function twilioEnv(fake: FakeTwilio, extra: Record<string, string> = {}):
     PARLEY_PUBLIC_URL: PUBLIC_URL,
     PARLEY_OUTBOX_POLL_MS: '20',
     ...extra,
+  };
+}
+
+type Row = Record<string, any>;
+
+export interface TwilioCarrierFixture {
+  readonly t: TestApp;
+  readonly fake: FakeTwilio;
+  /** This test's pair (its service is removed after the test: pool numbers are unique per account). */
+  readonly pair: MaskedPair;
+  /** The interactions of the pair's session. */
+  interactions(): Promise<Row[]>;
+  /** The one interaction of the pair's session (the test fails if there are others). */
+  onlyInteraction(): Promise<Row>;
+  /** Every Twilio send job in the outbox (shared by every test of the app). */
+  sendJobs(): Promise<Row[]>;
+  /** The Twilio send jobs of one interaction. */
+  sendJobsFor(interactionSid: string): Promise<Row[]>;
+}
+
+/** For a describe block: a fake Twilio, an app sending to it (twilioEnv with `extra`), a pair per test. */
+export function twilioCarrier(extra: Record<string, string> = {}): TwilioCarrierFixture {
+  const state = {} as { t: TestApp; fake: FakeTwilio; pair: MaskedPair };
+  before(async () => {
+    state.fake = await startFakeTwilio();
+    state.t = await startTestApp(twilioEnv(state.fake, extra));
+  });
+  after(async () => {
+    await state.t.close();
+    await state.fake.stop();
+  });
+  beforeEach(async () => {
+    state.fake.reset();
+    state.pair = await twilioPair(state.t);
+  });
+  afterEach(() => state.t.api.delete(state.pair.service));
+  const interactions = async () => (await state.t.api.get(`${state.pair.session}/Interactions`)).body.interactions as Row[];
+  const sendJobs = () => state.t.app.parley.database.db.selectFrom('outbox').selectAll().where('kind', '=', 'twilio-message').execute();
+  return {
+    get t() {
+      return state.t;
+    },
+    get fake() {
+      return state.fake;
+    },
+    get pair() {
+      return state.pair;
+    },
+    interactions,
+    onlyInteraction: async () => {
+      const all = await interactions();
+      assert.equal(all.length, 1, JSON.stringify(all));
+      return all[0]!;
+    },
+    sendJobs,
+    sendJobsFor: async (interactionSid) => (await sendJobs()).filter((job) => JSON.parse(job.payload).interactionSid === interactionSid),
   };
 }

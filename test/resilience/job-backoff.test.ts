@@ -14,6 +14,7 @@ import { enqueue } from '../../src/outbox/outbox.repository.js';
 import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { testEngine } from '../helpers/database.js';
+import { logCollector } from '../helpers/log-collector.js';
 
 const FORCED = 200;
 const HOUR_MS = 3_600_000;
@@ -42,10 +43,10 @@ async function breakWrites(t: TestApp, broken: boolean): Promise<void> {
 
 describe('background jobs during a storage fault', () => {
   let t: TestApp;
-  const lines: Array<{ msg: string; err?: { message: string } }> = [];
-  const logged = (job: string) => lines.filter((line) => line.msg.startsWith(`${job} `));
+  const log = logCollector();
+  const logged = (job: string) => log.entries().filter((line) => String(line.msg).startsWith(`${job} `));
   before(async () => {
-    t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: log.stream });
     if (testEngine() === 'postgres') {
       await sql`create function test_disk_full() returns trigger language plpgsql as $$ begin raise exception 'no space left (test)' using errcode = 'disk_full'; end $$`.execute(
         t.app.parley.database.db,

@@ -10,12 +10,13 @@ import { deleteAccount, ACCOUNT_TABLES } from '../../src/accounts/account-deleti
 import { AdminRefusal } from '../../src/accounts/accounts.service.js';
 import { accountTokens, createSecondaryToken, deleteSecondaryToken, promoteSecondaryToken } from '../../src/accounts/token-rotation.js';
 import { IDEMPOTENCY_HEADER } from '../../src/idempotency/idempotency.hooks.js';
-import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { appAndReceiver, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { addAccount, addApiKey } from '../helpers/accounts.js';
 import type { TestAccount } from '../helpers/accounts.js';
-import { appAndReceiver, call, conversation, everyRow, pooledService, text } from '../helpers/conversation.js';
+import { call, maskedPair, pooledService, text } from '../helpers/factories.js';
 import { expectError, HttpClient } from '../helpers/http-client.js';
+import { everyRow } from '../helpers/invariants.js';
 
 const POOL = ['+14155550100', '+14155550101'];
 const ALICE = '+12125550101';
@@ -45,7 +46,7 @@ describe('auth token rotation (the secondary token)', () => {
     const { t, receiver } = fixture;
     const account = await addAccount(t);
     const rotate = rotation(t);
-    const pair = await conversation(account.api, await pooledService(account.api, POOL, receiver.url('/callback')), ALICE, BOB);
+    const pair = await maskedPair(account.api, { pool: POOL, service: { CallbackUrl: receiver.url('/callback') }, a: ALICE, b: BOB });
     const signedWith = async (api: HttpClient, body: string) => {
       const seen = receiver.requests.length;
       await text(api, ALICE, pair.a.proxy, body);
@@ -132,8 +133,8 @@ describe('deleting an account', () => {
   async function populate(api: TestAccount['api'], accountSid: string): Promise<void> {
     const { t, receiver } = fixture;
     await addApiKey(t, accountSid);
-    const service = await pooledService(api, POOL, receiver.url('/callback'));
-    const pair = await conversation(api, service, ALICE, BOB);
+    const service = await pooledService(api, POOL, { CallbackUrl: receiver.url('/callback') });
+    const pair = await maskedPair(api, { in: service, a: ALICE, b: BOB });
     await text(api, ALICE, pair.a.proxy, 'hello');
     await text(api, BOB, pair.b.proxy, 'hi');
     await call(api, ALICE, pair.a.proxy);

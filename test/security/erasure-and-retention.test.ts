@@ -8,10 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import { AdminRefusal } from '../../src/accounts/accounts.service.js';
 import { IDEMPOTENCY_HEADER } from '../../src/idempotency/idempotency.hooks.js';
 import { eraseNumber } from '../../src/privacy/number-erasure.js';
-import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
+import { appAndReceiver, startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { addAccount } from '../helpers/accounts.js';
-import { advanceClock, appAndReceiver, call, conversation, everyRow, pooledService, text } from '../helpers/conversation.js';
+import { advanceClock, call, maskedPair, pooledService, text } from '../helpers/factories.js';
+import { everyRow } from '../helpers/invariants.js';
 
 const POOL = ['+14155550100', '+14155550101', '+14155550102'];
 const PERSON = '+12125550123';
@@ -34,8 +35,8 @@ describe('erase-number', () => {
 
   test("anonymises the person's participants, clears their interactions' bodies, deletes what mentions them, keeps every count", async () => {
     const { t, receiver } = fixture;
-    const service = await pooledService(t.api, POOL, receiver.url('/callback'));
-    const active = await conversation(t.api, service, PERSON, FRIEND);
+    const service = await pooledService(t.api, POOL, { CallbackUrl: receiver.url('/callback') });
+    const active = await maskedPair(t.api, { in: service, a: PERSON, b: FRIEND });
     await text(t.api, PERSON, active.a.proxy, `call me back on ${PERSON}`);
     await text(t.api, FRIEND, active.b.proxy, 'will do');
     await call(t.api, PERSON, active.a.proxy);
@@ -50,10 +51,10 @@ describe('erase-number', () => {
     assert.equal(added.status, 201, added.text);
     assert.equal((await t.api.post(closedPath, { Status: 'closed' })).status, 200);
     // Other people's traffic, and the same number in another account: untouched.
-    const others = await conversation(t.api, service, OTHER, OTHER_FRIEND);
+    const others = await maskedPair(t.api, { in: service, a: OTHER, b: OTHER_FRIEND });
     await text(t.api, OTHER, others.a.proxy, 'not about Pat');
     const elsewhere = await addAccount(t);
-    const theirs = await conversation(elsewhere.api, await pooledService(elsewhere.api, POOL), PERSON, FRIEND);
+    const theirs = await maskedPair(elsewhere.api, { pool: POOL, a: PERSON, b: FRIEND });
     await text(elsewhere.api, PERSON, theirs.a.proxy, `another account, ${PERSON}`);
     await webhookAnswer(t, 'CAperson', `<Response><Dial><Number>${PERSON}</Number></Dial></Response>`);
     await webhookAnswer(t, 'CAlonger', `<Response><Dial><Number>${PERSON}4</Number></Dial></Response>`);
@@ -184,7 +185,7 @@ describe('retention (PARLEY_RETENTION_DAYS, 30 by default)', () => {
   test('bodies, the simulator log and finished jobs go after the retention; interactions and pending jobs stay', async () => {
     const { t, receiver } = fixture;
     const { db } = t.app.parley.database;
-    const pair = await conversation(t.api, await pooledService(t.api, POOL, receiver.url('/callback')), PERSON, FRIEND);
+    const pair = await maskedPair(t.api, { pool: POOL, service: { CallbackUrl: receiver.url('/callback') }, a: PERSON, b: FRIEND });
     await text(t.api, PERSON, pair.a.proxy, 'old news');
     await text(t.api, FRIEND, pair.b.proxy, 'old reply');
     await receiver.waitFor(2);
@@ -237,7 +238,7 @@ describe('retention off (PARLEY_RETENTION_DAYS=0)', () => {
   after(() => t.close());
 
   test('keeps bodies and the simulator log for ever, but not carrier webhook answers', async () => {
-    const pair = await conversation(t.api, await pooledService(t.api, POOL), PERSON, FRIEND);
+    const pair = await maskedPair(t.api, { pool: POOL, a: PERSON, b: FRIEND });
     await text(t.api, PERSON, pair.a.proxy, 'kept');
     await webhookAnswer(t, 'SManswered', '<Response/>');
     await advanceClock(t.api, 3650 * DAY);

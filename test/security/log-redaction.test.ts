@@ -5,29 +5,18 @@
 // runs with PARLEY_LOG_LEVEL=trace, and the whole log is searched.
 
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { redactText, redactValue, REDACTED } from '../../src/logging/redaction.js';
 import { startTestApp, TEST_AUTH_TOKEN } from '../helpers/app.js';
-import { conversation, pooledService, text } from '../helpers/conversation.js';
+import { maskedPair, pooledService, text } from '../helpers/factories.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
+import { logCollector } from '../helpers/log-collector.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
-import { ALICE, BOB, createPair, inboundSms, twilioEnv, webhook } from '../helpers/twilio-webhooks.js';
+import { ALICE, BOB, inboundSms, twilioEnv, twilioPair, webhook } from '../helpers/twilio-webhooks.js';
 
 const PASSWORD = 'pa55-w0rd-in-a-url';
 const SECRETS = { alice: '+12125550161', bob: '+12125550162', pool: '+14155550161', stranger: '+12125550169' };
 const BODIES = ['meet me at the back door', 'the code is 4417', 'who is this'];
-
-function logCollector(): { stream: Writable; text(): string } {
-  let collected = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      collected += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { stream, text: () => collected };
-}
 
 /** Every secret the scenario used, in each form it might take in a log line. */
 function assertNothingLeaked(log: string, secrets: string[]): void {
@@ -78,12 +67,12 @@ describe('log redaction', () => {
       // Callbacks that fail (a 500, a refused port), each URL carrying credentials.
       receiver.respond({ status: 500, body: `no thanks ${SECRETS.bob}` });
       const withPassword = (path: string) => receiver.url(path).replace('http://', `http://hook:${PASSWORD}@`);
-      const pool = await pooledService(t.api, [SECRETS.pool], withPassword('/callback'));
+      const pool = await pooledService(t.api, [SECRETS.pool], { CallbackUrl: withPassword('/callback') });
       assert.equal(
         (await t.api.post(pool.service, { InterceptCallbackUrl: 'http://hook:' + PASSWORD + '@127.0.0.1:1/intercept' })).status,
         200,
       );
-      const pair = await conversation(t.api, pool, SECRETS.alice, SECRETS.bob);
+      const pair = await maskedPair(t.api, { in: pool, a: SECRETS.alice, b: SECRETS.bob });
       await text(t.api, SECRETS.alice, pair.a.proxy, BODIES[0]!);
       await text(t.api, SECRETS.bob, pair.b.proxy, BODIES[1]!);
       // An out-of-session answer it cannot use: JSON that does not parse, quoting the body.
@@ -111,9 +100,9 @@ describe('log redaction', () => {
     const fake = await startFakeTwilio();
     const t = await startTestApp(twilioEnv(fake, { PARLEY_LOG_LEVEL: 'trace' }), { logStream: log.stream });
     try {
-      const pair = await createPair(t);
+      const pair = await twilioPair(t);
       fake.failNext(400, 1, { code: 21211, message: `The 'To' number ${BOB} is not a valid phone number.`, status: 400 });
-      await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.alice.proxy, BODIES[0]!));
+      await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.a.proxy, BODIES[0]!));
       await t.app.parley.components.outbox.drain();
       assert.equal(fake.requests.length, 1);
     } finally {

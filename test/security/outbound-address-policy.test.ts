@@ -9,8 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { expectError } from '../helpers/http-client.js';
-import { attempted, fakeDns, logCollector, maskedPair, until, watchSockets } from '../helpers/outbound.js';
+import { eventually } from '../helpers/eventually.js';
+import { logCollector } from '../helpers/log-collector.js';
+import { fakeDns, outboundPair, watchSockets } from '../helpers/outbound.js';
 import type { SocketWatch } from '../helpers/outbound.js';
+import { attempted } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 const PARAMETERS = ['CallbackUrl', 'InterceptCallbackUrl', 'OutOfSessionCallbackUrl'];
@@ -38,7 +41,6 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   let t: TestApp;
   let receiver: CallbackReceiver;
   let watch: SocketWatch;
-  let pairs = 0;
   const log = logCollector();
   /** rebind.customer.example answers publicly once, then loopback; everything else resolves inside. */
   const dns = fakeDns((hostname) => {
@@ -101,7 +103,7 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   });
 
   test('a host name resolving to a private address is refused at delivery, without connecting anywhere', async () => {
-    const pair = await maskedPair(t.api, { CallbackUrl: `http://hooks.customer.example:${receiver.port}/cb` }, pairs++);
+    const pair = await outboundPair(t.api, { CallbackUrl: `http://hooks.customer.example:${receiver.port}/cb` });
     assert.equal((await pair.text('to a private address')).status, 201);
     const [job] = await attempted(t, 1);
     assert.ok(dns.asked.includes('hooks.customer.example'), 'the name was looked up at delivery');
@@ -121,7 +123,7 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   });
 
   test('a host name that resolves publicly first and to loopback later (DNS rebinding) reaches nothing', async () => {
-    const pair = await maskedPair(t.api, { InterceptCallbackUrl: `http://rebind.customer.example:${receiver.port}/intercept` }, pairs++);
+    const pair = await outboundPair(t.api, { InterceptCallbackUrl: `http://rebind.customer.example:${receiver.port}/intercept` });
     // The first lookup's public answer is allowed, and stopped by the test before it connects;
     // the next lookup answers loopback, which Parley refuses before connecting.
     assert.equal((await pair.text('first')).status, 201);
@@ -129,14 +131,14 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
     assert.equal((await pair.text('second')).status, 201);
     assert.equal(dns.asked.filter((name) => name === 'rebind.customer.example').length, 2, 'looked up at each delivery');
     assert.ok(log.text().includes('rebind.customer.example resolves to 127.0.0.1, loopback'), 'refused at delivery');
-    assert.ok(await pair.reachedBob('second'), 'an intercept that got no answer lets the message through');
+    assert.ok(await pair.reachedB('second'), 'an intercept that got no answer lets the message through');
     assert.equal(receiver.requests.length, 0);
     assert.deepEqual(toReceiver(), [], 'nothing connected to the loopback receiver');
     await t.api.delete(pair.service);
   });
 
   test('an answer mixing a public and a loopback address is refused as a whole', async () => {
-    const pair = await maskedPair(t.api, { InterceptCallbackUrl: `http://mixed.customer.example:${receiver.port}/intercept` }, pairs++);
+    const pair = await outboundPair(t.api, { InterceptCallbackUrl: `http://mixed.customer.example:${receiver.port}/intercept` });
     assert.equal((await pair.text('mixed')).status, 201);
     assert.ok(log.text().includes('mixed.customer.example resolves to 127.0.0.1, loopback'));
     assert.equal(receiver.requests.length, 0);
@@ -145,7 +147,7 @@ describe('with PARLEY_CALLBACK_ALLOW_PRIVATE=false', () => {
   });
 
   test('a literal inside address stored earlier (under another setting) is refused at delivery', async () => {
-    const pair = await maskedPair(t.api, { CallbackUrl: 'https://hooks.customer.example/cb' }, pairs++);
+    const pair = await outboundPair(t.api, { CallbackUrl: 'https://hooks.customer.example/cb' });
     await t.app.parley.database.db
       .updateTable('services')
       .set({ callback_url: receiver.url('/stored') })
@@ -175,15 +177,15 @@ describe('with the default (simulator: private addresses allowed)', () => {
   });
 
   test('a host name resolved (by the injected DNS) to loopback is delivered to', async () => {
-    const pair = await maskedPair(t.api, {
+    const pair = await outboundPair(t.api, {
       CallbackUrl: `http://hooks.local.test:${receiver.port}/cb`,
       InterceptCallbackUrl: `http://hooks.local.test:${receiver.port}/intercept`,
     });
     assert.equal((await pair.text('hello')).status, 201);
-    const requests = await until(
-      async () => (receiver.requests.length >= 2 ? receiver.requests : undefined),
-      'intercept and callback delivered',
-    );
+    const requests = await eventually(() => {
+      assert.ok(receiver.requests.length >= 2, 'intercept and callback delivered');
+      return receiver.requests;
+    });
     assert.deepEqual(
       requests.slice(0, 2).map((request) => request.url),
       ['/intercept', '/cb'],

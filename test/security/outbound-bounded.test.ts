@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { attempted, logCollector, maskedPair, until } from '../helpers/outbound.js';
+import { eventually } from '../helpers/eventually.js';
+import { logCollector } from '../helpers/log-collector.js';
+import { outboundPair } from '../helpers/outbound.js';
+import { attempted } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 const HUGE = 200 * 1024 * 1024;
@@ -20,7 +23,6 @@ const LET_THROUGH = 16 * 1024 * 1024;
 describe('an answer larger than PARLEY_CALLBACK_MAX_RESPONSE_BYTES', () => {
   let t: TestApp;
   let receiver: CallbackReceiver;
-  let pairs = 0;
   const log = logCollector();
   before(async () => {
     t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: log.stream });
@@ -34,15 +36,15 @@ describe('an answer larger than PARLEY_CALLBACK_MAX_RESPONSE_BYTES', () => {
     receiver.requests.length = 0;
     receiver.streamedBytes = 0;
   };
-  const logged = (message: string) => log.lines().filter((line) => line.msg === message);
+  const logged = (message: string) => log.entries().filter((line) => line.msg === message);
 
   test('is no answer from the intercept callback: even a 403 lets the message through', async () => {
     reset();
     receiver.respond({ status: 403, streamBytes: HUGE });
-    const pair = await maskedPair(t.api, { InterceptCallbackUrl: receiver.url('/intercept') }, pairs++);
+    const pair = await outboundPair(t.api, { InterceptCallbackUrl: receiver.url('/intercept') });
     assert.equal((await pair.text('not blocked')).status, 201);
     assert.equal(receiver.requests.length, 1);
-    assert.ok(await pair.reachedBob('not blocked'), 'the message went ahead');
+    assert.ok(await pair.reachedB('not blocked'), 'the message went ahead');
     const [failure] = logged('intercept callback failed; the interaction goes ahead');
     assert.match(String((failure?.err as { message?: string })?.message), /answer larger than 65536 bytes/);
     assert.ok(receiver.streamedBytes < LET_THROUGH, `Parley hung up after ${receiver.streamedBytes} bytes`);
@@ -53,7 +55,7 @@ describe('an answer larger than PARLEY_CALLBACK_MAX_RESPONSE_BYTES', () => {
     reset();
     const twiml = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>auto-reply</Message></Response>';
     receiver.respond({ contentType: 'text/xml', body: twiml, streamBytes: HUGE });
-    const pair = await maskedPair(t.api, { OutOfSessionCallbackUrl: receiver.url('/oos') }, pairs++);
+    const pair = await outboundPair(t.api, { OutOfSessionCallbackUrl: receiver.url('/oos') });
     const sent = await pair.strangerTexts('anyone there?');
     assert.equal(sent.status, 201, sent.text);
     assert.equal(receiver.requests.length, 1);
@@ -68,7 +70,7 @@ describe('an answer larger than PARLEY_CALLBACK_MAX_RESPONSE_BYTES', () => {
   test('is a failed service callback delivery, retried as usual', async () => {
     reset();
     receiver.respond({ streamBytes: HUGE });
-    const pair = await maskedPair(t.api, { CallbackUrl: receiver.url('/cb') }, pairs++);
+    const pair = await outboundPair(t.api, { CallbackUrl: receiver.url('/cb') });
     assert.equal((await pair.text('status please')).status, 201);
     const [first] = await attempted(t, 1);
     assert.equal(first!.status, 'pending', 'to be retried');
@@ -78,7 +80,7 @@ describe('an answer larger than PARLEY_CALLBACK_MAX_RESPONSE_BYTES', () => {
     const [second] = await attempted(t, 2);
     assert.equal(second!.status, 'pending');
     assert.match(second!.last_error ?? '', /answer larger than 65536 bytes/);
-    await until(async () => (receiver.requests.length >= 2 ? true : undefined), 'the retry reached the receiver');
+    await eventually(() => assert.ok(receiver.requests.length >= 2, 'the retry reached the receiver'));
     assert.ok(receiver.streamedBytes < LET_THROUGH * receiver.requests.length, `Parley hung up after ${receiver.streamedBytes} bytes`);
     await t.api.delete(pair.service);
   });

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { attempted, maskedPair } from '../helpers/outbound.js';
+import { outboundPair } from '../helpers/outbound.js';
+import { attempted } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 const SENT = { status: 201, contentType: 'application/json', body: JSON.stringify({ sid: `SM${'a'.repeat(32)}`, status: 'queued' }) };
@@ -16,7 +17,6 @@ describe('the carrier REST call', () => {
   let t: TestApp;
   let api: CallbackReceiver;
   let elsewhere: CallbackReceiver;
-  let pairs = 0;
   before(async () => {
     api = await CallbackReceiver.start();
     elsewhere = await CallbackReceiver.start();
@@ -42,8 +42,8 @@ describe('the carrier REST call', () => {
   test('reaches a private address (the operator configured it), and sends', async () => {
     assert.equal(t.app.parley.config.callbackAllowPrivate, false);
     api.respond(SENT);
-    const pair = await maskedPair(t.api, {}, pairs++);
-    assert.equal((await pair.messageBob('through Twilio')).status, 201);
+    const pair = await outboundPair(t.api, {});
+    assert.equal((await pair.messageB('through Twilio')).status, 201);
     const [job] = await attempted(t, 1, 'twilio-message');
     assert.equal(job!.status, 'done', job!.last_error ?? '');
     assert.equal(api.requests[0]!.params.Body, 'through Twilio');
@@ -51,8 +51,8 @@ describe('the carrier REST call', () => {
 
   test('an answer over the limit is a failed send, retried', async () => {
     api.respond({ ...SENT, streamBytes: 200 * 1024 * 1024 });
-    const pair = await maskedPair(t.api, {}, pairs++);
-    assert.equal((await pair.messageBob('too much answer')).status, 201);
+    const pair = await outboundPair(t.api, {});
+    assert.equal((await pair.messageB('too much answer')).status, 201);
     const [job] = await attempted(t, 1, 'twilio-message');
     assert.equal(job!.status, 'pending', 'to be retried');
     assert.match(
@@ -63,8 +63,8 @@ describe('the carrier REST call', () => {
 
   test('a redirect is not followed: the send failed, to be retried', async () => {
     api.respond({ status: 307, headers: { location: elsewhere.url('/2010-04-01/elsewhere.json') } });
-    const pair = await maskedPair(t.api, {}, pairs++);
-    assert.equal((await pair.messageBob('stay here')).status, 201);
+    const pair = await outboundPair(t.api, {});
+    assert.equal((await pair.messageB('stay here')).status, 201);
     const [job] = await attempted(t, 1, 'twilio-message');
     assert.equal(job!.status, 'pending');
     assert.equal(job!.last_error, 'Twilio answered HTTP 307');

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { attempted, maskedPair } from '../helpers/outbound.js';
+import { outboundPair } from '../helpers/outbound.js';
+import { attempted } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 describe('a receiver answering with a redirect', () => {
@@ -28,13 +29,13 @@ describe('a receiver answering with a redirect', () => {
   });
 
   test('is not followed, by any callback', async () => {
-    const pair = await maskedPair(t.api, {
+    const pair = await outboundPair(t.api, {
       CallbackUrl: redirecting.url('/cb'),
       InterceptCallbackUrl: redirecting.url('/intercept'),
       OutOfSessionCallbackUrl: redirecting.url('/oos'),
     });
     assert.equal((await pair.text('where to?')).status, 201);
-    assert.ok(await pair.reachedBob('where to?'), 'an intercept answered 302 lets the message through');
+    assert.ok(await pair.reachedB('where to?'), 'an intercept answered 302 lets the message through');
     const [job] = await attempted(t, 1);
     assert.equal(job!.status, 'pending', 'a callback answered 302 failed, and is retried');
     assert.equal(job!.last_error, `80908 Error on Callback for ${redirecting.url('/cb')}: HTTP 302`);

@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import { startTestApp, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { attempted, logCollector, maskedPair, outboxRows } from '../helpers/outbound.js';
+import { logCollector } from '../helpers/log-collector.js';
+import { outboundPair } from '../helpers/outbound.js';
+import { attempted, outboxRows } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 const BASIC = `Basic ${Buffer.from('user:p@ss').toString('base64')}`;
@@ -35,7 +37,7 @@ describe('user info in a callback URL', () => {
 
   test('is sent as Basic auth, signed as configured, and never logged or stored', async () => {
     const callbackUrl = `http://user:p%40ss@127.0.0.1:${receiver.port}/cb?x=1`;
-    const pair = await maskedPair(t.api, {
+    const pair = await outboundPair(t.api, {
       CallbackUrl: callbackUrl,
       InterceptCallbackUrl: `http://user:p%40ss@127.0.0.1:${closedPort}/intercept`,
       OutOfSessionCallbackUrl: `http://user:p%40ss@127.0.0.1:${closedPort}/oos`,
@@ -47,7 +49,7 @@ describe('user info in a callback URL', () => {
     const [failed] = await attempted(t, 1);
     assert.equal(failed!.last_error, `80908 Error on Callback for http://***@127.0.0.1:${receiver.port}/cb?x=1: HTTP 500`);
     assert.equal((await t.api.post('/simulator/v1/Clock', { Advance: 5 })).status, 200);
-    const [first, retried] = await receiver.waitFor(2, 10_000);
+    const [first, retried] = await receiver.waitFor(2);
 
     for (const request of [first!, retried!]) {
       assert.equal(request.headers.authorization, BASIC, 'user info as Basic credentials, percent-decoded');

@@ -21,6 +21,7 @@ import type { TestApp } from '../helpers/app.js';
 import { testEngine } from '../helpers/database.js';
 import type { Response } from '../helpers/http-client.js';
 import { expectError } from '../helpers/http-client.js';
+import { logCollector } from '../helpers/log-collector.js';
 import { isDatabaseUnavailable } from '../../src/db/constraint-errors.js';
 import { openDatabase } from '../../src/db/database.js';
 import type { UnitOfWork } from '../../src/db/unit-of-work.js';
@@ -43,12 +44,6 @@ async function healthz(t: TestApp): Promise<number> {
   const response = await fetch(`${t.baseUrl}/healthz`);
   await response.text();
   return response.status;
-}
-
-/** The app's log, one JSON line per entry. */
-function capturedLog() {
-  const lines: string[] = [];
-  return { lines, stream: { write: (line: string) => void lines.push(line) } };
 }
 
 async function pragma(t: TestApp, statement: string): Promise<unknown> {
@@ -86,17 +81,17 @@ describe('storage faults on SQLite', () => {
   });
 
   test('a full disk is logged as itself, not as the failed rollback after it', sqliteOnly, async () => {
-    const log = capturedLog();
+    const log = logCollector();
     const t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: log.stream });
     try {
       const service = await t.api.post('/v1/Services', { UniqueName: 'logged' });
       await fillDisk(t);
       // SQLite rolls the whole transaction back on its own, savepoints and all.
       expectUnavailable(await t.api.post(`/v1/Services/${service.body.sid}`, bigUpdate));
-      const faults = log.lines.filter((line) => line.includes('database or disk is full'));
-      assert.ok(faults.length > 0, `the log names the fault:\n${log.lines.join('')}`);
+      const faults = log.lines().filter((line) => line.includes('database or disk is full'));
+      assert.ok(faults.length > 0, `the log names the fault:\n${log.text()}`);
       assert.equal(JSON.parse(faults[0]!).err.code, 'SQLITE_FULL');
-      assert.doesNotMatch(log.lines.join(''), /no such savepoint|cannot rollback/);
+      assert.doesNotMatch(log.text(), /no such savepoint|cannot rollback/);
     } finally {
       await t.close();
     }
@@ -187,7 +182,7 @@ describe('storage faults on PostgreSQL', () => {
   }
 
   test('a read-only database: writes answer 503 and say why, /healthz says 503, both recover', postgresOnly, async () => {
-    const log = capturedLog();
+    const log = logCollector();
     const t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: log.stream });
     const name = new URL(t.database.url).pathname.slice(1);
     const server = process.env.PARLEY_TEST_DATABASE_URL!;
@@ -210,9 +205,9 @@ describe('storage faults on PostgreSQL', () => {
 
       const readOnly = async () => {
         expectUnavailable(await t.api.post('/v1/Services', { UniqueName: 'read-only' }));
-        return log.lines.some((line) => line.includes('read-only transaction'));
+        return log.text().includes('read-only transaction');
       };
-      assert.ok(await within(3, readOnly), `the log names the fault:\n${log.lines.join('')}`);
+      assert.ok(await within(3, readOnly), `the log names the fault:\n${log.text()}`);
       assert.equal(await healthz(t), 503);
 
       await onDatabase(server, (admin) => admin.query(`alter database ${name} reset default_transaction_read_only`));

@@ -4,53 +4,45 @@
 // Status webhooks repeat a SID once per status and keep working.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { testEngine } from '../helpers/database.js';
+import { createDurableDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
+import type { MaskedPair } from '../helpers/factories.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 import {
   ALICE,
   STRANGER,
   assertTwiml,
-  createPair,
   inboundCall,
   inboundSms,
   parseDial,
+  twilioCarrier,
   twilioEnv,
+  twilioPair,
   webhook,
 } from '../helpers/twilio-webhooks.js';
-import type { Pair } from '../helpers/twilio-webhooks.js';
 
 const OUT_OF_SESSION_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Who is this?</Message></Response>';
 
 describe('retried inbound Twilio webhooks', () => {
+  // The out-of-session receiver is on loopback, which a real carrier refuses by default.
+  const carrier = twilioCarrier({ PARLEY_CALLBACK_ALLOW_PRIVATE: 'true' });
   let t: TestApp;
   let fake: FakeTwilio;
+  let pair: MaskedPair;
   let receiver: CallbackReceiver;
-  let pair: Pair;
   before(async () => {
-    fake = await startFakeTwilio();
     receiver = await CallbackReceiver.start();
-    // The out-of-session receiver is on loopback, which a real carrier refuses by default.
-    t = await startTestApp(twilioEnv(fake, { PARLEY_CALLBACK_ALLOW_PRIVATE: 'true' }));
   });
-  after(async () => {
-    await t.close();
-    await fake.stop();
-    await receiver.close();
-  });
-  beforeEach(async () => {
-    fake.reset();
+  after(() => receiver.close());
+  beforeEach(() => {
+    ({ t, fake, pair } = carrier);
     receiver.requests.length = 0;
-    pair = await createPair(t);
   });
-  afterEach(() => t.api.delete(pair.service));
 
   const interactionsOf = (resourceSid: string) =>
     t.app.parley.database.db.selectFrom('interactions').select('sid').where('inbound_resource_sid', '=', resourceSid).execute();
@@ -60,7 +52,7 @@ describe('retried inbound Twilio webhooks', () => {
   };
 
   test('a message webhook sent again routes once and gets the same answer', async () => {
-    const params = inboundSms(ALICE, pair.alice.proxy, 'are you there?');
+    const params = inboundSms(ALICE, pair.a.proxy, 'are you there?');
     const first = await webhook(t, '/carriers/twilio/messages', params);
     const again = await webhook(t, '/carriers/twilio/messages', params);
     assertTwiml(first);
@@ -71,7 +63,7 @@ describe('retried inbound Twilio webhooks', () => {
   });
 
   test('two copies at once route once, and both get the answer', async () => {
-    const params = inboundSms(ALICE, pair.alice.proxy, 'twice at once');
+    const params = inboundSms(ALICE, pair.a.proxy, 'twice at once');
     const copies = await Promise.all([webhook(t, '/carriers/twilio/messages', params), webhook(t, '/carriers/twilio/messages', params)]);
     for (const copy of copies) assertTwiml(copy);
     assert.equal(copies[1]!.text, copies[0]!.text);
@@ -80,7 +72,7 @@ describe('retried inbound Twilio webhooks', () => {
   });
 
   test('a call webhook sent again bridges once: the same TwiML, naming the same interaction', async () => {
-    const call = inboundCall(ALICE, pair.alice.proxy);
+    const call = inboundCall(ALICE, pair.a.proxy);
     const first = await webhook(t, '/carriers/twilio/voice', call);
     const again = await webhook(t, '/carriers/twilio/voice', call);
     assertTwiml(again);
@@ -96,7 +88,7 @@ describe('retried inbound Twilio webhooks', () => {
       { contentType: 'text/xml', body: OUT_OF_SESSION_TWIML },
       { contentType: 'text/xml', body: '<Response><Reject/></Response>' },
     );
-    const params = inboundSms(STRANGER, pair.alice.proxy, 'hello?');
+    const params = inboundSms(STRANGER, pair.a.proxy, 'hello?');
     const first = await webhook(t, '/carriers/twilio/messages', params);
     const again = await webhook(t, '/carriers/twilio/messages', params);
     assert.equal(first.text, OUT_OF_SESSION_TWIML);
@@ -105,7 +97,7 @@ describe('retried inbound Twilio webhooks', () => {
   });
 
   test('status webhooks that repeat a SID keep updating the interaction', async () => {
-    const params = inboundSms(ALICE, pair.alice.proxy, 'status please');
+    const params = inboundSms(ALICE, pair.a.proxy, 'status please');
     await webhook(t, '/carriers/twilio/messages', params);
     await sendsAfterDrain();
     const sent = fake.messageRequests()[0]!;
@@ -128,29 +120,26 @@ describe('retried inbound Twilio webhooks', () => {
 
 describe('retried inbound Twilio webhooks on two nodes sharing one database', () => {
   let fake: FakeTwilio;
+  let shared: TestDatabase;
   let first: TestApp;
   let second: TestApp;
-  let directory: string | null = null;
   before(async () => {
     fake = await startFakeTwilio();
-    // Two apps on one database: a file for SQLite, the first app's scratch database for PostgreSQL.
-    directory = testEngine() === 'sqlite' ? mkdtempSync(join(tmpdir(), 'parley-webhooks-')) : null;
-    const shared: Record<string, string> = directory === null ? {} : { DATABASE_URL: `sqlite:${join(directory, 'parley.db')}` };
-    first = await startTestApp(twilioEnv(fake, shared));
-    second = await startTestApp(twilioEnv(fake, { ...shared, DATABASE_URL: shared.DATABASE_URL ?? first.database.url }));
+    // Two apps on one database (a file, for SQLite).
+    shared = await createDurableDatabase();
+    first = await startTestApp(twilioEnv(fake, { DATABASE_URL: shared.url }));
+    second = await startTestApp(twilioEnv(fake, { DATABASE_URL: shared.url }));
   });
   after(async () => {
-    // Not second.close(): the database it runs on is the first app's to drop; its own scratch one is unused.
-    await second.app.close();
-    await second.database.drop();
+    await second.close();
     await first.close();
+    await shared.drop();
     await fake.stop();
-    if (directory !== null) rmSync(directory, { recursive: true, force: true });
   });
 
   test('copies racing on two nodes record one interaction and send one message each', async () => {
-    const pair = await createPair(first);
-    const messages = Array.from({ length: 10 }, (_, i) => inboundSms(ALICE, pair.alice.proxy, `race ${i}`));
+    const pair = await twilioPair(first);
+    const messages = Array.from({ length: 10 }, (_, i) => inboundSms(ALICE, pair.a.proxy, `race ${i}`));
     const answers = await Promise.all(
       messages.flatMap((params) => [
         webhook(first, '/carriers/twilio/messages', params),

@@ -6,8 +6,8 @@ import type { Config } from '../../config.js';
 import type { OutboundClient } from '../../outbound/outbound-client.js';
 import { takeEarlyReport } from './carrier-status.repository.js';
 import { advances, resourceStatus } from './twilio-status.js';
-import { findInteractionBySid } from '../../resources/interactions/interactions.repository.js';
-import { enqueue } from '../../outbox/outbox.repository.js';
+import { interactionBySid } from '../../resources/interactions/interactions.service.js';
+import { queueJob } from '../../outbox/outbox.service.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
 import { PermanentFailure } from '../../outbox/outbox.worker.js';
 import type { Router } from '../../routing/router.js';
@@ -35,13 +35,17 @@ export class TwilioCarrier implements Carrier {
       body: message.body,
       mediaUrls: message.mediaUrls,
     };
-    enqueue(uow, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
+    queueJob(uow, { accountSid: message.accountSid, kind: 'twilio-message', payload: job, now: message.now });
     return { resourceSid: null, status: 'queued', url: null, queued: true };
   }
 }
 
 export function messageUrl(twilio: TwilioSettings, sid: string): string {
   return `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages/${sid}.json`;
+}
+
+export function callUrl(twilio: TwilioSettings, sid: string): string {
+  return `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Calls/${sid}.json`;
 }
 
 /**
@@ -57,7 +61,7 @@ export function twilioMessageSender(
   publicUrl: string | null,
 ): JobHandler {
   return async (job: SendJob, _row, { lastAttempt }) => {
-    const interaction = await findInteractionBySid(db, job.interactionSid);
+    const interaction = await interactionBySid(db, job.interactionSid);
     if (interaction === undefined) return; // deleted meanwhile: nothing left to report to
     let sent: { sid: string; status: string };
     try {

@@ -1,11 +1,12 @@
 import type { InteractionRow } from '../../db/schema.js';
 import { formatDate } from '../../common/dates.js';
 import { sessionUrl } from '../sessions/sessions.mapper.js';
-import type { InteractionResource, MessageInteractionResource } from './interactions.schemas.js';
+import type { InteractionResource } from './interactions.schemas.js';
 
 type Status = InteractionResource['inbound_resource_status'];
 
-function fields(row: InteractionRow, url: string): InteractionResource {
+/** The fields an Interaction and a MessageInteraction share. */
+export function interactionFieldsOf(row: InteractionRow, url: string): InteractionResource {
   return {
     sid: row.sid,
     session_sid: row.session_sid,
@@ -30,11 +31,5 @@ function fields(row: InteractionRow, url: string): InteractionResource {
 }
 
 export function toInteractionResource(row: InteractionRow, baseUrl: string): InteractionResource {
-  return fields(row, `${sessionUrl(baseUrl, row.service_sid, row.session_sid)}/Interactions/${row.sid}`);
-}
-
-export function toMessageInteractionResource(row: InteractionRow, baseUrl: string): MessageInteractionResource {
-  const participant = row.participant_sid ?? row.outbound_participant_sid ?? '';
-  const url = `${sessionUrl(baseUrl, row.service_sid, row.session_sid)}/Participants/${participant}/MessageInteractions/${row.sid}`;
-  return { ...fields(row, url), participant_sid: row.participant_sid };
+  return interactionFieldsOf(row, `${sessionUrl(baseUrl, row.service_sid, row.session_sid)}/Interactions/${row.sid}`);
 }

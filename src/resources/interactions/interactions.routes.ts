@@ -5,23 +5,12 @@ import type { Urls } from '../../http/routing.js';
 import { found, listBody, onlyMethods, resourceNotFound, serviceKeyOf } from '../../http/routing.js';
 import { PagingQuery } from '../../http/schema-kit.js';
 import { SessionSidParams } from '../participants/participants.schemas.js';
-import { toInteractionResource, toMessageInteractionResource } from './interactions.mapper.js';
-import {
-  CreateMessageInteractionBody,
-  InteractionList,
-  InteractionParams,
-  InteractionResource,
-  MessageInteractionList,
-  MessageInteractionParams,
-  MessageInteractionResource,
-  ParticipantSidParams,
-} from './interactions.schemas.js';
+import { toInteractionResource } from './interactions.mapper.js';
+import { InteractionList, InteractionParams, InteractionResource } from './interactions.schemas.js';
 import type { InteractionsService } from './interactions.service.js';
 
 const INTERACTIONS = '/v1/Services/:ServiceSid/Sessions/:SessionSid/Interactions';
 const INTERACTION = `${INTERACTIONS}/:Sid`;
-const MESSAGES = '/v1/Services/:ServiceSid/Sessions/:SessionSid/Participants/:ParticipantSid/MessageInteractions';
-const MESSAGE = `${MESSAGES}/:Sid`;
 
 export function interactionsRoutes(app: FastifyInstance, interactions: InteractionsService, urls: Urls): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -47,37 +36,6 @@ export function interactionsRoutes(app: FastifyInstance, interactions: Interacti
     return reply.code(204).send();
   });
 
-  api.post(
-    MESSAGES,
-    { schema: { params: ParticipantSidParams, body: CreateMessageInteractionBody, response: { 201: MessageInteractionResource } } },
-    async (request, reply) => {
-      const { SessionSid, ParticipantSid } = request.params;
-      const message = { body: request.body.Body ?? '', mediaUrls: (request.body.MediaUrl ?? []).filter((url) => url !== '') };
-      const row = found(await interactions.sendMessage(serviceKeyOf(request), SessionSid, ParticipantSid, message), request);
-      return reply.code(201).send(toMessageInteractionResource(row, urls.base(request)));
-    },
-  );
-
-  api.get(
-    MESSAGES,
-    { schema: { params: ParticipantSidParams, querystring: PagingQuery, response: { 200: MessageInteractionList } } },
-    async (request) => {
-      const page = parsePageRequest(request.query);
-      const { SessionSid, ParticipantSid } = request.params;
-      const rows = found(await interactions.listMessages(serviceKeyOf(request), SessionSid, ParticipantSid, page), request);
-      const base = urls.base(request);
-      return listBody('interactions', request, base, page, rows, (row) => toMessageInteractionResource(row, base));
-    },
-  );
-
-  api.get(MESSAGE, { schema: { params: MessageInteractionParams, response: { 200: MessageInteractionResource } } }, async (request) => {
-    const { SessionSid, ParticipantSid, Sid } = request.params;
-    const row = found(await interactions.fetchMessage(serviceKeyOf(request), SessionSid, ParticipantSid, Sid), request);
-    return toMessageInteractionResource(row, urls.base(request));
-  });
-
   onlyMethods(app, INTERACTIONS, ['GET']);
   onlyMethods(app, INTERACTION, ['GET', 'DELETE']);
-  onlyMethods(app, MESSAGES, ['GET', 'POST']);
-  onlyMethods(app, MESSAGE, ['GET']);
 }

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { ListEnvelope, NullableDate, NullableEnum, NullableString, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
+import { ListEnvelope, NullableDate, NullableEnum, NullableString } from '../../http/schema-kit.js';
 
 export const RESOURCE_STATUSES = [
   'accepted',
@@ -26,7 +26,7 @@ export const RESOURCE_STATUSES = [
   'unknown',
 ] as const;
 
-const interactionFields = {
+export const interactionFields = {
   sid: Type.String(),
   session_sid: Type.String(),
   service_sid: Type.String(),
@@ -52,32 +52,8 @@ export const InteractionResource = Type.Object(interactionFields);
 export type InteractionResource = Static<typeof InteractionResource>;
 export const InteractionList = ListEnvelope('interactions', InteractionResource);
 
-export const MessageInteractionResource = Type.Object({ ...interactionFields, participant_sid: NullableString });
-export type MessageInteractionResource = Static<typeof MessageInteractionResource>;
-/** Twilio keys the MessageInteraction list `interactions` too. */
-export const MessageInteractionList = ListEnvelope('interactions', MessageInteractionResource);
-
-export const CreateMessageInteractionBody = Type.Object({
-  Body: Type.Optional(TextParam('Body', 1600)),
-  MediaUrl: Type.Optional(RepeatedParam(UrlParam('MediaUrl'))),
-});
-export type CreateMessageInteractionBody = Static<typeof CreateMessageInteractionBody>;
-
 export const InteractionParams = Type.Object({
   ServiceSid: Type.String({ maxLength: 64 }),
   SessionSid: Type.String({ maxLength: 64 }),
-  Sid: Type.String({ maxLength: 64 }),
-});
-
-export const ParticipantSidParams = Type.Object({
-  ServiceSid: Type.String({ maxLength: 64 }),
-  SessionSid: Type.String({ maxLength: 64 }),
-  ParticipantSid: Type.String({ maxLength: 64 }),
-});
-
-export const MessageInteractionParams = Type.Object({
-  ServiceSid: Type.String({ maxLength: 64 }),
-  SessionSid: Type.String({ maxLength: 64 }),
-  ParticipantSid: Type.String({ maxLength: 64 }),
   Sid: Type.String({ maxLength: 64 }),
 });

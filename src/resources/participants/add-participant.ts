@@ -7,6 +7,7 @@ import { isUniqueViolation, uniqueViolationAs } from '../../db/constraint-errors
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import { newSid } from '../../common/sids.js';
 import { parsePhoneNumber } from '../../phone/phone-number.js';
+import { MAX_PARTICIPANTS } from '../sessions/sessions.service.js';
 import type { PhoneNumber } from '../../phone/phone-number.js';
 import { needsOf, selectNumber } from '../../pool/number-selection.js';
 import { acquire } from '../../pool/pool.repository.js';
@@ -16,18 +17,6 @@ import type { ParticipantInput } from '../sessions/session-participants.js';
 import { insertParticipant } from './participants.repository.js';
 import type { Member } from './participants.repository.js';
 import type { Db, Refusal, UnitOfWork } from '../../db/unit-of-work.js';
-
-/** Twilio's limit (80609). */
-export const MAX_PARTICIPANTS = 2;
-
-/** The participant's real number, or 80404. */
-export function parseIdentifier(identifier: string): PhoneNumber {
-  const number = parsePhoneNumber(identifier);
-  if (number === null) {
-    throw new ApiError(80404, `Participant identifier provided does not appear to be a valid, reachable phone number: '${identifier}'.`);
-  }
-  return number;
-}
 
 /**
  * Where the participant goes. `members` is everyone who is or was in the session, read under the

@@ -10,7 +10,8 @@ import type { ServiceKey } from '../../common/service-key.js';
 import type { ParticipantInput } from '../sessions/session-participants.js';
 import { asOf } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';
-import { addParticipant, parseIdentifier } from './add-participant.js';
+import { parseIdentifier } from '../../phone/phone-number.js';
+import { addParticipant } from './add-participant.js';
 import * as repo from './participants.repository.js';
 import type { Db } from '../../db/unit-of-work.js';
 

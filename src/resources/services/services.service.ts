@@ -7,10 +7,9 @@ import type { PageRequest } from '../../common/paging.js';
 import { isSid, newSid } from '../../common/sids.js';
 import { definedOnly } from '../../http/params.js';
 import { aimsInside, REFUSED_URL_HINT } from '../../outbound/address-policy.js';
-import { recomputeDefaultTtlExpiry } from '../sessions/sessions.repository.js';
 import * as repo from './services.repository.js';
 import type { GeoMatchLevel, NumberSelectionBehavior } from './services.schemas.js';
-import type { Db } from '../../db/unit-of-work.js';
+import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
 export interface ServiceChanges {
   uniqueName?: string;
@@ -41,6 +40,11 @@ export class ServicesService {
     private readonly transactions: Transactions,
     /** PARLEY_CALLBACK_ALLOW_PRIVATE: false refuses URLs that name a private address outright. */
     private readonly allowPrivateUrls: boolean,
+    /**
+     * A service's default_ttl changed, in the update's unit of work: its sessions that live by it
+     * must move their expiry (the sessions feature does that; services know nothing of sessions).
+     */
+    private readonly defaultTtlChanged: (uow: UnitOfWork, serviceSid: string, defaultTtl: number) => void,
   ) {}
 
   async create(accountSid: string, input: NewService): Promise<ServiceRow> {
@@ -100,8 +104,7 @@ export class ServicesService {
       });
       repo.updateService(uow, sid, { ...update, date_updated: now }, duplicateName);
       if (update.default_ttl !== undefined && update.default_ttl !== current.default_ttl) {
-        // Sessions without their own ttl or date_expiry live by the service default.
-        recomputeDefaultTtlExpiry(uow, sid, update.default_ttl);
+        this.defaultTtlChanged(uow, sid, update.default_ttl);
       }
       return { ...current, ...update, date_updated: now };
     });

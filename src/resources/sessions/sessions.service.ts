@@ -7,7 +7,8 @@ import { isSid, newSid } from '../../common/sids.js';
 import type { Transactions } from '../../db/database.js';
 import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/conflict-retry.js';
 import { acquire, assignmentsOfSession, release } from '../../pool/pool.repository.js';
-import { addParticipant, MAX_PARTICIPANTS, parseIdentifier } from '../participants/add-participant.js';
+import { parseIdentifier } from '../../phone/phone-number.js';
+import type { PhoneNumber } from '../../phone/phone-number.js';
 import type { ParticipantInput } from './session-participants.js';
 import { asOf, expiresAt, isActive } from './sessions.expiry.js';
 import { findService } from '../services/services.repository.js';
@@ -15,6 +16,23 @@ import * as repo from './sessions.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import type { SessionMode, SessionStatus } from './sessions.schemas.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
+
+/** Twilio's limit (80609). */
+export const MAX_PARTICIPANTS = 2;
+
+/**
+ * Adds one participant to a session in the caller's unit of work (participants/add-participant.ts,
+ * handed in by components.ts: participants build on sessions, not the other way round). `members`
+ * are everyone who is or was in the session; `located` prefixes the errors of its writes.
+ */
+export type AddParticipant = (
+  uow: UnitOfWork,
+  destination: { service: ServiceRow; session: SessionRow; members: ReadonlyArray<Pick<ParticipantRow, 'identifier' | 'date_deleted'>> },
+  input: ParticipantInput,
+  identifier: PhoneNumber,
+  now: number,
+  located: string,
+) => Promise<ParticipantRow>;
 
 /** Sessions the expiry job closes in one transaction. */
 const EXPIRY_BATCH = 500;
@@ -40,6 +58,7 @@ export class SessionsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly transactions: Transactions,
+    private readonly addParticipant: AddParticipant,
   ) {}
 
   /**
@@ -90,7 +109,7 @@ export class SessionsService {
           const where = `Participants[${index}]: `;
           members.push(
             await withinAsync(index, () =>
-              addParticipant(uow, { service, session: row, members }, participant, identifiers[index]!, now, where),
+              this.addParticipant(uow, { service, session: row, members }, participant, identifiers[index]!, now, where),
             ),
           );
         }
@@ -166,6 +185,21 @@ export class SessionsService {
         return next;
       }),
     );
+  }
+
+  /**
+   * An interaction happened (routing/router.ts, in its unit of work): the session is in progress
+   * and its TTL window starts again. False when the session stopped being active meanwhile (then
+   * nothing changed): the one write whose answer the router waits for.
+   */
+  recordActivity(uow: UnitOfWork, session: SessionRow, service: ServiceRow, now: number): Promise<boolean> {
+    const expiry = expiresAt({ date_expiry: session.date_expiry, ttl: session.ttl, ttl_started_at: now }, service.default_ttl);
+    return repo.recordSessionActivity(uow, session.sid, now, expiry);
+  }
+
+  /** Its service's default_ttl changed: the sessions without a ttl or date_expiry of their own follow it. */
+  followDefaultTtl(uow: UnitOfWork, serviceSid: string, defaultTtl: number): void {
+    repo.recomputeDefaultTtlExpiry(uow, serviceSid, defaultTtl);
   }
 
   /**

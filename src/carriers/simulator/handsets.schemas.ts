@@ -1,0 +1,52 @@
+// The simulator's handset routes' parameters and answers (handsets.routes.ts).
+
+import { Type } from '@sinclair/typebox';
+import { EnumParam, NullableString, PagingQuery, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
+
+export const MessageResource = Type.Object({
+  sid: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  body: Type.String(),
+  media_urls: Type.Array(Type.String()),
+  direction: Type.String(),
+  status: Type.String(),
+  interaction_sid: NullableString,
+  session_sid: NullableString,
+  date_created: Type.String(),
+});
+
+const Bridge = Type.Unsafe<{ from: string; to: string } | null>({
+  type: ['object', 'null'],
+  properties: { from: { type: 'string' }, to: { type: 'string' } },
+});
+
+export const CallResource = Type.Object({
+  sid: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  status: Type.String(),
+  bridged_to: Bridge,
+  interaction_sid: NullableString,
+  session_sid: NullableString,
+  date_created: Type.String(),
+  date_updated: Type.String(),
+});
+
+export const SendMessageBody = Type.Object({
+  From: TextParam('From', 32),
+  To: TextParam('To', 32),
+  Body: Type.Optional(TextParam('Body', 1600)),
+  MediaUrl: Type.Optional(RepeatedParam(UrlParam('MediaUrl'))),
+});
+
+export const ListMessagesQuery = Type.Object({
+  ...PagingQuery.properties,
+  To: Type.Optional(TextParam('To', 32)),
+  From: Type.Optional(TextParam('From', 32)),
+});
+export const PlaceCallBody = Type.Object({ From: TextParam('From', 32), To: TextParam('To', 32) });
+export const CALL_ENDINGS = ['completed', 'busy', 'no-answer', 'failed'] as const;
+export const EndCallBody = Type.Object({ Status: EnumParam('Status', CALL_ENDINGS) });
+export const CallParams = Type.Object({ CallSid: Type.String({ maxLength: 64 }) });
+export type CallEnding = (typeof CALL_ENDINGS)[number];
