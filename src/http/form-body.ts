@@ -2,6 +2,7 @@
 // Repeated keys (MediaUrl, Participants) become arrays, as both official clients send lists that way.
 
 import { ApiError } from '../errors/api-error.js';
+import { refuseNul } from '../common/text.js';
 
 export type FormFields = Record<string, string | string[]>;
 
@@ -44,14 +45,6 @@ function decode(component: string): string {
   }
   refuseNul(decoded, `"${component.slice(0, 40)}"`);
   return decoded;
-}
-
-/**
- * No text a person types holds a NUL, and PostgreSQL cannot store one: every way into the API
- * (form values, JSON inside them, the URL) refuses it with a 400, on both engines alike.
- */
-export function refuseNul(text: string, where: string): void {
-  if (text.includes('\u0000')) throw new ApiError(70002, `The request contains a NUL character in ${where}`);
 }
 
 /** The URL form of the same rule: a literal NUL never gets past Node's parser, an escaped one would. */

@@ -37,8 +37,3 @@ export function optionalDateTime(name: string, value: string | undefined): numbe
   if (ms === null) throw invalidParameter(name, `${name} must be an ISO 8601 date-time such as 2030-01-02T03:04:05Z`);
   return ms;
 }
-
-/** Omits keys whose value is undefined, so "not given" never overwrites a column. */
-export function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

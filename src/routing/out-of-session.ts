@@ -19,8 +19,8 @@ import { ApiError } from '../errors/api-error.js';
 import { formatDate, parseDateTime } from '../common/dates.js';
 import type { ServicesService } from '../resources/services/services.service.js';
 import type { SessionsService } from '../resources/sessions/sessions.service.js';
-import { SESSION_MODES } from '../resources/sessions/sessions.schemas.js';
-import type { SessionMode } from '../resources/sessions/sessions.schemas.js';
+import { SESSION_MODES } from '../resources/sessions/sessions.model.js';
+import type { SessionMode } from '../resources/sessions/sessions.model.js';
 import { currentParticipants, findPoolNumber, lastParticipation } from './routing.repository.js';
 import type { Db } from '../db/unit-of-work.js';
 

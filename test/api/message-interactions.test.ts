@@ -2,9 +2,11 @@
 // proxy number; it lands on the participant's simulated handset and is recorded as an interaction.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { advanceClock, fetchOk, handset, handsetLog, pathOf, servicePerTest, sessionWith } from '../helpers/factories.js';
+import type { Member as Participant } from '../helpers/factories.js';
 import { expectError } from '../helpers/http-client.js';
 import type { Form, HttpClient } from '../helpers/http-client.js';
 
@@ -18,69 +20,34 @@ const GHOST_KP = `KP${'0'.repeat(32)}`;
 const GHOST_KI = `KI${'0'.repeat(32)}`;
 const GHOST_KC = `KC${'0'.repeat(32)}`;
 
-let nextPerson = 100;
-/** A handset number no other test in this file uses: the simulator's log is account-wide. */
-function person(): string {
-  const number = `+1212555${String(nextPerson++).padStart(4, '0')}`;
-  assert.ok(nextPerson <= 200, 'ran out of +1212555 01xx numbers');
-  return number;
-}
-
 type Json = Record<string, any>;
 
-interface Member {
-  sid: string;
-  identifier: string;
-  proxy: string;
+interface Member extends Participant {
   /** …/Participants/KP…/MessageInteractions */
   messages: string;
-}
-
-/** The path of an absolute URL the server gave out. */
-function pathOf(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
 }
 
 describe('MessageInteractions', () => {
   let t: TestApp;
   let api: HttpClient;
-  let service: string;
-  let serviceSid: string;
-
   before(async () => {
     t = await startTestApp();
     api = t.api;
   });
   after(() => t.close());
-  // Pool numbers are unique per account: each test's service gives its numbers back.
-  afterEach(() => api.delete(service));
-  beforeEach(async () => {
-    serviceSid = (await api.post('/v1/Services', { UniqueName: `svc-${Math.random()}` })).body.sid;
-    service = `/v1/Services/${serviceSid}`;
-    for (const n of [P1, P2]) assert.equal((await api.post(`${service}/PhoneNumbers`, { PhoneNumber: n })).status, 201);
-  });
+  const current = servicePerTest(() => api, [P1, P2]);
+  const advance = (seconds: number) => advanceClock(api, seconds);
 
-  const advance = async (seconds: number) => assert.equal((await api.post('/simulator/v1/Clock', { Advance: seconds })).status, 200);
-
-  /** A on P1 and B on P2 (B left out with `alone`). */
+  /** A on P1 and B on P2 (B left out with `alone`), fresh handsets. */
   const pair = async (form: Form = {}, alone = false) => {
-    const identifiers = alone ? [person()] : [person(), person()];
-    const participants = identifiers.map((identifier, i) => JSON.stringify({ Identifier: identifier, ProxyIdentifier: [P1, P2][i] }));
-    const created = await api.post(`${service}/Sessions`, { ...form, Participants: participants });
-    assert.equal(created.status, 201, created.text);
-    const path = `${service}/Sessions/${created.body.sid}`;
-    const listed = (await api.get(`${path}/Participants`)).body.participants as Json[];
-    const member = (identifier: string | undefined): Member => {
-      const p = listed.find((candidate) => candidate.identifier === identifier)!;
-      return {
-        sid: p.sid,
-        identifier: p.identifier,
-        proxy: p.proxy_identifier,
-        messages: `${path}/Participants/${p.sid}/MessageInteractions`,
-      };
+    const identifiers = alone ? [handset()] : [handset(), handset()];
+    const participants = identifiers.map((identifier, i) => ({ Identifier: identifier, ProxyIdentifier: [P1, P2][i]! }));
+    const created = await sessionWith(api, current, participants, form);
+    const member = (identifier: string): Member => {
+      const p = created.members[identifier] ?? assert.fail(`no participant ${identifier}`);
+      return { ...p, messages: `${p.path}/MessageInteractions` };
     };
-    return { path, sid: created.body.sid as string, a: member(identifiers[0]), b: alone ? undefined : member(identifiers[1]) };
+    return { path: created.session, sid: created.sessionSid, a: member(identifiers[0]!), b: alone ? undefined : member(identifiers[1]!) };
   };
 
   const send = async (to: Member, form: Form) => {
@@ -88,12 +55,8 @@ describe('MessageInteractions', () => {
     assert.equal(response.status, 201, response.text);
     return response.body as Json;
   };
-  const inbox = async (identifier: string) => {
-    const response = await api.get('/simulator/v1/Messages', { To: identifier });
-    assert.equal(response.status, 200, response.text);
-    return response.body.messages as Json[];
-  };
-  const sessionOf = async (path: string) => (await api.get(path)).body as Json;
+  const inbox = (identifier: string) => handsetLog(api, { To: identifier });
+  const sessionOf = (path: string) => fetchOk(api, path);
 
   test('create answers 201 with every field, and the message reaches the participant from its proxy number', async () => {
     const { path, sid, a, b } = await pair();
@@ -104,7 +67,7 @@ describe('MessageInteractions', () => {
     assert.deepEqual(created, {
       sid: created.sid,
       session_sid: sid,
-      service_sid: serviceSid,
+      service_sid: current.serviceSid,
       account_sid: TEST_ACCOUNT_SID,
       data: JSON.stringify({ body: 'Your driver is here' }),
       type: 'message',
@@ -250,8 +213,12 @@ describe('MessageInteractions', () => {
     expectError(await api.post(`${path}/Participants/not-a-sid/MessageInteractions`, { Body: 'hello' }), 404, 20404);
     expectError(await api.get(`${a.messages}/${GHOST_KI}`), 404, 20404);
     expectError(await api.get(`${a.messages}/not-a-sid`), 404, 20404);
-    expectError(await api.post(`${service}/Sessions/${GHOST_KC}/Participants/${a.sid}/MessageInteractions`, { Body: 'hello' }), 404, 20404);
-    expectError(await api.get(`${service}/Sessions/${GHOST_KC}/Participants/${a.sid}/MessageInteractions/${sent.sid}`), 404, 20404);
+    expectError(
+      await api.post(`${current.service}/Sessions/${GHOST_KC}/Participants/${a.sid}/MessageInteractions`, { Body: 'hello' }),
+      404,
+      20404,
+    );
+    expectError(await api.get(`${current.service}/Sessions/${GHOST_KC}/Participants/${a.sid}/MessageInteractions/${sent.sid}`), 404, 20404);
     expectError(
       await api.post(`/v1/Services/KS${'0'.repeat(32)}/Sessions/${path.split('/')[5]}/Participants/${a.sid}/MessageInteractions`, {
         Body: 'x',

@@ -8,7 +8,24 @@ import { describe, test } from 'node:test';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { expectError } from '../helpers/http-client.js';
 import type { Response } from '../helpers/http-client.js';
-import { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, PUBLIC_URL, ALICE, BOB, STRANGER, parseDial, sid, assertTwiml, isEmptyResponse, isReject, webhook, inboundSms, inboundCall, messagesPath, twilioCarrier } from '../helpers/twilio-webhooks.js';
+import {
+  TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN,
+  PUBLIC_URL,
+  ALICE,
+  BOB,
+  STRANGER,
+  parseDial,
+  sid,
+  assertTwiml,
+  isEmptyResponse,
+  isReject,
+  webhook,
+  inboundSms,
+  inboundCall,
+  messagesPath,
+  twilioCarrier,
+} from '../helpers/twilio-webhooks.js';
 import type { Params } from '../helpers/twilio-webhooks.js';
 
 describe('Twilio carrier: routing', () => {
@@ -239,9 +256,7 @@ describe('Twilio carrier: routing', () => {
       listed.map((i) => [i.sid, i.outbound_resource_status]),
       [[created.body.sid, 'delivered']],
     );
-    const logged = (await t.api.get(`${pair.session}/Interactions`)).body.interactions as Array<
-      Record<string, string>
-    >;
+    const logged = (await t.api.get(`${pair.session}/Interactions`)).body.interactions as Array<Record<string, string>>;
     assert.deepEqual(
       logged.map((i) => [i.sid, i.outbound_resource_sid]),
       [[created.body.sid, sent!.sid]],

@@ -147,10 +147,7 @@ describe('Twilio carrier when sending is given up', () => {
       fail(fake);
       await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.a.proxy, 'last chance'));
       await fake.waitForRequests(1);
-      const interaction = (await t.api.get(`${pair.session}/Interactions`)).body.interactions[0] as Record<
-        string,
-        any
-      >;
+      const interaction = (await t.api.get(`${pair.session}/Interactions`)).body.interactions[0] as Record<string, any>;
       await eventually(async () =>
         assert.deepEqual(
           (await sendJobsFor(interaction.sid)).map((job) => job.status),

@@ -9,7 +9,22 @@ import twilio from 'twilio';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { expectError } from '../helpers/http-client.js';
 import type { Response } from '../helpers/http-client.js';
-import { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, OTHER_TWILIO_ACCOUNT_SID, PUBLIC_URL, ALICE, BOB, parseDial, sid, assertTwiml, isEmptyResponse, webhook, inboundSms, inboundCall, twilioCarrier } from '../helpers/twilio-webhooks.js';
+import {
+  TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN,
+  OTHER_TWILIO_ACCOUNT_SID,
+  PUBLIC_URL,
+  ALICE,
+  BOB,
+  parseDial,
+  sid,
+  assertTwiml,
+  isEmptyResponse,
+  webhook,
+  inboundSms,
+  inboundCall,
+  twilioCarrier,
+} from '../helpers/twilio-webhooks.js';
 
 describe('Twilio carrier: webhook signatures', () => {
   const carrier = twilioCarrier();

@@ -2,6 +2,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { EnumParam, NullableString, PagingQuery, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
+import { CALL_ENDINGS } from './handsets.model.js';
 
 export const MessageResource = Type.Object({
   sid: Type.String(),
@@ -46,7 +47,5 @@ export const ListMessagesQuery = Type.Object({
   From: Type.Optional(TextParam('From', 32)),
 });
 export const PlaceCallBody = Type.Object({ From: TextParam('From', 32), To: TextParam('To', 32) });
-export const CALL_ENDINGS = ['completed', 'busy', 'no-answer', 'failed'] as const;
 export const EndCallBody = Type.Object({ Status: EnumParam('Status', CALL_ENDINGS) });
 export const CallParams = Type.Object({ CallSid: Type.String({ maxLength: 64 }) });
-export type CallEnding = (typeof CALL_ENDINGS)[number];

@@ -11,7 +11,7 @@ import type { Db } from '../../db/unit-of-work.js';
 import { invalidParameter } from '../../errors/api-error.js';
 import { interactionBySid } from '../../resources/interactions/interactions.service.js';
 import type { Router } from '../../routing/router.js';
-import type { CallEnding } from './handsets.schemas.js';
+import type { CallEnding } from './handsets.model.js';
 import {
   findSimulatorCall,
   insertSimulatorCall,

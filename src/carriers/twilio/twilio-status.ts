@@ -4,7 +4,7 @@
 // (carrier-status.repository.ts).
 
 import type { InteractionRow } from '../../db/schema.js';
-import { RESOURCE_STATUSES } from '../../resources/interactions/interactions.schemas.js';
+import { RESOURCE_STATUSES } from '../../resources/interactions/interactions.model.js';
 
 /** Twilio's statuses, in the Interaction's enum ("read" is a delivered message; anything new is unknown). */
 export function resourceStatus(status: string | undefined): string {

@@ -1,30 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { ListEnvelope, NullableDate, NullableEnum, NullableString } from '../../http/schema-kit.js';
-
-export const RESOURCE_STATUSES = [
-  'accepted',
-  'answered',
-  'busy',
-  'canceled',
-  'completed',
-  'deleted',
-  'delivered',
-  'delivery-unknown',
-  'failed',
-  'in-progress',
-  'initiated',
-  'no-answer',
-  'queued',
-  'received',
-  'receiving',
-  'ringing',
-  'scheduled',
-  'sending',
-  'sent',
-  'undelivered',
-  'unknown',
-] as const;
+import { RESOURCE_STATUSES } from './interactions.model.js';
 
 export const interactionFields = {
   sid: Type.String(),

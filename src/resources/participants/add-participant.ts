@@ -13,7 +13,7 @@ import { needsOf, selectNumber } from '../../pool/number-selection.js';
 import { acquire } from '../../pool/pool.repository.js';
 import { findInAccount } from '../phone-numbers/phone-numbers.repository.js';
 import { isActive } from '../sessions/sessions.expiry.js';
-import type { ParticipantInput } from '../sessions/session-participants.js';
+import type { ParticipantInput } from '../sessions/sessions.service.js';
 import { insertParticipant } from './participants.repository.js';
 import type { Member } from './participants.repository.js';
 import type { Db, Refusal, UnitOfWork } from '../../db/unit-of-work.js';

@@ -7,7 +7,7 @@ import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/c
 import { release } from '../../pool/pool.repository.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
-import type { ParticipantInput } from '../sessions/session-participants.js';
+import type { ParticipantInput } from '../sessions/sessions.service.js';
 import { asOf } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';
 import { parseIdentifier } from '../../phone/phone-number.js';

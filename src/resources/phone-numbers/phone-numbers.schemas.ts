@@ -11,9 +11,7 @@ import {
   SidParam,
   TextParam,
 } from '../../http/schema-kit.js';
-
-export const CAPABILITIES = ['voice', 'sms', 'mms', 'fax'] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+import { CAPABILITIES } from './phone-numbers.model.js';
 
 export const CreatePhoneNumberBody = Type.Object({
   Sid: Type.Optional(SidParam('Sid', 'PN')),

@@ -10,7 +10,7 @@ import { ownerScope } from '../../pool/number-ownership.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import * as repo from './phone-numbers.repository.js';
-import type { Capability } from './phone-numbers.schemas.js';
+import type { Capability } from './phone-numbers.model.js';
 import type { Db } from '../../db/unit-of-work.js';
 
 export interface NewPhoneNumber {

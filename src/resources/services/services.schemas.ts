@@ -10,11 +10,7 @@ import {
   TextParam,
   UrlParam,
 } from '../../http/schema-kit.js';
-
-export const GEO_MATCH_LEVELS = ['area-code', 'overlay', 'radius', 'country'] as const;
-export const NUMBER_SELECTION_BEHAVIORS = ['avoid-sticky', 'prefer-sticky'] as const;
-export type GeoMatchLevel = (typeof GEO_MATCH_LEVELS)[number];
-export type NumberSelectionBehavior = (typeof NUMBER_SELECTION_BEHAVIORS)[number];
+import { GEO_MATCH_LEVELS, NUMBER_SELECTION_BEHAVIORS } from './services.model.js';
 
 export const SERVICE_UNIQUE_NAME_MAX = 191;
 

@@ -5,10 +5,10 @@ import type { ServiceRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
 import type { PageRequest } from '../../common/paging.js';
 import { isSid, newSid } from '../../common/sids.js';
-import { definedOnly } from '../../http/params.js';
+import { definedOnly } from '../../common/objects.js';
 import { aimsInside, REFUSED_URL_HINT } from '../../outbound/address-policy.js';
 import * as repo from './services.repository.js';
-import type { GeoMatchLevel, NumberSelectionBehavior } from './services.schemas.js';
+import type { GeoMatchLevel, NumberSelectionBehavior } from './services.model.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
 export interface ServiceChanges {

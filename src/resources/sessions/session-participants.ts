@@ -1,17 +1,11 @@
 // The `Participants` parameter of session create: one form field per participant, each a JSON
 // object string. Both official clients JSON-encode whatever keys the caller typed, so the keys
-// come in PascalCase, camelCase or snake_case (clients-on-the-wire §0).
+// come in PascalCase, camelCase or snake_case (clients-on-the-wire §0). The HTTP edge's parsing.
 
 import { invalidParameter } from '../../errors/api-error.js';
-import { refuseNul } from '../../http/form-body.js';
+import { refuseNul } from '../../common/text.js';
 import { isSid } from '../../common/sids.js';
-
-export interface ParticipantInput {
-  identifier: string;
-  friendlyName?: string;
-  proxyIdentifier?: string;
-  proxyIdentifierSid?: string;
-}
+import type { ParticipantInput } from './sessions.service.js';
 
 const KEYS: Record<string, keyof ParticipantInput> = {
   Identifier: 'identifier',

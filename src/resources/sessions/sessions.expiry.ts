@@ -2,10 +2,14 @@
 //   date_expiry if set; else ttl_started_at + ttl when ttl > 0; else ttl_started_at + the
 //   service's default_ttl when that is > 0; else never.
 // ttl_started_at is the creation time, moved forward by every interaction and by a re-open.
+// It lives here alone, in TypeScript and, for the statements that apply it to many sessions at
+// once, in SQL (the *Sql forms below, which sessions.repository.ts uses); a test holds the two
+// forms to the same answers (test/unit/session-expiry.test.ts).
 
+import { sql } from 'kysely';
 import type { SessionRow } from '../../db/schema.js';
-import { ACTIVE_STATUSES } from './sessions.schemas.js';
-import type { SessionStatus } from './sessions.schemas.js';
+import { ACTIVE_STATUSES } from './sessions.model.js';
+import type { SessionStatus } from './sessions.model.js';
 
 export type ExpiryReason = 'date-expiry' | 'ttl';
 
@@ -26,6 +30,17 @@ export function isExpired(session: Pick<SessionRow, 'status' | 'expires_at'>, no
 /** The closed_reason an expired session gets: which of the two limits ended it. */
 export function expiryReason(session: Pick<SessionRow, 'date_expiry'>): ExpiryReason {
   return session.date_expiry !== null ? 'date-expiry' : 'ttl';
+}
+
+/** expiryReason(), in SQL, for the expiry job's UPDATE. */
+export const expiryReasonSql = sql<ExpiryReason>`case when date_expiry is not null then 'date-expiry' else 'ttl' end`;
+
+/**
+ * expiresAt() for the sessions that live by their service's default (ttl 0, no date_expiry), in
+ * SQL: what they become when that default changes.
+ */
+export function defaultTtlExpiresAtSql(serviceDefaultTtl: number) {
+  return serviceDefaultTtl > 0 ? sql<number>`ttl_started_at + ${serviceDefaultTtl * 1000}` : sql<null>`null`;
 }
 
 /**

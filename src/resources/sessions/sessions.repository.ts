@@ -3,6 +3,7 @@ import { pageOf } from '../../db/keyset.js';
 import { prepare, prepareInsert } from '../../db/prepared.js';
 import type { SessionRow, SessionUpdate } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
+import { defaultTtlExpiresAtSql, expiryReasonSql } from './sessions.expiry.js';
 import type { Db, Refusal } from '../../db/unit-of-work.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
@@ -71,7 +72,7 @@ export async function closeExpiredSessions(db: Db, now: number, limit: number): 
     .updateTable('sessions')
     .set({
       status: 'closed',
-      closed_reason: sql<string>`case when date_expiry is not null then 'date-expiry' else 'ttl' end`,
+      closed_reason: expiryReasonSql,
       date_ended: sql<number>`expires_at`,
       date_updated: sql<number>`expires_at`,
     })
@@ -87,7 +88,7 @@ export async function closeExpiredSessions(db: Db, now: number, limit: number): 
 export function recomputeDefaultTtlExpiry(db: Db, serviceSid: string, defaultTtl: number) {
   const query = db.sql
     .updateTable('sessions')
-    .set({ expires_at: defaultTtl > 0 ? sql<number>`ttl_started_at + ${defaultTtl * 1000}` : null })
+    .set({ expires_at: defaultTtlExpiresAtSql(defaultTtl) })
     .where('service_sid', '=', serviceSid)
     .where('ttl', '=', 0)
     .where('date_expiry', 'is', null)

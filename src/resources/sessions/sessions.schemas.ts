@@ -10,14 +10,7 @@ import {
   RepeatedParam,
   TextParam,
 } from '../../http/schema-kit.js';
-
-export const SESSION_STATUSES = ['open', 'in-progress', 'closed', 'failed', 'unknown'] as const;
-export const SESSION_MODES = ['message-only', 'voice-only', 'voice-and-message'] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
-export type SessionMode = (typeof SESSION_MODES)[number];
-
-/** Sessions in these states hold their proxy numbers and can expire. */
-export const ACTIVE_STATUSES: readonly SessionStatus[] = ['open', 'in-progress'];
+import { SESSION_STATUSES, SESSION_MODES } from './sessions.model.js';
 
 export const SESSION_UNIQUE_NAME_MAX = 191;
 

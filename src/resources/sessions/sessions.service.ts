@@ -9,13 +9,20 @@ import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/c
 import { acquire, assignmentsOfSession, release } from '../../pool/pool.repository.js';
 import { parseIdentifier } from '../../phone/phone-number.js';
 import type { PhoneNumber } from '../../phone/phone-number.js';
-import type { ParticipantInput } from './session-participants.js';
 import { asOf, expiresAt, isActive } from './sessions.expiry.js';
 import { findService } from '../services/services.repository.js';
 import * as repo from './sessions.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
-import type { SessionMode, SessionStatus } from './sessions.schemas.js';
+import type { SessionMode, SessionStatus } from './sessions.model.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
+
+/** A participant as a create names it (Participant create, or one of Session create's `Participants`). */
+export interface ParticipantInput {
+  identifier: string;
+  friendlyName?: string;
+  proxyIdentifier?: string;
+  proxyIdentifierSid?: string;
+}
 
 /** Twilio's limit (80609). */
 export const MAX_PARTICIPANTS = 2;

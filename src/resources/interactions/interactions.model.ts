@@ -1,0 +1,25 @@
+// The words of an interaction, as the domain and the API share them.
+
+export const RESOURCE_STATUSES = [
+  'accepted',
+  'answered',
+  'busy',
+  'canceled',
+  'completed',
+  'deleted',
+  'delivered',
+  'delivery-unknown',
+  'failed',
+  'in-progress',
+  'initiated',
+  'no-answer',
+  'queued',
+  'received',
+  'receiving',
+  'ringing',
+  'scheduled',
+  'sending',
+  'sent',
+  'undelivered',
+  'unknown',
+] as const;
