@@ -25,18 +25,23 @@ export interface Workload {
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
-export async function measure(baseUrl: string, authorization: string, workload: Workload): Promise<Measurement> {
-  return measureAcross([baseUrl], authorization, workload);
+export async function measure(baseUrl: string, authorization: string, workload: Workload, connections = CONNECTIONS): Promise<Measurement> {
+  return measureAcross([baseUrl], authorization, workload, connections);
 }
 
 /**
  * The same workload against several nodes at once (the connections split between them, one path
  * sequence shared): total requests/s, the worst p99.
  */
-export async function measureAcross(baseUrls: string[], authorization: string, workload: Workload): Promise<Measurement> {
+export async function measureAcross(
+  baseUrls: string[],
+  authorization: string,
+  workload: Workload,
+  connections = CONNECTIONS,
+): Promise<Measurement> {
   const next = { value: 0 };
   const parts = await Promise.all(
-    baseUrls.map((url) => run(url, authorization, workload, Math.max(1, Math.round(CONNECTIONS / baseUrls.length)), next)),
+    baseUrls.map((url) => run(url, authorization, workload, Math.max(1, Math.round(connections / baseUrls.length)), next)),
   );
   return {
     requestsPerSecond: parts.reduce((sum, m) => sum + m.requestsPerSecond, 0),
