@@ -43,6 +43,8 @@ export interface AppOptions {
   lookup?: LookupFunction;
   /** Where the log goes (tests read it back); by default stdout. */
   logStream?: DestinationStream;
+  /** The rate limiter's time source, in milliseconds (tests); by default the wall clock, Date.now. */
+  rateClock?: () => number;
 }
 
 /** What the running app exposes to `parley serve` and to tests. */
@@ -167,7 +169,7 @@ function createServer(
   const authenticate = basicAuth(components.authenticator, new SignInGuard(config.authFailureLimit));
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
-    api.addHook('onRequest', rateLimiter({ limit: config.rateLimit, burst: config.rateBurst }));
+    api.addHook('onRequest', rateLimiter({ limit: config.rateLimit, burst: config.rateBurst }, options.rateClock));
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, components.services, links);
     sessionsRoutes(api, components.services, components.sessions, links);

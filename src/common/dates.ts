@@ -1,9 +1,49 @@
 // Dates on the wire are exactly `YYYY-MM-DDTHH:MM:SSZ`: twilio-python parses no other form.
 
-/** Milliseconds since the epoch → `2030-01-02T03:04:05Z`, or null. */
+const DAY_MS = 86_400_000;
+/** 10000-01-01T00:00:00Z: from there on (and before 1970) toISOString's own form is kept. */
+const YEAR_10000_MS = 253_402_300_800_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * Milliseconds since the epoch → `2030-01-02T03:04:05Z`, or null. What
+ * `new Date(ms).toISOString().slice(0, 19) + 'Z'` gives, computed by hand: that took ~1 µs a date,
+ * and a page of 50 sessions has ~150 of them (a test holds the two to the same answers).
+ */
 export function formatDate(ms: number | null): string | null {
   if (ms === null) return null;
-  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  const days = Math.floor(ms / DAY_MS);
+  const seconds = Math.floor((ms - days * DAY_MS) / 1000);
+  // Days since 1970-01-01 → year, month, day (Howard Hinnant's civil_from_days).
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shifted = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shifted + 2) / 5) + 1;
+  const month = shifted < 10 ? shifted + 3 : shifted - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(seconds / 3600);
+  const minute = Math.floor(seconds / 60) % 60;
+  return (
+    TWO_DIGITS[Math.floor(year / 100)]! +
+    TWO_DIGITS[year % 100]! +
+    '-' +
+    TWO_DIGITS[month]! +
+    '-' +
+    TWO_DIGITS[day]! +
+    'T' +
+    TWO_DIGITS[hour]! +
+    ':' +
+    TWO_DIGITS[minute]! +
+    ':' +
+    TWO_DIGITS[seconds % 60]! +
+    'Z'
+  );
 }
 
 // A date, or a date-time with optional seconds, fraction and offset (no offset means UTC).

@@ -26,7 +26,7 @@ export function basicAuth(authenticator: Authenticator, guard: SignInGuard) {
     if (!account) {
       // A request that offered no credentials at all guessed nothing.
       if (request.headers.authorization !== undefined) guard.failed(request.ip);
-      throw new ApiError(20003, undefined, { headers: CHALLENGE });
+      throw new ApiError(20003, { headers: CHALLENGE });
     }
     guard.succeeded(request.ip);
     request.accountSid = account.sid;

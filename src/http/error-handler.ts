@@ -21,7 +21,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 /** Fastify's own early failures (a malformed URL), rendered the same way. */
 export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  void send(reply, new ApiError(70002, `Bad request: ${error.message}`, { status: 400 }));
+  void send(reply, new ApiError(70002, { detail: error.message, status: 400 }));
 }
 
 function send(reply: FastifyReply, error: ApiError) {
@@ -33,17 +33,15 @@ function toApiError(error: FastifyError): ApiError {
   if (error.validation) return validationError(error.validation);
   // An outage or a storage fault (disk full, read-only, I/O error, locked): nothing the client did wrong.
   if (isDatabaseUnavailable(error)) {
-    return new ApiError(20503, 'Service Unavailable: the database cannot take requests right now; retry shortly', {
-      headers: { 'Retry-After': '1' },
-    });
+    return new ApiError(20503, { detail: 'the database cannot take requests right now; retry shortly', headers: { 'Retry-After': '1' } });
   }
   // Fastify's own 4xx (body too large, unsupported content type, malformed body): keep the status.
   const status = error.statusCode;
   if (status === 415) {
-    return new ApiError(70002, 'Unsupported Content-Type: send the body as application/x-www-form-urlencoded', { status });
+    return new ApiError(70002, { detail: 'unsupported Content-Type: send the body as application/x-www-form-urlencoded', status });
   }
   if (status !== undefined && status >= 400 && status < 500) {
-    return new ApiError(70002, `Bad request: ${error.message}`, { status });
+    return new ApiError(70002, { detail: error.message, status });
   }
   // Never echo internals; the log has the details.
   return new ApiError(20500);
@@ -70,7 +68,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 }
 
 function clientError(code: string | undefined): ApiError {
-  if (code === 'HPE_HEADER_OVERFLOW') return new ApiError(70002, 'Bad request: the request head is too large', { status: 431 });
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ApiError(70002, 'Bad request: the request did not arrive in time', { status: 408 });
-  return new ApiError(70002, 'Bad request: the HTTP request is malformed', { status: 400 });
+  if (code === 'HPE_HEADER_OVERFLOW') return new ApiError(70002, { detail: 'the request head is too large', status: 431 });
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ApiError(70002, { detail: 'the request did not arrive in time', status: 408 });
+  return new ApiError(70002, { detail: 'the HTTP request is malformed', status: 400 });
 }

@@ -13,7 +13,7 @@ export function parseFormBuffer(body: Buffer): FormFields {
   try {
     text = utf8.decode(body);
   } catch {
-    throw new ApiError(70002, 'The request body is not valid UTF-8');
+    throw new ApiError(70002, { detail: 'the request body is not valid UTF-8' });
   }
   return parseForm(text);
 }
@@ -41,7 +41,7 @@ function decode(component: string): string {
     // twilio-python encodes spaces as '+', twilio-node as %20.
     decoded = decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {
-    throw new ApiError(70002, `The request is not valid form encoding: cannot decode "${component.slice(0, 40)}"`);
+    throw new ApiError(70002, { detail: `the request is not valid form encoding: cannot decode "${component.slice(0, 40)}"` });
   }
   refuseNul(decoded, `"${component.slice(0, 40)}"`);
   return decoded;
@@ -49,5 +49,5 @@ function decode(component: string): string {
 
 /** The URL form of the same rule: a literal NUL never gets past Node's parser, an escaped one would. */
 export async function refuseNulInUrl(request: { url: string }): Promise<void> {
-  if (/%00/i.test(request.url)) throw new ApiError(70002, 'The request contains a NUL character (%00) in its URL');
+  if (/%00/i.test(request.url)) throw new ApiError(70002, { detail: 'the request contains a NUL character (%00) in its URL' });
 }

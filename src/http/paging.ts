@@ -45,7 +45,7 @@ function decodePageToken(raw: string): PageToken {
       // falls through to the error below
     }
   }
-  throw new ApiError(21481, `Invalid PageToken: "${raw.slice(0, 60)}" was not issued by this server`);
+  throw new ApiError(21481, { detail: `"${raw.slice(0, 60)}" was not issued by this server` });
 }
 
 export interface Page<T> {

@@ -20,7 +20,11 @@ interface Bucket {
 
 const MAX_BUCKETS = 100_000;
 
-export function rateLimiter(defaults: RateDefaults) {
+/**
+ * `now` is real time (a rate is about the wall clock, not the emulator's); tests pass a time that
+ * moves only when they move it.
+ */
+export function rateLimiter(defaults: RateDefaults, now: () => number = Date.now) {
   const buckets = new Map<string, Bucket>();
   return async function limitRate(request: FastifyRequest): Promise<void> {
     const account = request.account;
@@ -31,14 +35,15 @@ export function rateLimiter(defaults: RateDefaults) {
     // request, or it would refuse every request forever.
     const burst = Math.max(1, account.rateBurst ?? (defaults.burst > 0 ? defaults.burst : limit * 5));
     const key = `${account.sid} ${request.method} ${request.routeOptions.url ?? ''}`;
-    const now = Date.now(); // real time: a rate is about the wall clock, not the emulator's
-    const bucket = buckets.get(key) ?? { tokens: burst, updated: now };
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.updated) / 1000) * limit);
-    bucket.updated = now;
+    const at = now();
+    const bucket = buckets.get(key) ?? { tokens: burst, updated: at };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((at - bucket.updated) / 1000) * limit);
+    bucket.updated = at;
     if (bucket.tokens < 1) {
       buckets.set(key, bucket);
       const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
-      throw new ApiError(20429, `Too Many Requests: more than ${limit} requests per second (burst ${burst}) to this endpoint`, {
+      throw new ApiError(20429, {
+        detail: `more than ${limit} requests per second (burst ${burst}) to this endpoint`,
         headers: { 'Retry-After': String(retryAfter) },
       });
     }

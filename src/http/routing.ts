@@ -18,9 +18,7 @@ export function onlyMethods(app: FastifyInstance, url: string, allowed: Readonly
     method: others,
     url,
     handler: async (request) => {
-      throw new ApiError(20004, `Method ${request.method} not allowed on ${pathOf(request)}`, {
-        headers: { Allow: allow.join(', ') },
-      });
+      throw new ApiError(20004, { values: { method: request.method, path: pathOf(request) }, headers: { Allow: allow.join(', ') } });
     },
   });
 }

@@ -33,7 +33,8 @@ export class SignInGuard {
     const now = this.now();
     if (record === undefined || record.blockedUntil <= now) return;
     const retryAfter = Math.max(1, Math.ceil((record.blockedUntil - now) / 1000));
-    throw new ApiError(20429, `Too Many Requests: too many failed sign-ins from this address; retry in ${retryAfter} seconds`, {
+    throw new ApiError(20429, {
+      detail: `too many failed sign-ins from this address; retry in ${retryAfter} seconds`,
       headers: { 'Retry-After': String(retryAfter) },
     });
   }

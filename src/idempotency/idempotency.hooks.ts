@@ -66,12 +66,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock, 
       return;
     }
     if (existing.request_digest !== digest) {
-      throw new ApiError(70002, `Idempotency-Key "${key}" was already used with a different request (method, path or body)`, {
+      throw new ApiError(70002, {
+        detail: `Idempotency-Key "${key}" was already used with a different request (method, path or body)`,
         status: 422,
       });
     }
     if (existing.status === null) {
-      throw new ApiError(70002, `A request with Idempotency-Key "${key}" is still being processed; retry later`, { status: 409 });
+      throw new ApiError(70002, { detail: `a request with Idempotency-Key "${key}" is still being processed; retry later`, status: 409 });
     }
     return replay(reply, existing.status, existing.response ?? '');
   };

@@ -69,7 +69,7 @@ export function poolCountryFor(country: string): string {
 export function parseIdentifier(identifier: string): PhoneNumber {
   const number = parsePhoneNumber(identifier);
   if (number === null) {
-    throw new ApiError(80404, `Participant identifier provided does not appear to be a valid, reachable phone number: '${identifier}'.`);
+    throw new ApiError(80404, { detail: `The identifier given was '${identifier}'.` });
   }
   return number;
 }

@@ -16,10 +16,7 @@ export async function retryOnConflict<T>(transaction: () => Promise<T>): Promise
       const conflict = err instanceof AssignmentConflict || isTransientConflict(err);
       if (!conflict) throw err;
       if (attempt === ATTEMPTS) {
-        throw new ApiError(
-          80623,
-          'Possible duplicate Participant created in multiple Sessions: concurrent requests competed for the same proxy number; retry the request.',
-        );
+        throw new ApiError(80623, { detail: 'Concurrent requests competed for the same proxy number; retry the request.' });
       }
     }
   }

@@ -61,36 +61,19 @@ async function diagnose(db: Db, c: Criteria, identifier: PhoneNumber): Promise<A
   const service = c.serviceSid;
   if (!(await anyNumber(db, service))) return new ApiError(80205);
   if (!(await anyNumber(db, service, { country: c.country }))) {
-    return new ApiError(
-      80203,
-      `This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers for the participant's number country code ${identifier.country}.`,
-    );
+    return new ApiError(80203, { values: { country: identifier.country } });
   }
   if (c.needVoice && !(await anyNumber(db, service, { country: c.country, needVoice: true }))) return new ApiError(80201);
   if (c.needSms && !(await anyNumber(db, service, { country: c.country, needSms: true }))) return new ApiError(80202);
   if (c.needVoice && c.needSms && !(await anyNumber(db, service, { country: c.country, needVoice: true, needSms: true }))) {
-    return new ApiError(
-      80201,
-      'This Service has no compatible Proxy numbers for this Participant. This Service has no available Proxy numbers having both voice and sms capabilities, which a voice-and-message session needs.',
-    );
+    return new ApiError(80201, { detail: 'No number has both voice and sms capabilities, which a voice-and-message session needs.' });
   }
   const matching = { country: c.country, needVoice: c.needVoice, needSms: c.needSms, areaCode: c.areaCode };
   if (c.areaCode !== null && !(await anyNumber(db, service, matching))) {
-    return new ApiError(
-      80206,
-      `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier.e164}. ` +
-        `Either you have no numbers meeting your service's GeoMatchLevel for the target number, or the numbers you do have are already in use by the participant in other Sessions.`,
-    );
+    return new ApiError(80206, { values: { identifier: identifier.e164 } });
   }
   if (!(await anyNumber(db, service, { ...matching, unreserved: true }))) {
-    return new ApiError(
-      80207,
-      'No unreserved numbers in proxy pool. Failed to find a proxy number: the only matching numbers are reserved.',
-    );
+    return new ApiError(80207, { detail: 'The only matching numbers are reserved.' });
   }
-  return new ApiError(
-    80208,
-    `This Service has no compatible Proxy numbers for this Participant. Failed to find a proxy number for ${identifier.e164}. ` +
-      'All matching proxies for this Participant are already in use in other Sessions.',
-  );
+  return new ApiError(80208, { values: { identifier: identifier.e164 } });
 }

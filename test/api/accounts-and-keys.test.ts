@@ -10,8 +10,9 @@ import { deleteApiKey } from '../../src/accounts/accounts.repository.js';
 import { CACHE_MS } from '../../src/accounts/authenticator.js';
 import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { addAccount, addApiKey, sleep } from '../helpers/accounts.js';
+import { addAccount, addApiKey } from '../helpers/accounts.js';
 import type { Credentials, TestAccount } from '../helpers/accounts.js';
+import { sleep } from '../helpers/eventually.js';
 import { expectError } from '../helpers/http-client.js';
 import type { Response } from '../helpers/http-client.js';
 

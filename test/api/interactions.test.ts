@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { handset, pathOf } from '../helpers/factories.js';
 import { expectError } from '../helpers/http-client.js';
-import { P1, CA, GHOST_KI, harness } from '../helpers/masking.js';
+import { GHOST_KI, harness, P1 } from '../helpers/masking.js';
 import type { Json } from '../helpers/masking.js';
 
 describe('Interactions and the handset log', () => {

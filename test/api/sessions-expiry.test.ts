@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { expectError } from '../helpers/http-client.js';
 import { formatDate } from '../../src/common/dates.js';
 
@@ -52,7 +53,7 @@ describe('Session expiry with the simulator clock', () => {
     assert.equal(expired.date_ended, formatDate(Date.parse(session.date_created) + 60_000));
     const listed = (await t.api.get(path)).body.sessions[0];
     assert.deepEqual(listed, expired);
-    await waitFor(async () => (await storedStatus(session.sid)).status === 'closed');
+    await eventually(async () => assert.equal((await storedStatus(session.sid)).status, 'closed', 'the expiry job wrote it down'));
     assert.deepEqual(await storedStatus(session.sid), { status: 'closed', closed_reason: 'ttl' });
     assert.deepEqual((await t.api.get(`${path}/${session.sid}`)).body, expired);
   });
@@ -136,11 +137,3 @@ describe('outside the simulator', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually, sleep } from '../helpers/eventually.js';
 import { expectError } from '../helpers/http-client.js';
-import type { Response } from '../helpers/http-client.js';
 import {
   TWILIO_ACCOUNT_SID,
   TWILIO_AUTH_TOKEN,

@@ -15,31 +15,18 @@ import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.
 import type { TestApp } from '../helpers/app.js';
 import { assertTwilioError } from '../helpers/http-client.js';
 import type { Form, Response } from '../helpers/http-client.js';
-import {
-  authHeader,
-  BAD_AUTHS,
-  BODY_METHODS,
-  contentTypeArb,
-  contentTypeClass,
-  encodeBody,
-  fuzzRequestArb,
-  isValidFormBody,
-  methodArb,
-  mutatePath,
-  oversizeArb,
-  pathOf,
-  protocolRequestArb,
-  resolveTokens,
-  ROUTE_BY_ID,
-  ROUTES,
-  segmentArb,
-  wellFormedRequestArb,
-} from './arbitraries.js';
-import type { FuzzRequest, Kind, ProtocolRequest, WellFormedRequest } from './arbitraries.js';
+import { fuzzRequestArb, pathOf, protocolRequestArb, wellFormedRequestArb } from './arbitraries.js';
+import type { FuzzRequest, ProtocolRequest, WellFormedRequest } from './arbitraries.js';
+import { BODY_METHODS, encodeBody, methodArb, oversizeArb } from './bodies.js';
+import { authHeader, BAD_AUTHS, contentTypeArb, contentTypeClass } from './headers.js';
+import { mutatePath, segmentArb } from './paths.js';
 import { RawClient } from './raw-http.js';
 import type { RawRequest, RawResponse } from './raw-http.js';
 import { baselineIntact, countRows, seedBaseline, unexplainedChanges } from './state.js';
 import type { Baseline, Counts } from './state.js';
+import { ROUTE_BY_ID, ROUTES } from './routes.js';
+import type { Kind } from './routes.js';
+import { isValidFormBody, resolveTokens } from './text.js';
 
 const SEED = Number(process.env.PARLEY_FUZZ_SEED ?? 20_240_611);
 const BODY_LIMIT = 64 * 1024;

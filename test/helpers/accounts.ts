@@ -42,7 +42,3 @@ export async function addApiKey(t: TestApp, accountSid: string, friendlyName?: s
   const auth = { username: key.sid, password: key.secret };
   return { sid: key.sid, secret: key.secret, accountSid, auth, api: new HttpClient(t.baseUrl, auth) };
 }
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -7,14 +7,13 @@
 // kill are delivered once the receiver answers again.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { sql } from 'kysely';
-import { createTestDatabase, testEngine } from '../helpers/database.js';
+import { createDurableDatabase, testEngine } from '../helpers/database.js';
 import type { TestDatabase } from '../helpers/database.js';
+import { eventually, GENEROUS_MS, sleep } from '../helpers/eventually.js';
+import { handset } from '../helpers/factories.js';
 import type { HttpClient, Response } from '../helpers/http-client.js';
 import { inspectDatabase, poolProblems } from '../helpers/invariants.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
@@ -27,14 +26,6 @@ const WORKERS = 10;
 const WARM_UP_MS = 1000;
 /** The failing deliveries each callback gets before the kill (1 s and 2 s apart: the backoff). */
 const ATTEMPTS_BEFORE_KILL = 3;
-
-let nextHandset = 1000;
-/** A handset number not used before in this file (each one takes part in one session). */
-function handset(): string {
-  const number = `+1212555${String(nextHandset++).padStart(4, '0')}`;
-  assert.ok(nextHandset < 10_000, 'ran out of handset numbers');
-  return number;
-}
 
 const participantsJson = (...identifiers: string[]) => identifiers.map((identifier) => JSON.stringify({ Identifier: identifier }));
 
@@ -71,30 +62,21 @@ async function membersOf(api: HttpClient, path: string): Promise<[Member, Member
   return [members[0]!, members[1]!];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
-  let dir: string | undefined;
   let database: TestDatabase | undefined;
   let url: string;
   let receiver: CallbackReceiver;
   const servers: ServerProcess[] = [];
 
   before(async () => {
-    if (testEngine() === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'parley-crash-'));
-      url = `sqlite:${join(dir, 'parley.db')}`;
-    } else {
-      database = await createTestDatabase();
-      url = database.url;
-    }
+    database = await createDurableDatabase();
+    url = database.url;
     receiver = await CallbackReceiver.start();
   });
   after(async () => {
     for (const server of servers) await server.kill();
     await receiver.close();
     await database?.drop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   const start = async () => {
@@ -232,19 +214,32 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
         }),
       ),
     );
-    // Kill between two retries: once every callback has failed ATTEMPTS_BEFORE_KILL times, and its
-    // failure has had time to be written down, well before the next retry (4 s later) is due.
+    // Kill between two retries: once every callback has failed ATTEMPTS_BEFORE_KILL times and its
+    // failure is written down (seen straight in the database), well before the next retry (4 s later).
     const attemptsOf = (sid: string, requests: ReceivedRequest[] = receiver.requests) =>
       requests.filter((r) => r.params.interactionSid === sid).length;
-    const deadline = Date.now() + 20_000;
-    while (!hookedMessages.every((sid) => attemptsOf(sid) >= ATTEMPTS_BEFORE_KILL)) {
-      assert.ok(
-        Date.now() < deadline,
-        `the callbacks were not retried in time: ${hookedMessages.map((sid) => attemptsOf(sid)).join(', ')} attempts`,
-      );
-      await sleep(20);
+    await eventually(
+      () =>
+        assert.ok(
+          hookedMessages.every((sid) => attemptsOf(sid) >= ATTEMPTS_BEFORE_KILL),
+          `the callbacks were not retried: ${hookedMessages.map((sid) => attemptsOf(sid)).join(', ')} attempts`,
+        ),
+      2 * GENEROUS_MS,
+    );
+    const recorder = inspectDatabase(url);
+    try {
+      await eventually(async () => {
+        const jobs = (await recorder.db.selectFrom('outbox').selectAll().execute()).filter((job) =>
+          hookedMessages.some((sid) => job.payload.includes(sid)),
+        );
+        assert.ok(
+          jobs.length === hookedMessages.length && jobs.every((job) => job.attempts >= ATTEMPTS_BEFORE_KILL && job.locked_until === null),
+          `the failures are written down: ${JSON.stringify(jobs.map((job) => [job.attempts, job.locked_until]))}`,
+        );
+      });
+    } finally {
+      await recorder.destroy();
     }
-    await sleep(1000);
     for (const sid of hookedMessages) assert.equal(attemptsOf(sid), ATTEMPTS_BEFORE_KILL, `callback attempts of ${sid} before the kill`);
 
     const inFlightAtKill = inFlight;
@@ -275,31 +270,30 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
       assert.equal(hookedJobs.length, hookedMessages.length, 'one callback job per interaction of the callback service');
       for (const job of hookedJobs) assert.equal(job.status, 'pending', `job ${job.sid} is still pending after the restart`);
       const due = Math.max(...hookedJobs.map((job) => Math.max(job.next_attempt_at, job.locked_until ?? 0)));
-      const waitMs = Math.max(0, due - Date.now()) + 10_000;
       const delivered = (sid: string) => receiver.requests.slice(failedBeforeKill).filter((r) => r.params.interactionSid === sid);
-      const until = Date.now() + waitMs;
-      while (!hookedMessages.every((sid) => delivered(sid).length > 0)) {
-        assert.ok(
-          Date.now() < until,
-          `callbacks not delivered after the restart: ${hookedMessages.filter((sid) => delivered(sid).length === 0).join(', ')}`,
-        );
-        await sleep(50);
-      }
+      await eventually(
+        () =>
+          assert.ok(
+            hookedMessages.every((sid) => delivered(sid).length > 0),
+            `callbacks not delivered after the restart: ${hookedMessages.filter((sid) => delivered(sid).length === 0).join(', ')}`,
+          ),
+        Math.max(0, due - Date.now()) + GENEROUS_MS,
+      );
       for (const sid of hookedMessages) {
         const [callback, ...more] = delivered(sid);
         assert.deepEqual(more, [], `the callback of ${sid} is delivered once after the restart`);
         assert.equal(callback!.params.interactionServiceSid, hooked.body.sid);
         assert.equal(callback!.params.outboundResourceStatus, 'delivered');
       }
-      const settled = Date.now() + 5000;
-      for (;;) {
+      await eventually(async () => {
         const rows = (await inspector.db.selectFrom('outbox').selectAll().execute()).filter((job) =>
           hookedMessages.some((sid) => job.payload.includes(sid)),
         );
-        if (rows.every((job) => job.status === 'done')) break;
-        assert.ok(Date.now() < settled, `delivered jobs are marked done: ${JSON.stringify(rows.map((job) => job.status))}`);
-        await sleep(50);
-      }
+        assert.ok(
+          rows.every((job) => job.status === 'done'),
+          `delivered jobs are marked done: ${JSON.stringify(rows.map((job) => job.status))}`,
+        );
+      });
 
       // Everything answered 2xx is there.
       for (const session of acknowledged.inlineSessions) {
@@ -384,7 +378,7 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
     const before = receiver.requests.length;
     const sent = await api.post('/simulator/v1/Messages', { From: member.identifier, To: member.proxy, Body: 'after the restart' });
     assert.equal(sent.status, 201, sent.text);
-    const requests = await receiver.waitFor(before + 1, 5000);
+    const requests = await receiver.waitFor(before + 1);
     assert.equal(requests.at(-1)!.params.interactionSid, sent.body.interaction_sid);
     assert.equal(await second.stop(), 0, 'the restarted server shuts down cleanly');
   });

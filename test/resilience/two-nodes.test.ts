@@ -14,34 +14,27 @@
 // failure), signed, and never twice at the same time (the receiver counts deliveries in flight per
 // interaction); each outbox job was claimed once per delivery; each expired session was closed once
 // (the nodes' own logs add up to one close per session); both nodes delivered callbacks; and
-// neither node logged an error or a warning.
-//
-// Before that, in process: two apps starting together on a fresh database come up on one account
-// (they used to race: a duplicate key for PARLEY_ACCOUNT_SID, or two generated accounts).
+// neither node logged an error or a warning. (Two nodes starting together: two-nodes-startup.test.ts.)
 //
 // PostgreSQL only: several nodes share a PostgreSQL database; two processes on one SQLite file are
 // not a supported deployment.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { sql } from 'kysely';
 import twilio from 'twilio';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { createTestDatabase, testEngine } from '../helpers/database.js';
 import type { TestDatabase } from '../helpers/database.js';
+import { eventually, sleep } from '../helpers/eventually.js';
+import { handset } from '../helpers/factories.js';
 import type { Response } from '../helpers/http-client.js';
 import { inspectDatabase, poolProblems } from '../helpers/invariants.js';
-import { parseForm } from '../helpers/receiver.js';
-import type { Params } from '../helpers/receiver.js';
 import { spawnServer } from '../helpers/server-process.js';
 import type { ServerProcess } from '../helpers/server-process.js';
+import { SlowReceiver } from '../helpers/slow-receiver.js';
+import type { Delivery } from '../helpers/slow-receiver.js';
 
 /** Numbers in the service's pool: an identifier can be in at most this many active sessions. */
 const POOL = 4;
@@ -58,162 +51,16 @@ const BACKLOG_ROUNDS = 3;
 /** How long the receiver takes to answer each callback. */
 const CALLBACK_DELAY_MS = 300;
 /** Every wait for the system to settle gives up after this long. */
-const DEADLINE_MS = 30_000;
+const DEADLINE_MS = 60_000;
 
 /** Twilio's answers when concurrent requests want more numbers than the pool has. */
 const POOL_EXHAUSTED = [80208, 80623];
 
-let nextHandset = 6000;
-/** A handset number not used before in this file. */
-function handset(): string {
-  const number = `+1212555${String(nextHandset++).padStart(4, '0')}`;
-  assert.ok(nextHandset < 10_000, 'ran out of handset numbers');
-  return number;
-}
-
 const participantsJson = (...identifiers: string[]) => identifiers.map((identifier) => JSON.stringify({ Identifier: identifier }));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `done` until it is true; fails with `what()` after the deadline. */
-async function waitUntil(done: () => boolean | Promise<boolean>, what: () => string, timeoutMs = DEADLINE_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    assert.ok(Date.now() < deadline, `not within ${timeoutMs} ms: ${what()}`);
-    await sleep(50);
-  }
-}
-
-/**
- * The process (among `pids`) whose TCP socket is 127.0.0.1:`clientPort` -> 127.0.0.1:`serverPort`,
- * found through /proc (Linux); null where that cannot be told.
- */
-function socketOwner(clientPort: number, serverPort: number, pids: number[]): number | null {
-  if (process.platform !== 'linux') return null;
-  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  let inode: string | undefined;
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields.length > 9 && fields[1]!.endsWith(hex(clientPort)) && fields[2]!.endsWith(hex(serverPort))) inode = fields[9];
-    }
-  }
-  if (inode === undefined || inode === '0') return null;
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`) return pid;
-      } catch {
-        // The descriptor was closed meanwhile.
-      }
-    }
-  }
-  return null;
-}
-
-interface Delivery {
-  interactionSid: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  params: Params;
-  /** The node process that made the request, when it could be told. */
-  node: number | null;
-  /** The status it was answered with, once it was. */
-  status: number | null;
-}
-
-/**
- * The customer's callback URL: answers 200 after `delayMs` (or, while `failFirst` is set, 503 at
- * once to the first delivery of an interaction's callback), and counts, per interaction, the
- * deliveries in flight (arrived and not yet answered) at the same time.
- */
-class SlowReceiver {
-  readonly deliveries: Delivery[] = [];
-  /** Deliveries of each interaction's callback in flight right now, and the most ever at once. */
-  readonly inFlight = new Map<string, number>();
-  readonly mostInFlight = new Map<string, number>();
-  /** Whose the client sockets are: the nodes' PIDs, set once they run. */
-  nodePids: number[] = [];
-  failFirst = false;
-  readonly #owners = new WeakMap<object, number | null>();
-  readonly #server: Server;
-  #port = 0;
-
-  constructor(private readonly delayMs: number) {
-    this.#server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const params = parseForm(Buffer.concat(chunks).toString('utf8'));
-        const interactionSid = typeof params.interactionSid === 'string' ? params.interactionSid : '';
-        const first = !this.deliveries.some((d) => d.interactionSid === interactionSid);
-        const delivery: Delivery = {
-          interactionSid,
-          url: req.url ?? '',
-          headers: req.headers,
-          params,
-          node: this.#owners.get(req.socket) ?? null,
-          status: null,
-        };
-        this.deliveries.push(delivery);
-        const now = (this.inFlight.get(interactionSid) ?? 0) + 1;
-        this.inFlight.set(interactionSid, now);
-        this.mostInFlight.set(interactionSid, Math.max(now, this.mostInFlight.get(interactionSid) ?? 0));
-        let counted = true;
-        // Out of flight once the answer is written (or the connection is gone).
-        res.once('close', () => {
-          if (!counted) return;
-          counted = false;
-          this.inFlight.set(interactionSid, this.inFlight.get(interactionSid)! - 1);
-        });
-        const status = this.failFirst && first ? 503 : 200;
-        setTimeout(
-          () => {
-            if (res.destroyed) return;
-            res.writeHead(status, { 'content-type': 'text/plain' });
-            res.end('', () => (delivery.status = status));
-          },
-          status === 200 ? this.delayMs : 0,
-        );
-      });
-    });
-    // Told at connection time, while the node's socket is surely open.
-    this.#server.on('connection', (socket) => this.#owners.set(socket, socketOwner(socket.remotePort ?? 0, this.#port, this.nodePids)));
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#port = (this.#server.address() as AddressInfo).port;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${this.#port}${path}`;
-  }
-
-  /** The deliveries of this interaction's callback answered with this status so far. */
-  answered(interactionSid: string, status: number): number {
-    return this.deliveries.filter((d) => d.interactionSid === interactionSid && d.status === status).length;
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-}
+/** Waits until `done`; fails with `what()` after the deadline. */
+const waitUntil = (done: () => boolean | Promise<boolean>, what: () => string) =>
+  eventually(async () => assert.ok(await done(), what()), { timeoutMs: DEADLINE_MS, intervalMs: 50 });
 
 interface Member {
   identifier: string;
@@ -226,38 +73,6 @@ if (testEngine() !== 'postgres') {
 }
 
 describeOnPostgres('two nodes on one PostgreSQL database', () => {
-  test('nodes starting together on a fresh database come up on one account', async () => {
-    // In process, so that both reach the account step at the same moment (the window is short).
-    const configured = { PARLEY_ACCOUNT_SID: `AC${'0f'.repeat(16)}`, PARLEY_AUTH_TOKEN: 'two-nodes-token-0123' };
-    for (let round = 0; round < 5; round++) {
-      for (const extra of [configured, {}]) {
-        const database = await createTestDatabase();
-        try {
-          const config = loadConfig({ DATABASE_URL: database.url, PARLEY_LOG_LEVEL: 'silent', ...extra });
-          const started = await Promise.allSettled([buildApp(config), buildApp(config)]);
-          const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-          for (const app of apps) await app.close();
-          const failures = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
-          assert.deepEqual(
-            failures,
-            [],
-            `round ${round}: both nodes start (${'PARLEY_ACCOUNT_SID' in extra ? 'configured' : 'generated'} account)`,
-          );
-          assert.equal(apps[0]!.parley.account.sid, apps[1]!.parley.account.sid, `round ${round}: both nodes serve the same account`);
-          const inspector = inspectDatabase(database.url);
-          try {
-            const accounts = await inspector.db.selectFrom('accounts').select('sid').execute();
-            assert.equal(accounts.length, 1, `round ${round}: one account in the database`);
-          } finally {
-            await inspector.destroy();
-          }
-        } finally {
-          await database.drop();
-        }
-      }
-    }
-  });
-
   describe('driven at once', () => {
     let database: TestDatabase;
     let receiver: SlowReceiver;

@@ -6,9 +6,6 @@
 // a number is in one service's pool (80101), on every carrier.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -19,7 +16,8 @@ import { addAccount } from '../helpers/accounts.js';
 import type { TestAccount } from '../helpers/accounts.js';
 import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { testEngine } from '../helpers/database.js';
+import { createDurableDatabase } from '../helpers/database.js';
+import { maskedPair, pooledService } from '../helpers/factories.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
 import type { HttpClient } from '../helpers/http-client.js';
@@ -28,25 +26,15 @@ import { assertTwiml, inboundSms, twilioEnv, webhook } from '../helpers/twilio-w
 
 const LINE = '+14155550123';
 
+/** An empty-pooled service named `name`: its path. */
 async function serviceOf(api: HttpClient, name: string): Promise<string> {
-  const created = await api.post('/v1/Services', { UniqueName: name });
-  assert.equal(created.status, 201, created.text);
-  return `/v1/Services/${created.body.sid}`;
+  return (await pooledService(api, [], { UniqueName: name })).service;
 }
 
 /** A session in `service` between two people; answers the first one's proxy number. */
 async function sessionIn(api: HttpClient, service: string, people: [string, string]): Promise<{ session: string; proxy: string }> {
-  const created = await api.post(`${service}/Sessions`, {
-    Participants: people.map((identifier) => JSON.stringify({ Identifier: identifier })),
-  });
-  assert.equal(created.status, 201, created.text);
-  const participants = (await api.get(`${service}/Sessions/${created.body.sid}/Participants`)).body.participants as Array<
-    Record<string, string>
-  >;
-  return {
-    session: `${service}/Sessions/${created.body.sid}`,
-    proxy: participants.find((p) => p.identifier === people[0])!.proxy_identifier!,
-  };
+  const pair = await maskedPair(api, { in: { service, serviceSid: service.split('/').pop()! }, a: people[0], b: people[1] });
+  return { session: pair.session, proxy: pair.a.proxy };
 }
 
 describe('pool numbers under a real carrier', () => {
@@ -165,17 +153,11 @@ describe('pool numbers under the simulator', () => {
 });
 
 describe('starting with a real carrier on numbers shared under the simulator', () => {
-  let directory: string | null = null;
-  after(() => {
-    if (directory !== null) rmSync(directory, { recursive: true, force: true });
-  });
-
   test('lists the shared numbers and stops; starts once each is in one pool', async () => {
     // One database, used first by the simulator (where sharing is fine), then by Twilio.
-    directory = testEngine() === 'sqlite' ? mkdtempSync(join(tmpdir(), 'parley-owners-')) : null;
-    const shared: Record<string, string> = directory === null ? {} : { DATABASE_URL: `sqlite:${join(directory, 'parley.db')}` };
-    const simulator = await startTestApp(shared);
-    const url = shared.DATABASE_URL ?? simulator.database.url;
+    const database = await createDurableDatabase();
+    const url = database.url;
+    const simulator = await startTestApp({ DATABASE_URL: url });
     const other = await addAccount(simulator);
     const services = [await serviceOf(simulator.api, 'a'), await serviceOf(other.api, 'b')];
     assert.equal((await simulator.api.post(`${services[0]}/PhoneNumbers`, { PhoneNumber: LINE })).status, 201);
@@ -213,6 +195,7 @@ describe('starting with a real carrier on numbers shared under the simulator', (
     } finally {
       await fake.stop();
       await simulator.database.drop();
+      await database.drop();
     }
   });
 });

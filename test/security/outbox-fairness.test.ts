@@ -3,8 +3,7 @@
 // callback, queued behind that backlog, is still delivered at once, and A never has more than the
 // per-account cap of deliveries in flight. And the claim itself, on its own: an account at its cap
 // is left out however long its backlog, and one below it gets only its free slots. Nothing here
-// measures time: the waits only give up,
-// generously, when what they wait for never happens.
+// measures time: the waits only give up, generously, when what they wait for never happens.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -13,13 +12,11 @@ import { addAccount } from '../helpers/accounts.js';
 import type { TestAccount } from '../helpers/accounts.js';
 import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { eventually, GENEROUS_MS } from '../helpers/eventually.js';
+import { maskedPair, text } from '../helpers/factories.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 const BACKLOG = 200;
-/** Long enough for any busy machine; a wait that runs out means the thing never happened. */
-const GENEROUS_MS = 20_000;
-const ALICE = '+12125550101';
-const BOB = '+12125550102';
 
 /** A's backlog, written straight into the outbox as the router would, then the worker woken. */
 async function queueBacklog(t: TestApp, url: string): Promise<void> {
@@ -33,29 +30,8 @@ async function queueBacklog(t: TestApp, url: string): Promise<void> {
 
 /** A real routed message in a service of `account` whose callback goes to `url`. */
 async function routeMessage(account: TestAccount, url: string): Promise<void> {
-  const service = await account.api.post('/v1/Services', { UniqueName: 'fair', CallbackUrl: url });
-  assert.equal(service.status, 201, service.text);
-  const path = `/v1/Services/${service.body.sid}`;
-  const number = await account.api.post(`${path}/PhoneNumbers`, { PhoneNumber: '+14155550100' });
-  assert.equal(number.status, 201, number.text);
-  const session = await account.api.post(`${path}/Sessions`, {
-    Participants: [ALICE, BOB].map((identifier) => JSON.stringify({ Identifier: identifier })),
-  });
-  assert.equal(session.status, 201, session.text);
-  const participants = (await account.api.get(`${path}/Sessions/${session.body.sid}/Participants`)).body.participants as Array<
-    Record<string, string>
-  >;
-  const alice = participants.find((p) => p.identifier === ALICE)!;
-  const sent = await account.api.post('/simulator/v1/Messages', { From: ALICE, To: alice.proxy_identifier!, Body: 'not stuck behind A' });
-  assert.equal(sent.status, 201, sent.text);
-}
-
-async function until(done: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + GENEROUS_MS;
-  while (!(await done())) {
-    assert.ok(Date.now() < deadline, `never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const pair = await maskedPair(account.api, { service: { UniqueName: 'fair', CallbackUrl: url } });
+  await text(account.api, pair.a.identifier, pair.a.proxy, 'not stuck behind A');
 }
 
 describe('Outbox fairness between accounts', () => {
@@ -79,21 +55,21 @@ describe('Outbox fairness between accounts', () => {
     assert.ok(cap < BACKLOG && cap < t.app.parley.config.callbackConcurrency, 'the backlog outnumbers both caps');
     slow.hold();
     await queueBacklog(t, slow.url('/a'));
-    await slow.waitFor(cap, GENEROUS_MS);
+    await slow.waitFor(cap);
 
     const b = await addAccount(t);
     await routeMessage(b, prompt.url('/b'));
-    const [delivered] = await prompt.waitFor(1, GENEROUS_MS);
+    const [delivered] = await prompt.waitFor(1);
     assert.equal(delivered!.params.interactionAccountSid, b.sid);
     assert.equal(slow.answered, 0, "A's receiver has answered nothing yet");
     assert.equal(slow.requests.length, cap, 'A has exactly its cap of deliveries under way');
 
     slow.release();
-    await slow.waitFor(BACKLOG, GENEROUS_MS);
+    await slow.waitFor(BACKLOG);
     assert.ok(slow.maxInFlight <= cap, `A had at most ${cap} deliveries in flight at once (had ${slow.maxInFlight})`);
     const { db } = t.app.parley.database;
     const pending = () => db.selectFrom('outbox').select('sid').where('status', '<>', 'done').execute();
-    await until(async () => (await pending()).length === 0, 'every job recorded as done');
+    await eventually(async () => assert.equal((await pending()).length, 0, 'every job recorded as done'));
     assert.equal(slow.requests.length, BACKLOG, 'each of A callbacks was delivered once');
   });
 });

@@ -11,6 +11,8 @@ import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import { maskedPair } from '../helpers/factories.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
@@ -125,22 +127,17 @@ describe('slow clients', () => {
   test('a long answer is not cut: a message held by its intercept callback past the request timeout is answered', async () => {
     const receiver = await CallbackReceiver.start();
     try {
-      const service = (await t.api.post('/v1/Services', { UniqueName: 'slow-intercept', InterceptCallbackUrl: receiver.url('/intercept') }))
-        .body.sid;
-      for (const number of ['+14155550170', '+14155550171'])
-        await t.api.post(`/v1/Services/${service}/PhoneNumbers`, { PhoneNumber: number });
-      const session = await t.api.post(`/v1/Services/${service}/Sessions`, {
-        Participants: [JSON.stringify({ Identifier: '+12125550170' }), JSON.stringify({ Identifier: '+12125550171' })],
+      const pair = await maskedPair(t.api, {
+        pool: ['+14155550170', '+14155550171'],
+        service: { UniqueName: 'slow-intercept', InterceptCallbackUrl: receiver.url('/intercept') },
+        a: '+12125550170',
+        b: '+12125550171',
       });
-      assert.equal(session.status, 201, session.text);
-      const proxy = (await t.api.get(`/v1/Services/${service}/Sessions/${session.body.sid}/Participants`)).body.participants.find(
-        (p: { identifier: string }) => p.identifier === '+12125550170',
-      ).proxy_identifier;
       receiver.respond({ status: 200, delayMs: REQUEST_TIMEOUT_MS * 3 });
-      const sent = await t.api.post('/simulator/v1/Messages', { From: '+12125550170', To: proxy, Body: 'wait for it' });
+      const sent = await t.api.post('/simulator/v1/Messages', { From: pair.a.identifier, To: pair.a.proxy, Body: 'wait for it' });
       assert.equal(sent.status, 201, sent.text);
       assert.equal(receiver.requests.length, 1, 'the intercept callback was asked, and took its time');
-      await t.api.delete(`/v1/Services/${service}`);
+      await t.api.delete(pair.service);
     } finally {
       await receiver.close();
     }
@@ -161,16 +158,14 @@ describe('PARLEY_MAX_CONNECTIONS', () => {
       held[0]!.socket.destroy();
       await held[0]!.closed;
       // The count drops when the server sees the close; until then a new connection may still be refused.
-      for (let attempt = 1; ; attempt++) {
-        assert.ok(attempt <= 200, 'a connection was refused long after another closed');
+      const answer = await eventually(async () => {
         const again = await open(t.baseUrl);
         again.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
         await again.closed;
-        if (again.received() !== '') {
-          assert.match(again.received(), /^HTTP\/1\.1 200 /);
-          break;
-        }
-      }
+        assert.notEqual(again.received(), '', 'a connection is still refused after another closed');
+        return again.received();
+      });
+      assert.match(answer, /^HTTP\/1\.1 200 /);
       held[1]!.socket.destroy();
     } finally {
       await t.close();

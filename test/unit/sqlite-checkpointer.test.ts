@@ -1,3 +1,6 @@
+// The SQLite checkpoint worker (src/db/sqlite-checkpointer.ts): while the server writes, the WAL is
+// copied back into the database file by the worker, not by the request connection.
+
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 
 test('the checkpoint worker copies the WAL into the database file while the server runs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-checkpoint-'));
@@ -12,7 +16,7 @@ test('the checkpoint worker copies the WAL into the database file while the serv
   const handle = openDatabase(`sqlite:${path}`);
   try {
     await migrateToLatest(handle.db);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const before = statSync(path).size;
     const now = Date.now();
     const rows = Array.from({ length: 2000 }, (_, i) => ({
@@ -28,9 +32,7 @@ test('the checkpoint worker copies the WAL into the database file while the serv
         .values(rows.slice(i, i + 100))
         .execute();
     // The request connection only checkpoints at ~400 MB of WAL: growth of the file is the worker's.
-    const deadline = Date.now() + 5000;
-    while (statSync(path).size <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.ok(statSync(path).size > before, `database file did not grow (${before} bytes)`);
+    await eventually(() => assert.ok(statSync(path).size > before, `database file did not grow (${before} bytes)`), { intervalMs: 50 });
   } finally {
     await handle.destroy();
     rmSync(dir, { recursive: true, force: true });

@@ -35,10 +35,10 @@ export function twilioRoutes(app: FastifyInstance, webhooks: TwilioWebhooks, twi
     const url = urls.base(request) + request.url;
     const signature = request.headers['x-twilio-signature'];
     if (!signatureMatches(twilio.authToken, typeof signature === 'string' ? signature : undefined, url, params as FormParams)) {
-      throw new ApiError(80625, `Unauthorized Request. Signature is missing or is invalid for ${url}`);
+      throw new ApiError(80625, { detail: `It was checked against ${url}.` });
     }
     if (field(params, 'AccountSid') !== '' && field(params, 'AccountSid') !== twilio.accountSid) {
-      throw new ApiError(80625, 'Unauthorized Request. The webhook is for another Twilio account');
+      throw new ApiError(80625, { detail: 'The webhook is for another Twilio account.' });
     }
     return params;
   };

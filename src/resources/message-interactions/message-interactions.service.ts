@@ -41,11 +41,10 @@ export class MessageInteractionsService {
     if (participant === undefined || participant.date_deleted !== null || session === undefined || service === undefined) return undefined;
     if (message.body === '' && message.mediaUrls.length === 0) throw missingParameter('Body');
     const current = asOf(session, this.clock.now());
-    if (!isActive(current.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: no message can be sent in it');
-    if (current.mode === 'voice-only') throw new ApiError(80910, 'Message To Voice Only Session Rejected: this session is voice-only');
+    if (!isActive(current.status)) throw new ApiError(80607, { detail: 'no message can be sent in it' });
+    if (current.mode === 'voice-only') throw new ApiError(80910, { detail: 'this session is voice-only' });
     const interaction = await this.router.sendToParticipant(service, current, participant, message);
-    if (interaction === null)
-      throw new ApiError(80607, 'Session is closed and cannot be updated: it closed while the message was being sent');
+    if (interaction === null) throw new ApiError(80607, { detail: 'it closed while the message was being sent' });
     return interaction;
   }
 

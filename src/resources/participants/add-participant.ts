@@ -37,7 +37,7 @@ export async function addParticipant(
   now: number,
   located = '',
 ): Promise<ParticipantRow> {
-  if (!isActive(session.status)) throw new ApiError(80607, 'Session is closed and cannot be updated: participants cannot be added to it');
+  if (!isActive(session.status)) throw new ApiError(80607, { detail: 'participants cannot be added to it' });
   const existing = members.find((member) => member.identifier === identifier.e164);
   if (existing !== undefined) throw new ApiError(existing.date_deleted === null ? 80103 : 80612);
   if (members.filter((member) => member.date_deleted === null).length >= MAX_PARTICIPANTS) throw new ApiError(80609);
@@ -78,10 +78,7 @@ export async function addParticipant(
   if (!pinned) acquire(uow, assignment);
   else {
     const taken = () =>
-      new ApiError(
-        80623,
-        `Possible duplicate Participant created in multiple Sessions: ${identifier.e164} already holds proxy number ${number.phone_number} in another active session.`,
-      );
+      new ApiError(80623, { detail: `${identifier.e164} already holds proxy number ${number.phone_number} in another active session.` });
     acquire(
       uow,
       assignment,
@@ -113,12 +110,16 @@ async function pinnedNumber(db: Db, service: ServiceRow, mode: string, input: Pa
   const number = (bySid ?? byNumber)!;
   const needs = needsOf(mode);
   if (needs.needVoice && number.cap_voice !== 1)
-    throw new ApiError(80201, `Proxy number ${number.phone_number} cannot carry voice, which this ${mode} session needs.`);
+    throw new ApiError(80201, {
+      detail: `The proxy number asked for, ${number.phone_number}, cannot carry voice, which this ${mode} session needs.`,
+    });
   if (needs.needSms && number.cap_sms !== 1)
-    throw new ApiError(80202, `Proxy number ${number.phone_number} cannot carry SMS, which this ${mode} session needs.`);
+    throw new ApiError(80202, {
+      detail: `The proxy number asked for, ${number.phone_number}, cannot carry SMS, which this ${mode} session needs.`,
+    });
   return number;
 }
 
 function notInService(given: string): ApiError {
-  return new ApiError(80605, `Proxy identifier not associated with service: ${given} is not in this service's number pool.`);
+  return new ApiError(80605, { detail: `${given} is not in this service's number pool.` });
 }

@@ -35,17 +35,13 @@ export class PhoneNumbersService {
       // the numbers already in one of the account's pools.
       if (input.sid === undefined) throw missingParameter('PhoneNumber');
       await this.#refuseTaken(service, { sid: input.sid });
-      throw new ApiError(
-        80301,
-        `Phone Number SID ${input.sid} is not associated with the Account SID: Parley knows only numbers given with PhoneNumber; send PhoneNumber (and Sid to keep that SID)`,
-      );
+      throw new ApiError(80301, {
+        detail: `Parley knows only numbers given with PhoneNumber, and not ${input.sid}: send PhoneNumber (and Sid to keep that SID).`,
+      });
     }
     const number = parsePhoneNumber(input.phoneNumber);
     if (number === null) {
-      throw new ApiError(
-        80406,
-        `Invalid Phone Number Did: '${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)`,
-      );
+      throw new ApiError(80406, { detail: `'${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)` });
     }
     await this.#refuseTaken(service, { e164: number.e164, sid: input.sid });
     const reserved = input.isReserved ?? false;
@@ -118,7 +114,7 @@ export class PhoneNumbersService {
       if (!isForeignKeyViolation(err)) throw err;
     }
     if ((await repo.findPhoneNumber(this.db, key, sid)) === undefined) return false;
-    throw new ApiError(80611, `The Proxy Number ${sid} cannot be removed from Service: it is in use by one or more active Sessions.`);
+    throw new ApiError(80611, { detail: `Close those sessions, or remove their participants, before removing ${sid}.` });
   }
 
   /** 80104 when the number (or SID) is already in this service, 80101 when in another. */
@@ -129,17 +125,16 @@ export class PhoneNumbersService {
       const existing = await repo.findInAccount(this.db, service.account_sid, lookup);
       if (existing === undefined) continue;
       if (existing.service_sid === service.sid) throw new ApiError(80104);
-      throw new ApiError(80101, `Number Already Added to Another Service: ${existing.phone_number} is in service ${existing.service_sid}.`);
+      throw new ApiError(80101, { detail: `${existing.phone_number} is in service ${existing.service_sid}.` });
     }
   }
 
   async #checkPoolLimit(serviceSid: string, reserved: boolean): Promise<void> {
     const limit = reserved ? this.limits.poolMaxReserved : this.limits.poolMaxUnreserved;
     if (limit > 0 && (await repo.countPool(this.db, serviceSid, reserved)) >= limit) {
-      throw new ApiError(
-        80622,
-        `You attempted to add a number to a Proxy Number Pool that has reached its maximum allowed size: at most ${limit} ${reserved ? 'reserved' : 'unreserved'} numbers (PARLEY_POOL_MAX_${reserved ? 'RESERVED' : 'UNRESERVED'}).`,
-      );
+      throw new ApiError(80622, {
+        detail: `This pool holds at most ${limit} ${reserved ? 'reserved' : 'unreserved'} numbers (PARLEY_POOL_MAX_${reserved ? 'RESERVED' : 'UNRESERVED'}).`,
+      });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { pageOf } from '../../db/keyset.js';
+import { preparePage } from '../../db/keyset.js';
 import { prepare, prepareInsert } from '../../db/prepared.js';
 import type { SessionRow, SessionUpdate } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
@@ -40,13 +40,12 @@ export async function findSessionByUniqueName(db: Db, key: ServiceKey, uniqueNam
   return first(await db.read(query));
 }
 
+const selectPage = preparePage('sessions', (db, param) =>
+  db.selectFrom('sessions').selectAll().where('service_sid', '=', param('serviceSid')).where('account_sid', '=', param('accountSid')),
+);
+
 export function listSessions(db: Db, key: ServiceKey, page: PageRequest): Promise<SessionRow[]> {
-  const query = db.sql
-    .selectFrom('sessions')
-    .selectAll()
-    .where('service_sid', '=', key.serviceSid)
-    .where('account_sid', '=', key.accountSid);
-  return db.read(pageOf(query, 'sessions', page));
+  return db.read(selectPage(db, { ...key }, page));
 }
 
 export function updateSession(db: Db, sid: string, changes: SessionUpdate) {

@@ -7,6 +7,7 @@ import {
   ListEnvelope,
   NullableDate,
   NullableString,
+  PlainString,
   RepeatedParam,
   TextParam,
 } from '../../http/schema-kit.js';
@@ -39,9 +40,9 @@ export const SessionParams = Type.Object({
 });
 
 export const SessionResource = Type.Object({
-  sid: Type.String(),
-  service_sid: Type.String(),
-  account_sid: Type.String(),
+  sid: PlainString,
+  service_sid: PlainString,
+  account_sid: PlainString,
   date_started: NullableDate,
   date_ended: NullableDate,
   date_last_interaction: NullableDate,
@@ -53,8 +54,8 @@ export const SessionResource = Type.Object({
   mode: Type.String(),
   date_created: NullableDate,
   date_updated: NullableDate,
-  url: Type.String(),
-  links: Type.Object({ interactions: Type.String(), participants: Type.String() }),
+  url: PlainString,
+  links: Type.Object({ interactions: PlainString, participants: PlainString }),
 });
 export type SessionResource = Static<typeof SessionResource>;
 

@@ -75,7 +75,7 @@ export class SessionsService {
   async create(service: ServiceRow, input: NewSession): Promise<SessionRow> {
     const status = input.status ?? 'open';
     if (status !== 'open' && status !== 'in-progress') {
-      throw new ApiError(80608, `Session status change not supported: a session starts as open or in-progress, not ${status}`);
+      throw new ApiError(80608, { detail: `a session starts as open or in-progress, not ${status}` });
     }
     if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
     const identifiers = input.participants.map((participant, index) => within(index, () => parseIdentifier(participant.identifier)));
@@ -253,16 +253,14 @@ export class SessionsService {
     for (const assignment of assignments) {
       acquire(uow, assignment, (err) => {
         if (isForeignKeyViolation(err)) {
-          return new ApiError(
-            80605,
-            `Proxy identifier not associated with service: the proxy number of ${assignment.identifier} has been removed from the pool, so this session cannot be re-opened.`,
-          );
+          return new ApiError(80605, {
+            detail: `The proxy number of ${assignment.identifier} has been removed from the pool, so this session cannot be re-opened.`,
+          });
         }
         if (!isUniqueViolation(err)) return undefined;
-        return new ApiError(
-          80604,
-          `Proxy identifier already in use with requested identifier: ${assignment.identifier} holds the same proxy number in another active session, so this session cannot be re-opened.`,
-        );
+        return new ApiError(80604, {
+          detail: `${assignment.identifier} holds the same proxy number in another active session, so this session cannot be re-opened.`,
+        });
       });
     }
   }
@@ -307,10 +305,10 @@ function applyStatus(next: SessionRow, current: SessionRow, status: SessionStatu
     return;
   }
   if (current.status === 'closed' && status === 'closed') throw new ApiError(80607);
-  throw new ApiError(
-    80608,
-    current.status === 'closed'
-      ? 'Session status change not supported: to re-open a closed session, set Status to in-progress'
-      : `Session status change not supported: an ${current.status} session can only be set to closed`,
-  );
+  throw new ApiError(80608, {
+    detail:
+      current.status === 'closed'
+        ? 'to re-open a closed session, set Status to in-progress'
+        : `an ${current.status} session can only be set to closed`,
+  });
 }
