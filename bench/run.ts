@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { CONNECTIONS, DURATION_SECONDS, measure, measureAcross } from './lib/load.js';
+import { CONNECTIONS, DURATION_SECONDS, HIGH_CONNECTIONS, measure, measureAcross } from './lib/load.js';
 import type { Measurement, Workload } from './lib/load.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley, startRaw } from './lib/processes.js';
 import { renderReport, updateReadme } from './lib/report.js';
@@ -30,13 +30,22 @@ async function main(): Promise<void> {
     log('raw node:http server');
     const raw = await startRaw(4100);
     const rawBase = '/v1/Services/KS' + 'b'.repeat(32) + '/Sessions';
-    const rawFigures = {
-      fetch: await measure(raw.url, AUTH, { method: 'GET', paths: [`${rawBase}/KC${'a'.repeat(32)}`] }),
-      create: await measure(raw.url, AUTH, { method: 'POST', paths: [rawBase], body: 'Ttl=3600' }),
-      'list(50)': await measure(raw.url, AUTH, { method: 'GET', paths: [`${rawBase}?PageSize=50`] }),
+    // The 1,000-session workloads run at both connection counts; the raw server's figures at each.
+    const levels = [...new Set([CONNECTIONS, HIGH_CONNECTIONS])];
+    const rawSpecs: Record<string, Workload> = {
+      fetch: { method: 'GET', paths: [`${rawBase}/KC${'a'.repeat(32)}`] },
+      create: { method: 'POST', paths: [rawBase], body: 'Ttl=3600' },
+      'list(50)': { method: 'GET', paths: [`${rawBase}?PageSize=50`] },
     };
+    const rawFigures = new Map<string, Measurement>();
+    for (const [workload, spec] of Object.entries(rawSpecs)) {
+      for (const connections of levels) {
+        const m = await measure(raw.url, AUTH, spec, connections);
+        rawFigures.set(`${workload}@${connections}`, m);
+        rows.push({ engine: 'raw node:http', workload, connections, ...m, ratio: null });
+      }
+    }
     await raw.stop();
-    for (const [workload, m] of Object.entries(rawFigures)) rows.push({ engine: 'raw node:http', workload, ...m, ratio: null });
 
     const engines: Array<{ engine: string; url: (name: string) => Promise<string> }> = [
       { engine: 'SQLite', url: async (name) => `sqlite:${join(scratch, `${name}.db`)}` },
@@ -51,19 +60,27 @@ async function main(): Promise<void> {
       const small = await seed(smallUrl, SMALL);
       const server = await startParley(smallUrl, 4101);
       const base = `/v1/Services/${small.serviceSid}/Sessions`;
-      const run = async (workload: string, spec: Workload, rawFigure?: Measurement) => {
-        const m = await measure(server.url, AUTH, spec);
-        rows.push({ engine, workload, ...m, ratio: rawFigure ? m.requestsPerSecond / rawFigure.requestsPerSecond : null });
-        return m;
+      // Each workload at every connection count in turn; the creates last, so the reads see the
+      // 1,000 seeded sessions only.
+      const run = async (workload: string, spec: Workload) => {
+        for (const connections of levels) {
+          const m = await measure(server.url, AUTH, spec, connections);
+          const rawFigure = rawFigures.get(`${workload}@${connections}`);
+          rows.push({ engine, workload, connections, ...m, ratio: rawFigure ? m.requestsPerSecond / rawFigure.requestsPerSecond : null });
+        }
       };
-      await run('fetch', { method: 'GET', paths: small.sampleSids.map((sid) => `${base}/${sid}`) }, rawFigures.fetch);
-      await run('list(50)', { method: 'GET', paths: [`${base}?PageSize=50`] }, rawFigures['list(50)']);
-      const nextSmall = await run('next page(50)', {
+      await run('fetch', { method: 'GET', paths: small.sampleSids.map((sid) => `${base}/${sid}`) });
+      await run('list(50)', { method: 'GET', paths: [`${base}?PageSize=50`] });
+      await run('next page(50)', {
         method: 'GET',
         paths: small.sampleTokens.map((t) => `${base}?PageSize=50&Page=1&PageToken=${t}`),
       });
-      const fetchSmall = rows.find((r) => r.engine === engine && r.workload === 'fetch')!;
-      await run('create', { method: 'POST', paths: [base], body: 'Ttl=3600' }, rawFigures.create);
+      await run('create', { method: 'POST', paths: [base], body: 'Ttl=3600' });
+      // The large and pool runs are measured at the default connection count and compared with these.
+      const atDefault = (workload: string) =>
+        rows.find((r) => r.engine === engine && r.workload === workload && r.connections === CONNECTIONS)!;
+      const fetchSmall = atDefault('fetch');
+      const nextSmall = atDefault('next page(50)');
       memory[`${engine}, ${SMALL} sessions`] = server.peakRssMb();
       await server.stop();
 
@@ -84,6 +101,7 @@ async function main(): Promise<void> {
         rows.push({
           engine: `${engine}, ${LARGE.toLocaleString('en-US')} sessions`,
           workload,
+          connections: CONNECTIONS,
           ...m,
           ratio: m.requestsPerSecond / reference.requestsPerSecond,
           ratioOf: `${SMALL} sessions`,
@@ -109,10 +127,11 @@ async function main(): Promise<void> {
       const sessionCreate = await measure(poolServer.url, AUTH, { method: 'POST', paths: [poolBase], body: 'Ttl=3600' });
       const label = `${engine}, ${POOL_NUMBERS} numbers, ${ACTIVE_SESSIONS.toLocaleString('en-US')} active sessions`;
       const fetchPaths = pool.emptySessionSids.slice(-1000).map((sid) => `${poolBase}/${sid}`);
-      rows.push({ engine: label, workload: 'session create', ...sessionCreate, ratio: null });
+      rows.push({ engine: label, workload: 'session create', connections: CONNECTIONS, ...sessionCreate, ratio: null });
       rows.push({
         engine: label,
         workload: 'participant create (auto-selected number)',
+        connections: CONNECTIONS,
         ...participantCreate,
         ratio: participantCreate.requestsPerSecond / sessionCreate.requestsPerSecond,
         ratioOf: 'session create',
@@ -130,7 +149,7 @@ async function main(): Promise<void> {
         },
       });
       const after = await countRouted(poolUrl);
-      rows.push({ engine: label, workload: 'inbound message routed (simulator)', ...routing, ratio: null });
+      rows.push({ engine: label, workload: 'inbound message routed (simulator)', connections: CONNECTIONS, ...routing, ratio: null });
       lossCheck[engine] = {
         accepted: routing.ok,
         inbound: after.inbound - before.inbound,
@@ -138,7 +157,7 @@ async function main(): Promise<void> {
         deliveries: after.deliveries - before.deliveries,
       };
       const poolFetch = await measure(poolServer.url, AUTH, { method: 'GET', paths: fetchPaths });
-      rows.push({ engine: label, workload: 'session fetch', ...poolFetch, ratio: null });
+      rows.push({ engine: label, workload: 'session fetch', connections: CONNECTIONS, ...poolFetch, ratio: null });
       memory[`${engine}, pool`] = poolServer.peakRssMb();
       await poolServer.stop();
 
@@ -153,6 +172,7 @@ async function main(): Promise<void> {
           rows.push({
             engine: twoNodes,
             workload,
+            connections: CONNECTIONS,
             ...m,
             ratio: m.requestsPerSecond / oneNode(workload).requestsPerSecond,
             ratioOf: 'one node',
@@ -181,7 +201,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: CONNECTIONS }, lossCheck);
+    const report = renderReport(rows, memory, { durationSeconds: DURATION_SECONDS, connections: levels }, lossCheck);
     process.stdout.write('\n' + report + '\n');
     writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), rows, memory, lossCheck }, null, 2) + '\n');
     if (process.env.BENCH_NO_README !== '1') updateReadme(report);

@@ -6,26 +6,44 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 
 export async function startServer(config: Config): Promise<FastifyInstance> {
+  // The handlers come first. Installed after the banner, a SIGTERM sent by whoever saw the banner
+  // could arrive before them (the process is preempted right after writing it) and end the process
+  // by the default action, no clean shutdown and no exit code; one during start-up did the same.
+  // A signal while starting is kept and acted on once the app can be closed; a repeated one while
+  // closing must not fall through to the default action either.
+  let signalled: NodeJS.Signals | null = null;
+  let running: FastifyInstance | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled !== null) {
+      running?.log.info({ signal }, 'already shutting down');
+      return;
+    }
+    signalled = signal;
+    if (running !== null) shutdown(running, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
+  if (signalled !== null) {
+    shutdown(app, signalled);
+    return app;
+  }
+  running = app;
   process.stdout.write(banner(app, config));
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
   return app;
+}
+
+function shutdown(app: FastifyInstance, signal: NodeJS.Signals): void {
+  app.log.info({ signal }, 'shutting down');
+  app.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 }
 
 function banner(app: FastifyInstance, config: Config): string {

@@ -24,6 +24,8 @@ export interface Workload {
 
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** The 1,000-session workloads (and the raw server) are measured at this count too. */
+export const HIGH_CONNECTIONS = Number(process.env.BENCH_HIGH_CONNECTIONS ?? 50);
 
 export async function measure(baseUrl: string, authorization: string, workload: Workload, connections = CONNECTIONS): Promise<Measurement> {
   return measureAcross([baseUrl], authorization, workload, connections);

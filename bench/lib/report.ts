@@ -12,6 +12,8 @@ export interface LossCheck {
 export interface Row extends Measurement {
   engine: string;
   workload: string;
+  /** autocannon's connections; a ratio compares figures measured at the same count. */
+  connections: number;
   /** Parley's requests/s over the reference's (the raw server, or the 1,000-session figure). */
   ratio: number | null;
   ratioOf?: string;
@@ -20,18 +22,18 @@ export interface Row extends Measurement {
 export function renderReport(
   rows: Row[],
   memory: Record<string, number>,
-  setup: { durationSeconds: number; connections: number },
+  setup: { durationSeconds: number; connections: number[] },
   lossCheck: Record<string, LossCheck> = {},
 ): string {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; autocannon, ${setup.connections} connections, ${setup.durationSeconds} s per row, server and load generator in separate processes on the loopback.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; autocannon, ${setup.connections.join(' and ')} connections (column "conns"), ${setup.durationSeconds} s per row, server and load generator in separate processes on the loopback.`,
     '',
-    '| server | workload | requests/s | p50 ms | p99 ms | ratio | errors |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| server | workload | conns | requests/s | p50 ms | p99 ms | ratio | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.engine} | ${r.workload} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.ratio === null ? '' : `${Math.round(r.ratio * 100)}% of ${r.ratioOf ?? 'raw'}`} | ${r.errors + r.non2xx} |`,
+        `| ${r.engine} | ${r.workload} | ${r.connections} | ${r.requestsPerSecond} | ${r.p50} | ${r.p99} | ${r.ratio === null ? '' : `${Math.round(r.ratio * 100)}% of ${r.ratioOf ?? 'raw'}`} | ${r.errors + r.non2xx} |`,
     ),
     '',
     `Peak server memory (RSS): ${Object.entries(memory)
@@ -43,7 +45,7 @@ export function renderReport(
         c.inbound === c.interactions &&
         c.interactions === c.deliveries &&
         c.inbound >= c.accepted &&
-        c.inbound - c.accepted <= setup.connections;
+        c.inbound - c.accepted <= Math.max(...setup.connections);
       return `Inbound routing on ${engine}: ${c.accepted} messages answered 2xx in the window, ${c.inbound} taken in all, ${c.interactions} interactions, ${c.deliveries} deliveries: ${intact ? 'exactly one interaction and one delivery each' : 'MISMATCH'}.`;
     }),
   ];

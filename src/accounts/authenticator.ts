@@ -3,7 +3,7 @@
 // Answers are cached for a few seconds so a busy API does not read these tables on every request;
 // a changed token or a revoked key applies within CACHE_MS.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { findAccount, findApiKey } from './accounts.repository.js';
 import { hashSecret } from './accounts.service.js';
 import type { Db } from '../db/unit-of-work.js';
@@ -26,9 +26,12 @@ export const CACHE_MS = 5_000;
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
+// Every request hashes its password: the one-shot crypto.hash (Node 20.12 on) costs a third less
+// than a Hash object.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest();
 
 export class Authenticator {
   readonly #cache = new Map<string, { credential: Credential | null; until: number }>();
@@ -43,7 +46,7 @@ export class Authenticator {
     // Equal-length digests, and every one compared (no early exit): the time taken says nothing
     // about how close the guess was, nor which token it matched.
     let matched = false;
-    for (const expected of credential.expected) matched = timingSafeEqual(given, expected) || matched;
+    for (const expected of credential.expected) matched = crypto.timingSafeEqual(given, expected) || matched;
     return matched ? credential.account : null;
   }
 

@@ -10,7 +10,7 @@ import { WithoutRowLocks } from './row-locks.js';
 import { GroupCommitter } from './group-commit.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import { createPrivately } from './sqlite-files.js';
-import { withStatementCache } from './sqlite-statements.js';
+import { directRunner, withStatementCache } from './sqlite-statements.js';
 import { StorageHealth } from './storage-health.js';
 import type { Database } from './schema.js';
 import { autocommit } from './unit-of-work.js';
@@ -68,11 +68,12 @@ function openSqlite(path: string): DatabaseHandle {
   const database = withStatementCache(sqlite, (err) => health.observe(err));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new WithoutRowLocks()] });
   const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
-  const committer = new GroupCommitter(db, () => sqlite.inTransaction);
+  const direct = directRunner(database, () => sqlite.inTransaction);
+  const committer = new GroupCommitter(db, () => sqlite.inTransaction, direct.inTransaction);
   const transactions: Transactions = { run: (work) => committer.run(work) };
   return {
     engine: 'sqlite',
-    queries: autocommit(db),
+    queries: autocommit(db, direct.outside),
     db,
     transactions,
     ping: async () => sqlite.open && (await health.check(transactions)),

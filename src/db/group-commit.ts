@@ -12,10 +12,10 @@
 // transaction is still open instead of assuming so.
 
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Database } from './schema.js';
 import { StatementLog } from './unit-of-work.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import type { Runner, UnitOfWork } from './unit-of-work.js';
 
 type Work<T> = (uow: UnitOfWork) => Promise<T>;
 
@@ -36,6 +36,8 @@ export class GroupCommitter {
     private readonly db: Kysely<Database>,
     /** Whether the connection is inside a transaction right now (better-sqlite3's `inTransaction`). */
     private readonly inTransaction: () => boolean,
+    /** How the batch's statements run on the connection it holds (sqlite-statements.ts directRunner). */
+    private readonly runStatement: Runner,
   ) {}
 
   run<T>(work: Work<T>): Promise<T> {
@@ -65,26 +67,30 @@ export class GroupCommitter {
   /** Runs the batch in one transaction; rejects with the error that ended it, rolled back. */
   async #commit(connection: Kysely<Database>, batch: Unit[]): Promise<Array<() => void>> {
     // A batch whose rollback failed left its transaction open: end it before starting another.
-    if (this.inTransaction()) await sql`rollback`.execute(connection);
+    if (this.inTransaction()) await this.#exec(connection, 'rollback');
     const settled: Array<() => void> = [];
     try {
-      await sql`begin`.execute(connection);
+      await this.#exec(connection, 'begin');
       for (const unit of batch) settled.push(await this.#runUnit(connection, unit));
-      await sql`commit`.execute(connection);
+      await this.#exec(connection, 'commit');
       return settled;
     } catch (error) {
       // A failed rollback must not hide why the batch failed.
-      if (this.inTransaction()) await sql`rollback`.execute(connection).catch(() => {});
+      if (this.inTransaction()) await this.#exec(connection, 'rollback').catch(() => {});
       throw error;
     }
   }
 
+  #exec(connection: Kysely<Database>, statement: string): Promise<unknown> {
+    return this.runStatement(connection, CompiledQuery.raw(statement));
+  }
+
   /** Runs one unit in its savepoint; throws only when the whole transaction is lost. */
   async #runUnit(connection: Kysely<Database>, unit: Unit): Promise<() => void> {
-    await sql`savepoint unit`.execute(connection);
+    await this.#exec(connection, 'savepoint unit');
     let value: unknown;
     // No locks: SQLite's one connection runs one write transaction at a time already.
-    const uow = new StatementLog(connection, () => null);
+    const uow = new StatementLog(connection, () => null, this.runStatement);
     try {
       value = await unit.work(uow);
       await uow.settle();
@@ -95,7 +101,7 @@ export class GroupCommitter {
     }
     // A unit that caught a storage fault itself would otherwise release a savepoint that is gone.
     if (!this.inTransaction()) throw new Error('SQLite rolled the transaction back on a failure that a unit of work caught');
-    await sql`release unit`.execute(connection);
+    await this.#exec(connection, 'release unit');
     return () => unit.resolve(value);
   }
 
@@ -103,8 +109,8 @@ export class GroupCommitter {
   async #rollBackUnit(connection: Kysely<Database>, error: unknown): Promise<void> {
     if (!this.inTransaction()) throw error;
     try {
-      await sql`rollback to unit`.execute(connection);
-      await sql`release unit`.execute(connection);
+      await this.#exec(connection, 'rollback to unit');
+      await this.#exec(connection, 'release unit');
     } catch {
       // The rollback met a storage fault of its own: the batch ends, with the unit's error.
       throw error;

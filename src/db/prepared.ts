@@ -2,8 +2,8 @@
 // point lookup itself. A prepared query is built and compiled once per dialect, then run
 // with fresh parameter values.
 
-import type { Compilable, Insertable, Kysely } from 'kysely';
-import { CompiledQuery } from 'kysely';
+import type { Compilable, CompiledQuery, Insertable, Kysely, RootOperationNode } from 'kysely';
+import { createQueryId } from 'kysely';
 import type { Database } from './schema.js';
 import type { Db } from './unit-of-work.js';
 
@@ -11,6 +11,8 @@ type Param = (name: string) => any;
 
 interface Template {
   sql: string;
+  /** The query as compiled, shared by every run (Kysely only reads it). */
+  query: RootOperationNode;
   /** For each positional parameter: the argument name it takes, or a constant. */
   slots: Array<{ name: string } | { value: unknown }>;
 }
@@ -31,6 +33,7 @@ export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Comp
       const compiled = build(db.sql, (name) => MARKER + name).compile();
       template = {
         sql: compiled.sql,
+        query: compiled.query,
         slots: compiled.parameters.map((value) =>
           typeof value === 'string' && value.startsWith(MARKER) ? { name: value.slice(MARKER.length) } : { value },
         ),
@@ -38,7 +41,8 @@ export function prepare<Row>(build: (db: Kysely<Database>, param: Param) => Comp
       templates.set(adapter, template);
     }
     const values = template.slots.map((slot) => ('name' in slot ? args[slot.name] : slot.value));
-    return CompiledQuery.raw(template.sql, values) as CompiledQuery<Row>;
+    // Not CompiledQuery.raw: that builds and freezes a node of its own on every run.
+    return { sql: template.sql, query: template.query, parameters: values, queryId: createQueryId() };
   };
 }
 

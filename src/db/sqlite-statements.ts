@@ -3,7 +3,10 @@
 // inside transactions.run or not.
 
 import type SQLite from 'better-sqlite3';
+import { isCompilable } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { runQuery } from './unit-of-work.js';
+import type { Query, Runner, Written } from './unit-of-work.js';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -106,4 +109,40 @@ function rowsAsArrays(statement: SQLite.Statement): ((values: unknown[]) => unkn
 function compileRow(names: string[]): (values: unknown[]) => unknown {
   const fields = names.map((name, i) => `${JSON.stringify(name)}: values[${i}]`);
   return new Function('values', `return { ${fields.join(', ')} };`) as (values: unknown[]) => unknown;
+}
+
+/**
+ * Kysely runs each statement through its connection provider (a mutex, a chain of promises, its
+ * plugins' result hooks): more than better-sqlite3 takes for a point lookup. better-sqlite3 runs
+ * statements synchronously, so a query, compiled, can run on the connection at once with the same
+ * answer. `inTransaction` runs the statements of the transaction the group committer holds the
+ * connection for (db/group-commit.ts), in the order issued, as Kysely would. `outside` runs an
+ * autocommit statement at once while no transaction is open and none queued before it is
+ * waiting; otherwise it waits its turn through Kysely, as before (run at once, it would join the
+ * open transaction, or overtake a statement issued before it).
+ */
+export function directRunner(statements: SqliteDatabase, inTransaction: () => boolean): { inTransaction: Runner; outside: Runner } {
+  const run = async <R>(query: Query<R>): Promise<Written<R>> => {
+    const compiled = isCompilable(query) ? query.compile() : query;
+    const statement = statements.prepare(compiled.sql);
+    if (statement.reader) {
+      const rows = statement.all(compiled.parameters) as R[];
+      // As runQuery counts a statement that returns rows (RETURNING): by its rows.
+      return { rows, count: rows.length };
+    }
+    return { rows: [], count: Number(statement.run(compiled.parameters).changes) };
+  };
+  let waiting = 0;
+  return {
+    inTransaction: (_sql, query) => run(query),
+    outside: async (sql, query) => {
+      if (waiting === 0 && !inTransaction()) return run(query);
+      waiting++;
+      try {
+        return await runQuery(sql, query);
+      } finally {
+        waiting--;
+      }
+    },
+  };
 }

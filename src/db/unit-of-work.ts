@@ -47,6 +47,9 @@ export function first<R>(rows: R[]): R | undefined {
   return rows[0];
 }
 
+/** How a Db runs its statements: Kysely's executor (runQuery), or an engine's own faster way. */
+export type Runner = <R>(sql: Kysely<Database>, query: Query<R>) => Promise<Written<R>>;
+
 export async function runQuery<R>(sql: Kysely<Database>, query: Query<R>): Promise<Written<R>> {
   const result = await sql.executeQuery<R>(query);
   // better-sqlite3 reports no count for a statement that returns rows (RETURNING): its rows are the count.
@@ -54,13 +57,13 @@ export async function runQuery<R>(sql: Kysely<Database>, query: Query<R>): Promi
 }
 
 /** Statements outside any transaction: each runs on its own, at once. */
-export function autocommit(sql: Kysely<Database>): Db {
+export function autocommit(sql: Kysely<Database>, run: Runner = runQuery): Db {
   return {
     sql,
-    read: async (query) => (await runQuery(sql, query)).rows,
+    read: async (query) => (await run(sql, query)).rows,
     write: async (query, refusal) => {
       try {
-        return await runQuery(sql, query);
+        return await run(sql, query);
       } catch (err) {
         throw refusal?.(err) ?? err;
       }
@@ -78,10 +81,11 @@ export class StatementLog implements UnitOfWork {
   constructor(
     readonly sql: Kysely<Database>,
     private readonly lockQuery: (keys: string[]) => Query<unknown> | null,
+    private readonly run: Runner = runQuery,
   ) {}
 
   write<R>(query: Query<R>, refusal?: Refusal): Promise<Written<R>> {
-    const written = runQuery(this.sql, query).catch((err: unknown) => {
+    const written = this.run(this.sql, query).catch((err: unknown) => {
       throw refusal?.(err) ?? err;
     });
     // Settled by the runner (settle()); this only keeps a failure from counting as unhandled meanwhile.
@@ -92,7 +96,7 @@ export class StatementLog implements UnitOfWork {
 
   async read<R>(query: Query<R>): Promise<R[]> {
     const earlier = this.#writes.slice();
-    const own = runQuery(this.sql, query);
+    const own = this.run(this.sql, query);
     // On PostgreSQL an earlier failure aborts the transaction and this read fails for that reason
     // alone; the earlier failure is the one to report.
     const [ownOutcome, ...earlierOutcomes] = await Promise.allSettled([own, ...earlier]);

@@ -5,8 +5,8 @@
 // the timeout test uses a receiver that never answers.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { startTestApp } from '../helpers/app.js';
+import { afterEach, before, describe, test } from 'node:test';
+import { appAndReceiver, frozenClock, startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { ALICE, assertSigned, callbackPair } from '../helpers/callbacks.js';
 import { createDurableDatabase } from '../helpers/database.js';
@@ -16,19 +16,14 @@ import { attempt, settled } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 describe('Callback delivery through the outbox', () => {
+  // Three attempts in all: the retry test below uses every one of them. The timeout is so long
+  // that no machine is too busy for a prompt answer; the timeout test has an app of its own.
+  // Server time moves only with the clock endpoint: no retry comes due in real time meanwhile.
+  const fixture = appAndReceiver({ PARLEY_CALLBACK_MAX_ATTEMPTS: '3', PARLEY_CALLBACK_TIMEOUT_MS: '60000' }, { clock: frozenClock() });
   let t: TestApp;
   let receiver: CallbackReceiver;
   let pair: MaskedPair;
-  before(async () => {
-    // Three attempts in all: the retry test below uses every one of them. The timeout is so long
-    // that no machine is too busy for a prompt answer; the timeout test has an app of its own.
-    t = await startTestApp({ PARLEY_CALLBACK_MAX_ATTEMPTS: '3', PARLEY_CALLBACK_TIMEOUT_MS: '60000' });
-    receiver = await CallbackReceiver.start();
-  });
-  after(async () => {
-    await receiver.close();
-    await t.close();
-  });
+  before(() => ({ t, receiver } = fixture));
   afterEach(() => t.api.delete(pair.service));
 
   test('500, 500, then 200: retried after 1 s and 2 s of server time, delivered exactly once', async () => {
@@ -65,7 +60,7 @@ describe('Callback delivery through the outbox', () => {
 
   test('no answer within PARLEY_CALLBACK_TIMEOUT_MS is a failed attempt, retried', async () => {
     // The first attempt is never answered: the timeout is the only way it can end.
-    const quick = await startTestApp({ PARLEY_CALLBACK_TIMEOUT_MS: '300' });
+    const quick = await startTestApp({ PARLEY_CALLBACK_TIMEOUT_MS: '300' }, { clock: frozenClock() });
     const slow = await CallbackReceiver.start();
     try {
       slow.respondInTurn({ status: 200, delayMs: 3_600_000 }, { status: 200 });
@@ -119,7 +114,8 @@ describe('Callback delivery across a restart', () => {
     let second: TestApp | undefined;
     let receiver: CallbackReceiver | undefined;
     try {
-      first = await startTestApp({ DATABASE_URL: database.url });
+      // Its clock stands still: the refused delivery stays at one attempt until the restart.
+      first = await startTestApp({ DATABASE_URL: database.url }, { clock: frozenClock() });
       const pair = await callbackPair(first, { CallbackUrl: url });
       const sent = await first.api.post('/simulator/v1/Messages', { From: ALICE, To: pair.a.proxy, Body: 'survive' });
       assert.equal(sent.status, 201, sent.text);
@@ -156,7 +152,8 @@ describe('Callback delivery across a restart', () => {
     let first: TestApp | undefined;
     let second: TestApp | undefined;
     try {
-      first = await startTestApp({ DATABASE_URL: database.url, PARLEY_OUTBOX_POLL_MS: '50' });
+      // Its clock stands still (one failed attempt); the next server's is real time.
+      first = await startTestApp({ DATABASE_URL: database.url, PARLEY_OUTBOX_POLL_MS: '50' }, { clock: frozenClock() });
       const pair = await callbackPair(first, { CallbackUrl: receiver.url('/polled') });
       const sent = await first.api.post('/simulator/v1/Messages', { From: ALICE, To: pair.a.proxy, Body: 'poll me' });
       await receiver.waitFor(1);

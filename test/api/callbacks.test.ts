@@ -4,8 +4,8 @@
 // the intercept callback: intercept-callback.test.ts.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
+import { afterEach, before, describe, test } from 'node:test';
+import { appAndReceiver, frozenClock, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { ALICE, assertSigned, BOB, callbackPair, callbackParams, INTERACTION_KEYS, OUTBOUND_KEYS } from '../helpers/callbacks.js';
 import { advanceClock, interactionOf, receivedIn } from '../helpers/factories.js';
@@ -14,17 +14,12 @@ import { outboxRows } from '../helpers/outbox.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
 
 describe('Service callbacks', () => {
+  // Server time moves only with the clock endpoint: a call's duration is exact.
+  const fixture = appAndReceiver({}, { clock: frozenClock() });
   let t: TestApp;
   let receiver: CallbackReceiver;
   let pair: MaskedPair;
-  before(async () => {
-    t = await startTestApp();
-    receiver = await CallbackReceiver.start();
-  });
-  after(async () => {
-    await receiver.close();
-    await t.close();
-  });
+  before(() => ({ t, receiver } = fixture));
   // Pool numbers are unique per account: each test's service gives its number back.
   afterEach(() => t.api.delete(pair.service));
 

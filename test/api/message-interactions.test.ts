@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
+import { frozenClock, startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { advanceClock, fetchOk, handset, handsetLog, pathOf, servicePerTest, sessionWith } from '../helpers/factories.js';
 import type { Member as Participant } from '../helpers/factories.js';
@@ -31,7 +31,8 @@ describe('MessageInteractions', () => {
   let t: TestApp;
   let api: HttpClient;
   before(async () => {
-    t = await startTestApp();
+    // Server time moves only with `advance`: a Ttl window is exact.
+    t = await startTestApp({}, { clock: frozenClock() });
     api = t.api;
   });
   after(() => t.close());

@@ -3,8 +3,8 @@
 // simulator applies, or JSON that creates a session the original message then goes through.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
+import { afterEach, before, describe, test } from 'node:test';
+import { appAndReceiver, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { assertSigned } from '../helpers/callbacks.js';
 import { handsetLog, pooledService } from '../helpers/factories.js';
@@ -19,21 +19,27 @@ const N1 = '+14155550101';
 const TWIML = 'text/xml';
 const twiml = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
 
+/** The carrier parameters of a message webhook, as Twilio sends them (NumMedia and media aside). */
+const messageParams = (sid: string, from: string, to: string, body: string) => ({
+  AccountSid: TEST_ACCOUNT_SID,
+  ApiVersion: '2010-04-01',
+  From: from,
+  To: to,
+  MessageSid: sid,
+  SmsSid: sid,
+  SmsMessageSid: sid,
+  Body: body,
+});
+
 describe('Out-of-session callback', () => {
+  const fixture = appAndReceiver();
   let t: TestApp;
   let receiver: CallbackReceiver;
   let service: string;
   let serviceSid: string;
   /** Handset messages from earlier tests, left out of what a test reads. */
   const earlier = new Set<unknown>();
-  before(async () => {
-    t = await startTestApp();
-    receiver = await CallbackReceiver.start();
-  });
-  after(async () => {
-    await receiver.close();
-    await t.close();
-  });
+  before(() => ({ t, receiver } = fixture));
   // Pool numbers are unique per account: each test's service gives its numbers back.
   afterEach(() => t.api.delete(service));
 
@@ -65,14 +71,7 @@ describe('Out-of-session callback', () => {
     assert.equal(request!.url, '/oos?svc=masked');
     assertSigned(receiver, request!);
     assert.deepEqual(request!.params, {
-      AccountSid: TEST_ACCOUNT_SID,
-      ApiVersion: '2010-04-01',
-      From: ALICE,
-      To: N0,
-      MessageSid: sent.body.sid,
-      SmsSid: sent.body.sid,
-      SmsMessageSid: sent.body.sid,
-      Body: 'Hi there',
+      ...messageParams(sent.body.sid, ALICE, N0, 'Hi there'),
       NumMedia: '2',
       MediaUrl0: 'https://example.com/b.jpg',
       MediaUrl1: 'https://example.com/a.jpg',
@@ -122,14 +121,7 @@ describe('Out-of-session callback', () => {
     assert.equal(request!.params.outboundParticipantIdentifier, BOB);
     assert.notEqual(request!.params.sessionDateEnded, '');
     assert.deepEqual(request!.params, {
-      AccountSid: TEST_ACCOUNT_SID,
-      ApiVersion: '2010-04-01',
-      From: ALICE,
-      To: N0,
-      MessageSid: sent.body.sid,
-      SmsSid: sent.body.sid,
-      SmsMessageSid: sent.body.sid,
-      Body: 'are you there?',
+      ...messageParams(sent.body.sid, ALICE, N0, 'are you there?'),
       NumMedia: '0',
       ...participant('inboundParticipant', members[ALICE]!),
       ...participant('outboundParticipant', members[BOB]!),

@@ -1,9 +1,10 @@
 // Sessions and the numbers their participants hold: inline participants, close, re-open, expiry, delete.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { servicePerTest } from '../helpers/factories.js';
 import { expectError } from '../helpers/http-client.js';
 
 const ALICE = '+12125550101';
@@ -16,12 +17,8 @@ describe('Session create with Participants', () => {
     t = await startTestApp();
   });
   after(() => t.close());
-  // Pool numbers are unique per account: each test's service gives its numbers back.
-  afterEach(() => t.api.delete(service));
-  beforeEach(async () => {
-    service = `/v1/Services/${(await t.api.post('/v1/Services', { UniqueName: `svc-${Math.random()}` })).body.sid}`;
-    for (const n of ['+14155550100', '+14155550101']) await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: n });
-  });
+  const pool = servicePerTest(() => t.api, ['+14155550100', '+14155550101']);
+  beforeEach(() => void (service = pool.service));
 
   const participantsOf = async (sessionSid: string) =>
     (await t.api.get(`${service}/Sessions/${sessionSid}/Participants`)).body.participants as Array<Record<string, string>>;
@@ -98,12 +95,8 @@ describe('Numbers held by a session over its life', () => {
     t = await startTestApp();
   });
   after(() => t.close());
-  // Pool numbers are unique per account: each test's service gives its numbers back.
-  afterEach(() => t.api.delete(service));
-  beforeEach(async () => {
-    service = `/v1/Services/${(await t.api.post('/v1/Services', { UniqueName: `svc-${Math.random()}` })).body.sid}`;
-    await t.api.post(`${service}/PhoneNumbers`, { PhoneNumber: '+14155550100' });
-  });
+  const pool = servicePerTest(() => t.api, ['+14155550100']);
+  beforeEach(() => void (service = pool.service));
 
   const inUse = async () => (await t.api.get(`${service}/PhoneNumbers/%2B14155550100`)).body.in_use as number;
   const pair = async (form: Record<string, string | number> = {}) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestApp } from '../helpers/app.js';
+import { frozenClock, startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { expectError } from '../helpers/http-client.js';
@@ -9,7 +9,8 @@ import { formatDate } from '../../src/common/dates.js';
 describe('Session expiry with the simulator clock', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    // Server time moves only with `advance`: a Ttl window is exact.
+    t = await startTestApp({}, { clock: frozenClock() });
   });
   after(() => t.close());
 

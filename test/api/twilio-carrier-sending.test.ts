@@ -48,12 +48,18 @@ describe('Twilio carrier: sending', () => {
   test('a 500 answer from Twilio is retried, and the message is sent once', async () => {
     const { t, fake, pair } = carrier;
     fake.failNext(500, 1);
+    // The retry comes 1 s later in real time; Twilio's answer to it waits until the test has seen
+    // the leg still queued, so that no slow moment of the test lets the retry overtake the check.
+    let release = () => {};
+    const checked = new Promise<void>((resolve) => (release = resolve));
+    fake.beforeAnswer = () => checked;
     await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.a.proxy, 'try again'));
     const [first] = await fake.waitForRequests(1);
     assert.equal(first!.status, 500);
     const row = await onlyInteraction();
     assert.equal(row.outbound_resource_status, 'queued', 'still queued while it is retried');
     assert.equal(row.outbound_resource_sid, null);
+    release();
 
     const [, second] = await fake.waitForRequests(2);
     assert.equal(second!.status, 201);

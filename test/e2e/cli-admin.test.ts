@@ -229,7 +229,7 @@ describe('parley accounts and parley keys', () => {
       [created.body.sid],
     );
     expectError(await asLate.get('/v1/Services', undefined, { auth: { username: unused.sid, password: unused.secret } }), 401, 20003);
-    assert.equal(await server.stop(), 0);
+    assert.equal(await server.stop(), 0, server.exitReport());
     server = null;
   });
 
@@ -383,7 +383,7 @@ describe('parley accounts and parley keys', () => {
     );
     const identifiers = ((await api.get(participantsPath)).body.participants as Array<Record<string, string>>).map((p) => p.identifier);
     assert.ok(identifiers.includes('+12125550124') && !identifiers.includes(person), identifiers.join(', '));
-    assert.equal(await server.stop(), 0);
+    assert.equal(await server.stop(), 0, server.exitReport());
     server = null;
 
     const deleted = succeeded(await cli('accounts', 'delete', third.sid), 'accounts delete');

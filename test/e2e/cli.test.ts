@@ -43,7 +43,7 @@ describe('the parley command', () => {
     assert.equal(health.status, 200);
     const authorised = await fetch(`${first.url}/v1/Services`, { headers: { authorization: basic(first.sid, token) } });
     assert.equal(authorised.status, 200);
-    assert.equal(await first.stop(), 0);
+    assert.equal(await first.stop(), 0, first.exitReport());
 
     // Later starts say where the token is instead of printing it into every log again.
     const second = await serve(env);
@@ -57,7 +57,7 @@ describe('the parley command', () => {
     assert.doesNotMatch(second.banner, /\(new\)/);
     const still = await fetch(`${second.url}/v1/Services`, { headers: { authorization: basic(first.sid, token) } });
     assert.equal(still.status, 200);
-    assert.equal(await second.stop(), 0);
+    assert.equal(await second.stop(), 0, second.exitReport());
 
     // The command the banner names shows it.
     const shown = spawnSync(process.execPath, [...CLI, 'accounts', 'token', first.sid], { env, encoding: 'utf8' });

@@ -145,7 +145,14 @@ export const ROUTE_BY_ID: ReadonlyMap<string, RouteDef> = new Map(ROUTES.map((ro
 export const ALL_FIELDS: Readonly<Record<string, FieldType>> = Object.assign({}, ...ROUTES.flatMap((r) => [r.body ?? {}, r.query ?? {}]));
 export const FIELD_NAMES = Object.keys(ALL_FIELDS);
 
-export const PREFIX: Record<Kind, string> = { service: 'KS', session: 'KC', participant: 'KP', phoneNumber: 'PN', interaction: 'KI', call: 'CA' };
+export const PREFIX: Record<Kind, string> = {
+  service: 'KS',
+  session: 'KC',
+  participant: 'KP',
+  phoneNumber: 'PN',
+  interaction: 'KI',
+  call: 'CA',
+};
 export const REALS: Record<Kind, readonly RealRef[]> = {
   service: ['service'],
   session: ['session', 'sessionName'],

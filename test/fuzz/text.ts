@@ -93,7 +93,8 @@ export function isValidFormBody(body: Buffer): boolean {
 // ---- basic arbitraries ------------------------------------------------------------------------
 
 const char = (min: number, max: number) => fc.integer({ min, max }).map((code) => String.fromCharCode(code));
-export const hexString = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+export const hexString = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 /** Printable ASCII without space: what a request target may carry without the client refusing it. */
 export const printable = (maxLength: number) => fc.string({ unit: char(0x21, 0x7e), maxLength });
 export const unicode = (maxLength: number) => fc.string({ unit: 'grapheme', maxLength });
@@ -126,25 +127,8 @@ export const TRAVERSALS = [
   '%20',
 ] as const;
 /** Percent escapes no decoder accepts, and incomplete or overlong UTF-8 behind them. */
-export const MALFORMED_ESCAPES = [
-  '%',
-  '%Z',
-  '%ZZ',
-  '%G1',
-  '%E0%A4%A',
-  '%C3%28',
-  '%ED%A0%80',
-  '%FF',
-  '%C0%AF',
-  '%F0%9F%98',
-] as const;
-export const BAD_PERCENT = [
-  ...MALFORMED_ESCAPES,
-  '%%',
-  '%2',
-  'KS%',
-  '%E2%82',
-] as const;
+export const MALFORMED_ESCAPES = ['%', '%Z', '%ZZ', '%G1', '%E0%A4%A', '%C3%28', '%ED%A0%80', '%FF', '%C0%AF', '%F0%9F%98'] as const;
+export const BAD_PERCENT = [...MALFORMED_ESCAPES, '%%', '%2', 'KS%', '%E2%82'] as const;
 export const longString = fc
   .tuple(fc.constantFrom(63, 64, 65, 191, 192, 2047, 2048, 2049, 4096, 9000), fc.constantFrom('a', '%41', 'K', '0'))
   .map(([length, unit]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));

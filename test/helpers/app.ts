@@ -4,6 +4,7 @@
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { AdjustableClock } from '../../src/common/clock.js';
 import type { AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestDatabase } from './database.js';
@@ -52,11 +53,24 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
   };
 }
 
+/**
+ * The simulator's clock, standing still until the test moves it (POST /simulator/v1/Clock): for a
+ * test whose outcome depends on how much server time passed (a call's duration, a retry coming
+ * due), so that a slow machine's real time does not count.
+ */
+export function frozenClock(): AdjustableClock {
+  const start = Date.now();
+  return new AdjustableClock({ now: () => start });
+}
+
 /** For a describe block: an app (with these variables) and a receiver for its callbacks, both closed after it. */
-export function appAndReceiver(env: Record<string, string> = {}): { readonly t: TestApp; readonly receiver: CallbackReceiver } {
+export function appAndReceiver(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): { readonly t: TestApp; readonly receiver: CallbackReceiver } {
   const fixture = {} as { t: TestApp; receiver: CallbackReceiver };
   before(async () => {
-    fixture.t = await startTestApp(env);
+    fixture.t = await startTestApp(env, options);
     fixture.receiver = await CallbackReceiver.start();
   });
   after(async () => {

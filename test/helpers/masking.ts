@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import { startTestApp } from './app.js';
+import { frozenClock, startTestApp } from './app.js';
 import type { TestApp } from './app.js';
 import {
   advanceClock,
@@ -50,7 +50,8 @@ export interface Pair {
 export function harness() {
   let t: TestApp | undefined;
   before(async () => {
-    t = await startTestApp();
+    // Server time moves only with `advance`: a call's duration and a Ttl window are exact.
+    t = await startTestApp({}, { clock: frozenClock() });
   });
   after(() => t?.close());
   const api = () => h.t.api;

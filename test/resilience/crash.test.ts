@@ -120,6 +120,8 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
     const openSeats: Array<{ sid: string; path: string; count: number; busy: boolean }> = [];
     const unexpected: string[] = [];
     let killed = false;
+    // However the test ends, the load stops with it.
+    t.after(() => (killed = true));
     let inFlight = 0;
     let lost = 0;
     let seq = 0;
@@ -228,15 +230,18 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
     );
     const recorder = inspectDatabase(url);
     try {
-      await eventually(async () => {
-        const jobs = (await recorder.db.selectFrom('outbox').selectAll().execute()).filter((job) =>
-          hookedMessages.some((sid) => job.payload.includes(sid)),
-        );
-        assert.ok(
-          jobs.length === hookedMessages.length && jobs.every((job) => job.attempts >= ATTEMPTS_BEFORE_KILL && job.locked_until === null),
-          `the failures are written down: ${JSON.stringify(jobs.map((job) => [job.attempts, job.locked_until]))}`,
-        );
-      });
+      await eventually(
+        async () => {
+          const jobs = (await recorder.db.selectFrom('outbox').selectAll().execute()).filter((job) =>
+            hookedMessages.some((sid) => job.payload.includes(sid)),
+          );
+          assert.ok(
+            jobs.length === hookedMessages.length && jobs.every((job) => job.attempts >= ATTEMPTS_BEFORE_KILL && job.locked_until === null),
+            `the failures are written down: ${JSON.stringify(jobs.map((job) => [job.attempts, job.locked_until]))}`,
+          );
+        },
+        { intervalMs: 5 },
+      );
     } finally {
       await recorder.destroy();
     }
@@ -380,6 +385,6 @@ describe(`a SIGKILL in the middle of a write load (${testEngine()})`, () => {
     assert.equal(sent.status, 201, sent.text);
     const requests = await receiver.waitFor(before + 1);
     assert.equal(requests.at(-1)!.params.interactionSid, sent.body.interaction_sid);
-    assert.equal(await second.stop(), 0, 'the restarted server shuts down cleanly');
+    assert.equal(await second.stop(), 0, `the restarted server shuts down cleanly: ${second.exitReport()}`);
   });
 });

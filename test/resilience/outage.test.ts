@@ -104,7 +104,7 @@ describeOnPostgres('a database outage (PostgreSQL behind a TCP proxy the test br
     const listed = await setup.api.get(`${service}/Sessions/${session.body.sid}/Participants`);
     const first = (listed.body.participants as Array<Record<string, string>>)[0]!;
     member = { identifier: first.identifier!, proxy: first.proxy_identifier! };
-    assert.equal(await setup.stop(), 0);
+    assert.equal(await setup.stop(), 0, setup.exitReport());
   });
   afterEach(async () => {
     await server?.kill();

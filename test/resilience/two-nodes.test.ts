@@ -411,7 +411,7 @@ describeOnPostgres('two nodes on one PostgreSQL database', () => {
         assert.deepEqual(troubles, [], `node ${nodeName(node)} logged no warning or error`);
         assert.ok(node.alive(), `node ${nodeName(node)} is still running`);
       }
-      for (const node of nodes) assert.equal(await node.stop(), 0, `node ${nodeName(node)} shuts down cleanly`);
+      for (const node of nodes) assert.equal(await node.stop(), 0, `node ${nodeName(node)} shuts down cleanly: ${node.exitReport()}`);
       t.diagnostic(`ran in ${Date.now() - began} ms`);
     });
   });

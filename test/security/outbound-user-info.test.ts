@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
-import { startTestApp, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { frozenClock, startTestApp, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { logCollector } from '../helpers/log-collector.js';
 import { outboundPair } from '../helpers/outbound.js';
@@ -24,7 +24,8 @@ describe('user info in a callback URL', () => {
   let closedPort: number;
   const log = logCollector();
   before(async () => {
-    t = await startTestApp({ PARLEY_LOG_LEVEL: 'trace' }, { logStream: log.stream });
+    // Server time moves only with the clock endpoint: the retry waits for it.
+    t = await startTestApp({ PARLEY_LOG_LEVEL: 'trace' }, { logStream: log.stream, clock: frozenClock() });
     receiver = await CallbackReceiver.start();
     const closed = await CallbackReceiver.start();
     closedPort = closed.port;

@@ -85,7 +85,8 @@ describe('slow clients', () => {
   let fake: FakeTwilio;
   before(async () => {
     fake = await startFakeTwilio();
-    t = await startTestApp(TIMEOUTS);
+    // The intercept below answers late on purpose, yet well within a timeout no busy machine reaches.
+    t = await startTestApp({ ...TIMEOUTS, PARLEY_INTERCEPT_TIMEOUT_MS: '60000' });
     twilioApp = await startTestApp(twilioEnv(fake, TIMEOUTS));
   });
   after(async () => {

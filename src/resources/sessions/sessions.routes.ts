@@ -82,6 +82,7 @@ export function sessionsRoutes(app: FastifyInstance, services: ServicesService, 
 function bracketedParticipant(body: object): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) {
+    if (!key.startsWith('Participants[')) continue;
     const match = /^Participants\[(\w+)\]$/.exec(key);
     if (match && typeof value === 'string') fields[match[1]!] = value;
   }
