@@ -1,8 +1,8 @@
 // The one way a test waits for something that happens in the background (an outbox delivery, a
 // sweep, a server coming back): retry a check until it passes, with a deadline generous enough
 // that a busy machine only makes the test slower, never makes it fail. A test never asserts how
-// fast something happened; where it must show that something did NOT happen, it waits a while
-// (`quietly`) and looks.
+// fast something happened; where it must show that something did NOT happen, it sleeps a while
+// and looks (a check that a slow machine can only make pass wrongly, never fail wrongly).
 
 /** How long `eventually` keeps trying by default: far longer than anything takes on an idle machine. */
 export const GENEROUS_MS = 30_000;
@@ -31,13 +31,4 @@ export async function eventually<T>(check: () => T | Promise<T>, options: Eventu
       await sleep(intervalMs);
     }
   }
-}
-
-/**
- * Waits `ms` and then runs `check`: for "nothing else came" after something that could only come
- * late. Such a check can pass wrongly on a slow machine, never fail wrongly.
- */
-export async function quietly<T>(ms: number, check: () => T | Promise<T>): Promise<T> {
-  await sleep(ms);
-  return check();
 }
