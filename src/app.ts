@@ -65,8 +65,10 @@ declare module 'fastify' {
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const database = openDatabase(config.databaseUrl, { timeoutMs: config.databaseTimeoutMs });
   try {
-    await migrateToLatest(database.db);
-    await loadColumns(database.queries);
+    await database.maintain(async (db) => {
+      await migrateToLatest(db);
+      await loadColumns(database.queries, db);
+    });
     const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
     const configured =
       config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;

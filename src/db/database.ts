@@ -35,6 +35,12 @@ export interface DatabaseHandle {
   readonly transactions: Transactions;
   /** The Kysely instance itself: for migrations, administration and tests that look at the tables. */
   readonly db: Kysely<Database>;
+  /**
+   * Runs schema work (migrations, reading the catalogue) with no per-statement timeout: a migration
+   * may rightly take minutes (an index over a big table), and on a busy machine even a catalogue
+   * query can outlast PARLEY_DB_TIMEOUT_MS, which is meant for requests, not for starting up.
+   */
+  maintain<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Answers whether the database is reachable right now and, after a storage fault, takes writes again. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
@@ -76,6 +82,8 @@ function openSqlite(path: string): DatabaseHandle {
     queries: autocommit(db, direct.outside),
     db,
     transactions,
+    // One connection, and no statement timeout to lift.
+    maintain: (work) => work(db),
     ping: async () => sqlite.open && (await health.check(transactions)),
     destroy: async () => {
       await checkpointer?.stop();
@@ -127,6 +135,19 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     queries: autocommit(db),
     db,
     transactions,
+    maintain: async (work) => {
+      // A connection of its own, without query_timeout; still bounded in how long it waits to connect.
+      const maintenance = new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes as pg.CustomTypesConfig, connectionTimeoutMillis: timeoutMs }),
+        }),
+      });
+      try {
+        return await work(maintenance);
+      } finally {
+        await maintenance.destroy();
+      }
+    },
     ping: async () => {
       if (health.failing) return health.check(transactions);
       try {
