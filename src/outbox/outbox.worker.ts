@@ -112,9 +112,16 @@ export class OutboxWorker {
 
   /** Claims due jobs into the free slots and starts them, in each clock's scope; returns how many it started. */
   async #fill(): Promise<number> {
-    const scopes = await this.#storage(() => this.clocks.scopes());
+    let scopes: ClockScope[];
+    try {
+      scopes = await this.clocks.scopes();
+    } catch (err) {
+      // A failure only: that a read worked says nothing of whether the storage takes writes again.
+      this.#backoff.failed(err);
+      return 0;
+    }
     let started = 0;
-    for (const scope of scopes ?? []) started += await this.#fillFrom(scope);
+    for (const scope of scopes) started += await this.#fillFrom(scope);
     return started;
   }
 
