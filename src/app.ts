@@ -7,7 +7,8 @@ import type { LookupFunction } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { ensureDefaultAccount } from './accounts/accounts.service.js';
 import type { DefaultAccount } from './accounts/accounts.service.js';
-import { AdjustableClock, systemClock } from './common/clock.js';
+import { AccountClocks } from './accounts/account-clocks.js';
+import { systemClock } from './common/clock.js';
 import type { Clock } from './common/clock.js';
 import type { Config } from './config.js';
 import { createComponents } from './components.js';
@@ -30,6 +31,7 @@ import { participantsRoutes } from './resources/participants/participants.routes
 import { phoneNumbersRoutes } from './resources/phone-numbers/phone-numbers.routes.js';
 import { servicesRoutes } from './resources/services/services.routes.js';
 import { sessionsRoutes } from './resources/sessions/sessions.routes.js';
+import { adminRoutes } from './carriers/simulator/accounts.routes.js';
 import { clockRoutes } from './carriers/simulator/clock.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
 import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
@@ -37,7 +39,10 @@ import { interactionsRoutes } from './resources/interactions/interactions.routes
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
 
 export interface AppOptions {
-  /** Replaces the clock (tests); by default the simulator gets an adjustable clock, other carriers real time. */
+  /**
+   * Replaces real time (tests: test/helpers/app.ts frozenClock). Under the simulator each account's
+   * clock runs ahead of it by the account's own offset (accounts/account-clocks.ts).
+   */
   clock?: Clock;
   /** Replaces DNS for outgoing calls to account-set URLs (tests); by default node:dns lookup. */
   lookup?: LookupFunction;
@@ -51,7 +56,8 @@ export interface AppOptions {
 export interface Parley {
   readonly config: Config;
   readonly database: DatabaseHandle;
-  readonly clock: Clock;
+  /** Every account's time. */
+  readonly clock: AccountClocks;
   readonly account: DefaultAccount;
   readonly components: Components;
 }
@@ -69,7 +75,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       await migrateToLatest(db);
       await loadColumns(database.queries, db);
     });
-    const clock = options.clock ?? (config.carrier === 'simulator' ? new AdjustableClock() : systemClock);
+    const clock = new AccountClocks(database.queries, database.transactions, options.clock ?? systemClock, config.carrier === 'simulator');
     const configured =
       config.accountSid !== null && config.authToken !== null ? { sid: config.accountSid, authToken: config.authToken } : null;
     // Under a lock: nodes starting together on a fresh database must not both insert the configured
@@ -77,7 +83,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const account = await database.transactions.run(async (uow) => {
       uow.lock('default-account');
       await applyOwnership(uow, config.carrier);
-      return ensureDefaultAccount(uow, clock, configured);
+      return ensureDefaultAccount(uow, clock.base, configured);
     });
     return createServer(config, database, clock, account, options);
   } catch (err) {
@@ -95,7 +101,7 @@ function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((a
 function createServer(
   config: Config,
   database: DatabaseHandle,
-  clock: Clock,
+  clock: AccountClocks,
   account: DefaultAccount,
   options: AppOptions,
 ): FastifyInstance {
@@ -171,6 +177,12 @@ function createServer(
   const authenticate = basicAuth(components.authenticator, new SignInGuard(config.authFailureLimit));
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
+    // Another node may have moved a clock: this node's copy is at most a second old (account-clocks.ts).
+    api.addHook('onRequest', (_request, _reply, done) => {
+      const reading = clock.fresh();
+      if (reading === undefined) done();
+      else reading.then(() => done(), done);
+    });
     api.addHook('onRequest', rateLimiter({ limit: config.rateLimit, burst: config.rateBurst }, options.rateClock));
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, components.services, links);
@@ -179,11 +191,13 @@ function createServer(
     participantsRoutes(api, components.participants, links);
     interactionsRoutes(api, components.interactions, links);
     messageInteractionsRoutes(api, components.messageInteractions, links);
-    if (clock instanceof AdjustableClock && config.carrier === 'simulator') {
+    if (config.carrier === 'simulator') {
       clockRoutes(api, clock, sweeper, outbox, retention);
       handsetRoutes(api, components.handsets, links);
     }
   });
+  // The emulator's admin API answers to a bearer token of its own, not an account's credentials.
+  if (config.carrier === 'simulator' && config.adminToken !== null) adminRoutes(app, components.accountAdmin, config.adminToken);
   // Twilio's webhooks carry its signature instead of Basic credentials.
   if (config.twilio !== null && components.twilioWebhooks !== null) twilioRoutes(app, components.twilioWebhooks, config.twilio, links);
   return app;

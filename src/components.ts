@@ -3,6 +3,8 @@
 
 import type { LookupFunction } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AccountClocks } from './accounts/account-clocks.js';
+import { AccountAdmin } from './accounts/account-admin.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
 import type { Carrier } from './routing/carrier.js';
@@ -10,7 +12,6 @@ import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
 import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
 import { TwilioWebhooks } from './carriers/twilio/twilio-webhooks.service.js';
-import type { Clock } from './common/clock.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { expirySweeper } from './jobs/expiry-sweeper.js';
@@ -45,16 +46,19 @@ export interface Components {
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
   twilioWebhooks: TwilioWebhooks | null;
   authenticator: Authenticator;
+  /** Accounts created and deleted over HTTP (the emulator's admin API). */
+  accountAdmin: AccountAdmin;
 }
 
 export function createComponents(
   config: Config,
   database: DatabaseHandle,
-  clock: Clock,
+  clock: AccountClocks,
   log: FastifyBaseLogger,
   lookup?: LookupFunction,
 ): Components {
   const { queries: db, transactions } = database;
+  const authenticator = new Authenticator(db);
   const interactions = new InteractionsService(db, clock);
   const sessions = new SessionsService(db, clock, transactions, addParticipant);
   const services = new ServicesService(db, clock, transactions, config.callbackAllowPrivate, (uow, sid, ttl) =>
@@ -81,6 +85,7 @@ export function createComponents(
   });
   const outbox = new OutboxWorker(
     db,
+    clock.base,
     clock,
     {
       callback: callbackDelivery(db, accountHttp, config.callbackTimeoutMs),
@@ -108,8 +113,9 @@ export function createComponents(
     retention: retentionJob(db, clock, config.retentionDays, log),
     handsets: new Handsets(db, clock, router),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
-    twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock, router, config.twilio, config.publicUrl!),
-    authenticator: new Authenticator(db),
+    twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock.base, router, config.twilio, config.publicUrl!),
+    authenticator,
+    accountAdmin: new AccountAdmin(db, transactions, clock, authenticator, config.accountSid),
   };
 }
 

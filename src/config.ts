@@ -16,6 +16,8 @@ export interface Config {
   /** Absolute base URL for `url`, `links` and `meta`; null derives it from each request. */
   readonly publicUrl: string | null;
   readonly carrier: Carrier;
+  /** The emulator's admin API bearer token (POST/DELETE /simulator/v1/Accounts); null: the API is off. */
+  readonly adminToken: string | null;
   readonly logLevel: LogLevel;
   /** How often the expiry job looks for sessions past their expiry. */
   readonly expirySweepIntervalMs: number;
@@ -103,6 +105,12 @@ export function loadConfig(env: Env = process.env): Config {
       `must be set when PARLEY_CARRIER=${carrier}: webhook signatures and status-callback URLs are built from it`,
     );
   }
+  const adminToken = optional(env, 'PARLEY_ADMIN_TOKEN');
+  if (adminToken !== null && realCarrier)
+    throw new ConfigError('PARLEY_ADMIN_TOKEN', 'is for the emulator only: unset it, or set PARLEY_CARRIER=simulator');
+  if (adminToken !== null && (adminToken.length < 16 || adminToken.length > 256)) {
+    throw new ConfigError('PARLEY_ADMIN_TOKEN', 'must be 16 to 256 characters long');
+  }
   const requestTimeoutMs = integer(env, 'PARLEY_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -112,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     authToken,
     publicUrl: configuredPublicUrl,
     carrier,
+    adminToken,
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),

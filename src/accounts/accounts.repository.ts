@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AccountRow, ApiKeyRow } from '../db/schema.js';
 import { first } from '../db/unit-of-work.js';
 import type { Db } from '../db/unit-of-work.js';
@@ -56,4 +57,29 @@ export async function deleteSecondaryToken(db: Db, sid: string, now: number): Pr
     .where('sid', '=', sid)
     .where('secondary_auth_token', 'is not', null);
   return (await db.write(clear)).count > 0;
+}
+
+/** The accounts whose emulator clock runs ahead of real time (a literal condition: the partial index's). */
+export function clocksAhead(db: Db): Promise<Array<{ sid: string; clock_offset_ms: number }>> {
+  return db.read(
+    db.sql
+      .selectFrom('accounts')
+      .select(['sid', 'clock_offset_ms'])
+      .where(sql<boolean>`clock_offset_ms > 0`),
+  );
+}
+
+/** The account's clock offset; undefined when there is no such account. */
+export async function clockOffsetOf(db: Db, sid: string): Promise<number | undefined> {
+  return first(await db.read(db.sql.selectFrom('accounts').select('clock_offset_ms').where('sid', '=', sid)))?.clock_offset_ms;
+}
+
+/** Moves the account's clock offset to `offsetMs` unless it is already further: the clock never goes back. */
+export async function moveClockOffset(db: Db, sid: string, offsetMs: number): Promise<boolean> {
+  const move = db.sql
+    .updateTable('accounts')
+    .set({ clock_offset_ms: offsetMs })
+    .where('sid', '=', sid)
+    .where('clock_offset_ms', '<=', offsetMs);
+  return (await db.write(move)).count > 0;
 }

@@ -12,6 +12,9 @@ import type { Db } from '../db/unit-of-work.js';
 /** An administrative change Parley will not make (its message says why); the CLI exits 2 with it. */
 export class AdminRefusal extends Error {}
 
+/** The refusal of a change to an account that does not exist. */
+export class NoSuchAccount extends AdminRefusal {}
+
 /** A new auth token: 128 random bits, hex, like the ones Twilio hands out. */
 export function newAuthToken(): string {
   return randomBytes(16).toString('hex');
@@ -20,7 +23,7 @@ export function newAuthToken(): string {
 /** The account, or a refusal naming the SID that matches none. */
 export async function existingAccount(db: Db, sid: string): Promise<AccountRow> {
   const account = await repo.findAccount(db, sid);
-  if (account === undefined) throw new AdminRefusal(`no account ${sid}`);
+  if (account === undefined) throw new NoSuchAccount(`no account ${sid}`);
   return account;
 }
 
@@ -80,6 +83,7 @@ function accountRow(sid: string, authToken: string, friendlyName: string, now: n
     rate_limit: null,
     rate_burst: null,
     secondary_auth_token: null,
+    clock_offset_ms: 0,
     date_created: now,
     date_updated: now,
   };

@@ -1,4 +1,4 @@
-// One source of time for the whole server, so TTL and expiry can be tested without sleeping.
+// Time comes from one injectable source, so TTL and expiry can be tested without sleeping.
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -8,24 +8,26 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * The emulator's clock: real time plus an offset that only moves forward
- * (POST /simulator/v1/Clock). Moving backwards would let closed sessions look unexpired.
+ * Time as an account sees it. Under the simulator every account has an emulator clock of its own
+ * (accounts/account-clocks.ts: real time plus a forward-only offset, kept in the database); under a
+ * real carrier every account's time is real time. Anything compared or stamped for an account
+ * asks with its SID.
  */
-export class AdjustableClock implements Clock {
-  #offsetMs = 0;
+export interface AccountClock {
+  now(accountSid: string): number;
+}
 
-  constructor(private readonly base: Clock = systemClock) {}
+/**
+ * The time a job working across accounts compares one group of rows with: `accountSid` null is
+ * every account at real time (no account's clock is behind real time: offsets only grow), then
+ * one scope per account whose clock runs ahead, at that account's time.
+ */
+export interface ClockScope {
+  accountSid: string | null;
+  now: number;
+}
 
-  now(): number {
-    return this.base.now() + this.#offsetMs;
-  }
-
-  get offsetSeconds(): number {
-    return this.#offsetMs / 1000;
-  }
-
-  advance(seconds: number): void {
-    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('the clock only moves forward');
-    this.#offsetMs += seconds * 1000;
-  }
+/** The scopes a pass over every account's rows runs in, at the time the pass starts. */
+export interface ClockScopes {
+  scopes(): Promise<ClockScope[]>;
 }

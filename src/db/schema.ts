@@ -1,6 +1,6 @@
 // Row types of every table, as Kysely sees them. Times are integers: milliseconds since the epoch.
 
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface AccountsTable {
   sid: string;
@@ -12,6 +12,8 @@ export interface AccountsTable {
   rate_burst: number | null;
   /** Twilio's secondary token: authenticates beside auth_token until promoted or deleted. */
   secondary_auth_token: string | null;
+  /** How far the account's emulator clock runs ahead of real time (simulator only; never shrinks). */
+  clock_offset_ms: Generated<number>;
   date_created: number;
   date_updated: number;
 }

@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../common/clock.js';
+import type { AccountClock } from '../common/clock.js';
 import { ApiError, invalidParameter } from '../errors/api-error.js';
 import { pathOf } from '../http/routing.js';
 import { claimKey, completeKey, releaseKey } from './idempotency.repository.js';
@@ -29,7 +29,7 @@ export function digestBody(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock, ttlSeconds: number): void {
+export function registerIdempotency(app: FastifyInstance, db: Db, clock: AccountClock, ttlSeconds: number): void {
   app.decorateRequest('bodyDigest', null);
   app.decorateRequest('idempotencyKey', null);
 
@@ -42,7 +42,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, clock: Clock, 
     const digest = createHash('sha256')
       .update(`${request.method} ${pathOf(request)}\n${request.bodyDigest ?? digestBody(Buffer.alloc(0))}`)
       .digest('hex');
-    const now = clock.now();
+    const now = clock.now(request.accountSid);
     const record = {
       account_sid: request.accountSid,
       key,

@@ -3,6 +3,7 @@
 // claims due jobs, runs them outside any transaction, and records the outcome.
 
 import type { ExpressionBuilder } from 'kysely';
+import type { ClockScope } from '../common/clock.js';
 import { sql } from 'kysely';
 import { prepareInsert } from '../db/prepared.js';
 import type { Database, OutboxRow } from '../db/schema.js';
@@ -35,7 +36,10 @@ export function enqueue(db: Db, job: { accountSid: string; kind: OutboxKind; pay
 const LOOK_FACTOR = 4;
 
 export interface ClaimRequest {
+  /** Real time: a claim lasts `lockMs` of it, whatever any account's clock says. */
   now: number;
+  /** Whose jobs are looked at (every account's, or one account's), and the time they are due by. */
+  due: ClockScope;
   /** How long a claimed job stays claimed: it is not due for anyone else until then. */
   lockMs: number;
   /** Jobs to claim at most (the caller's free delivery slots). */
@@ -81,8 +85,9 @@ export async function claimDue(db: Db, request: ClaimRequest): Promise<Claim> {
     .selectFrom('outbox')
     .select(['sid', 'account_sid', 'next_attempt_at'])
     .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', request.now)
+    .where('next_attempt_at', '<=', request.due.now)
     .where(unclaimed(request.now))
+    .$if(request.due.accountSid !== null, (q) => q.where('account_sid', '=', request.due.accountSid!))
     .$if(saturated.length > 0, (q) => q.where('account_sid', 'not in', padded(saturated)))
     .orderBy('next_attempt_at')
     .limit(look);

@@ -9,9 +9,14 @@
 // tenant whose receiver hangs for the whole timeout holds only its own slots, and every other
 // tenant's callbacks go on. Both caps are per node: N nodes on one database may run N times
 // `concurrencyPerAccount` deliveries of one account at once.
+//
+// A job is due by its account's clock (accounts/account-clocks.ts): a claim looks at every
+// account's jobs at real time, then at each account whose clock is ahead at that account's time.
+// A claim's lease is real time: an emulator clock's jump does not make a delivery under way look
+// abandoned.
 
 import type { Logger } from '../common/logger.js';
-import type { Clock } from '../common/clock.js';
+import type { AccountClock, Clock, ClockScope, ClockScopes } from '../common/clock.js';
 import type { OutboxRow } from '../db/schema.js';
 import { Backoff } from '../jobs/backoff.js';
 import type { OutboxKind } from './outbox.repository.js';
@@ -49,7 +54,10 @@ export class OutboxWorker {
 
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    /** Real time, for claims. */
+    private readonly realTime: Clock,
+    /** Each account's time, for when its jobs are due. */
+    private readonly clocks: AccountClock & ClockScopes,
     private readonly handlers: Record<OutboxKind, JobHandler>,
     private readonly options: OutboxOptions,
     private readonly log: Logger,
@@ -102,14 +110,29 @@ export class OutboxWorker {
     return this.#queued;
   }
 
-  /** Claims due jobs into the free slots and starts them; returns how many it started. */
+  /** Claims due jobs into the free slots and starts them, in each clock's scope; returns how many it started. */
   async #fill(): Promise<number> {
+    let scopes: ClockScope[];
+    try {
+      scopes = await this.clocks.scopes();
+    } catch (err) {
+      // A failure only: that a read worked says nothing of whether the storage takes writes again.
+      this.#backoff.failed(err);
+      return 0;
+    }
+    let started = 0;
+    for (const scope of scopes) started += await this.#fillFrom(scope);
+    return started;
+  }
+
+  async #fillFrom(due: ClockScope): Promise<number> {
     let started = 0;
     for (;;) {
       const limit = this.options.concurrency - this.#deliveries.size;
       if (this.#stopped || limit <= 0) return started;
       const request = {
-        now: this.clock.now(),
+        now: this.realTime.now(),
+        due,
         lockMs: this.options.claimMs,
         limit,
         perAccount: this.options.concurrencyPerAccount,
@@ -150,7 +173,7 @@ export class OutboxWorker {
   }
 
   async #record(job: OutboxRow, failure: { err: unknown } | null): Promise<void> {
-    const now = this.clock.now();
+    const now = this.clocks.now(job.account_sid);
     if (failure === null) return markDone(this.db, job.sid, now);
     const { err } = failure;
     const message = err instanceof Error ? err.message : String(err);

@@ -3,13 +3,14 @@
 // LOCKED on PostgreSQL, so nodes purging at once split the work instead of queueing on it. The
 // conditions the partial indexes name (data is not null, status <> 'pending') are written as
 // literals: PostgreSQL plans these statements once, generically, and only a literal lets that
-// plan use the index.
+// plan use the index. Each takes the account whose rows it purges, or null for every account's
+// (the jobs run one pass per clock: common/clock.ts ClockScope).
 
 import { sql } from 'kysely';
 import type { Db } from '../db/unit-of-work.js';
 
 /** Message bodies older than `before` become null (the interactions and their other fields stay). */
-export async function clearMessageBodies(db: Db, before: number, limit: number): Promise<number> {
+export async function clearMessageBodies(db: Db, account: string | null, before: number, limit: number): Promise<number> {
   const result = await db.write(
     db.sql
       .updateTable('interactions')
@@ -21,6 +22,7 @@ export async function clearMessageBodies(db: Db, before: number, limit: number):
           .where(sql<boolean>`data is not null`)
           .where('date_created', '<', before)
           .where('type', '=', 'message')
+          .$if(account !== null, (q) => q.where('account_sid', '=', account!))
           .limit(limit)
           .forUpdate()
           .skipLocked(),
@@ -30,13 +32,18 @@ export async function clearMessageBodies(db: Db, before: number, limit: number):
 }
 
 /** The simulator's handset log older than `before`. */
-export async function purgeSimulatorMessages(db: Db, before: number, limit: number): Promise<number> {
+export async function purgeSimulatorMessages(db: Db, account: string | null, before: number, limit: number): Promise<number> {
   const result = await db.write(
-    db.sql
-      .deleteFrom('simulator_messages')
-      .where('sid', 'in', (eb) =>
-        eb.selectFrom('simulator_messages').select('sid').where('date_created', '<', before).limit(limit).forUpdate().skipLocked(),
-      ),
+    db.sql.deleteFrom('simulator_messages').where('sid', 'in', (eb) =>
+      eb
+        .selectFrom('simulator_messages')
+        .select('sid')
+        .where('date_created', '<', before)
+        .$if(account !== null, (q) => q.where('account_sid', '=', account!))
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    ),
   );
   return result.count;
 }
@@ -67,7 +74,7 @@ export async function purgeCarrierWebhooks(db: Db, before: number, limit: number
  * Finished jobs (delivered or given up) are kept for a while (to look at), then removed: at most `limit` last updated before `before`; how many went. `status <> 'pending'`
  * is a literal so the generic plan PostgreSQL keeps can use the outbox_finished partial index.
  */
-export async function purgeFinishedJobs(db: Db, before: number, limit: number): Promise<number> {
+export async function purgeFinishedJobs(db: Db, account: string | null, before: number, limit: number): Promise<number> {
   const purge = db.sql.deleteFrom('outbox').where('sid', 'in', (eb) =>
     eb
       .selectFrom('outbox')
@@ -75,6 +82,7 @@ export async function purgeFinishedJobs(db: Db, before: number, limit: number): 
       .where(sql<boolean>`status <> 'pending'`)
       .where('status', 'in', ['done', 'failed'])
       .where('date_updated', '<', before)
+      .$if(account !== null, (q) => q.where('account_sid', '=', account!))
       .limit(limit)
       .forUpdate()
       .skipLocked(),
@@ -83,21 +91,20 @@ export async function purgeFinishedJobs(db: Db, before: number, limit: number): 
 }
 
 /** Idempotency-Keys past their lifetime (PARLEY_IDEMPOTENCY_TTL): their replays hold response bodies. */
-export async function purgeExpiredKeys(db: Db, now: number, limit: number): Promise<number> {
-  const purge = db.sql
-    .deleteFrom('idempotency_keys')
-    .where(({ eb, refTuple, selectFrom }) =>
-      eb(
-        refTuple('account_sid', 'key'),
-        'in',
-        selectFrom('idempotency_keys')
-          .select(['account_sid', 'key'])
-          .where('expires_at', '<=', now)
-          .limit(limit)
-          .forUpdate()
-          .skipLocked()
-          .$asTuple('account_sid', 'key'),
-      ),
-    );
+export async function purgeExpiredKeys(db: Db, account: string | null, now: number, limit: number): Promise<number> {
+  const purge = db.sql.deleteFrom('idempotency_keys').where(({ eb, refTuple, selectFrom }) =>
+    eb(
+      refTuple('account_sid', 'key'),
+      'in',
+      selectFrom('idempotency_keys')
+        .select(['account_sid', 'key'])
+        .where('expires_at', '<=', now)
+        .$if(account !== null, (q) => q.where('account_sid', '=', account!))
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .$asTuple('account_sid', 'key'),
+    ),
+  );
   return (await db.write(purge)).count;
 }

@@ -6,7 +6,7 @@
 // exactly one interaction and one delivery (and SQLite can commit many such units together).
 // Network calls (intercept, out-of-session) happen between units, never inside one.
 
-import type { Clock } from '../common/clock.js';
+import type { AccountClock } from '../common/clock.js';
 import type { Carrier, SentLeg } from './carrier.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
 import type { Transactions } from '../db/database.js';
@@ -78,7 +78,7 @@ export interface RouterDeps {
   sessions: SessionsService;
   services: ServicesService;
   transactions: Transactions;
-  clock: Clock;
+  clock: AccountClock;
   carrier: Carrier;
   interceptor: Interceptor;
   outOfSession: OutOfSession;
@@ -197,7 +197,7 @@ export class Router {
     message: { body: string; mediaUrls: string[] },
   ): Promise<InteractionRow | null> {
     const context: Context = { service, session, sender: undefined, partner: participant };
-    const interaction = this.#draft(context, newSid('KI'), this.deps.clock.now(), {
+    const interaction = this.#draft(context, newSid('KI'), this.deps.clock.now(session.account_sid), {
       type: 'message',
       data: JSON.stringify({ body: message.body }),
       participant_sid: participant.sid,
@@ -216,7 +216,7 @@ export class Router {
    * service's callback, in one transaction.
    */
   async recordStatus(interaction: InteractionRow, changes: Partial<InteractionRow>): Promise<InteractionRow> {
-    const now = this.deps.clock.now();
+    const now = this.deps.clock.now(interaction.account_sid);
     const updated: InteractionRow = { ...interaction, ...changes, date_updated: now };
     const service = await this.deps.services.get(interaction.account_sid, interaction.service_sid);
     const queued = await this.deps.transactions.run(async (uow) => {
@@ -240,7 +240,7 @@ export class Router {
       const step = await this.#unit(async (uow): Promise<Step> => {
         const context = await this.#context(uow, traffic.accountSid, traffic.to, traffic.from);
         if (context === undefined) return { kind: 'out-of-session' };
-        const interaction = this.#draft(context, sid, this.deps.clock.now(), traffic.draft);
+        const interaction = this.#draft(context, sid, this.deps.clock.now(context.session.account_sid), traffic.draft);
         interaction.error_code = traffic.rejection(context);
         if (interaction.error_code === null && context.service.intercept_callback_url !== null) {
           if (blocked === undefined) return { kind: 'ask-intercept', context, interaction };
@@ -288,7 +288,7 @@ export class Router {
   async #context(db: Db, accountSid: string | null, to: string, from: string): Promise<Context | undefined> {
     const route = await findActiveRoute(db, accountSid, to, from);
     // Expired but not yet closed by the job: traffic to it is out of session (80904).
-    if (route === undefined || isExpired(route.session, this.deps.clock.now())) return undefined;
+    if (route === undefined || isExpired(route.session, this.deps.clock.now(route.session.account_sid))) return undefined;
     return route;
   }
 

@@ -42,3 +42,20 @@ export async function addApiKey(t: TestApp, accountSid: string, friendlyName?: s
   const auth = { username: key.sid, password: key.secret };
   return { sid: key.sid, secret: key.secret, accountSid, auth, api: new HttpClient(t.baseUrl, auth) };
 }
+
+/** PARLEY_ADMIN_TOKEN for the tests of the emulator's admin API. */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** The bearer header of the emulator's admin API. */
+export function adminHeaders(token = ADMIN_TOKEN): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** An account made through the emulator's admin API (the app runs with PARLEY_ADMIN_TOKEN=ADMIN_TOKEN). */
+export async function accountOverHttp(t: TestApp, friendlyName?: string): Promise<TestAccount> {
+  const form = friendlyName === undefined ? {} : { FriendlyName: friendlyName };
+  const created = await t.anonymous.post('/simulator/v1/Accounts', form, { headers: adminHeaders() });
+  assert.equal(created.status, 201, created.text);
+  const auth = { username: created.body.sid as string, password: created.body.auth_token as string };
+  return { sid: auth.username, authToken: auth.password, auth, api: new HttpClient(t.baseUrl, auth) };
+}

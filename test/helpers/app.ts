@@ -1,10 +1,12 @@
 // Starts the production app (the same buildApp as `parley serve`) on a loopback port; for a
 // describe block, with a receiver for its callbacks.
 
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { AdjustableClock } from '../../src/common/clock.js';
+import { systemClock } from '../../src/common/clock.js';
+import type { Clock } from '../../src/common/clock.js';
 import type { AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestDatabase } from './database.js';
@@ -53,14 +55,30 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
   };
 }
 
+/** The app's real time (AppOptions.clock) as a test moves it, in memory: forward only. */
+export class TestClock implements Clock {
+  #offsetMs = 0;
+
+  constructor(private readonly base: Clock = systemClock) {}
+
+  now(): number {
+    return this.base.now() + this.#offsetMs;
+  }
+
+  advance(seconds: number): void {
+    assert.ok(seconds >= 0, 'time only moves forward');
+    this.#offsetMs += seconds * 1000;
+  }
+}
+
 /**
- * The simulator's clock, standing still until the test moves it (POST /simulator/v1/Clock): for a
- * test whose outcome depends on how much server time passed (a call's duration, a retry coming
- * due), so that a slow machine's real time does not count.
+ * Real time standing still, so every account's clock stands still until the test moves it
+ * (POST /simulator/v1/Clock): for a test whose outcome depends on how much server time passed (a
+ * call's duration, a retry coming due), so that a slow machine's real time does not count.
  */
-export function frozenClock(): AdjustableClock {
+export function frozenClock(): TestClock {
   const start = Date.now();
-  return new AdjustableClock({ now: () => start });
+  return new TestClock({ now: () => start });
 }
 
 /** For a describe block: an app (with these variables) and a receiver for its callbacks, both closed after it. */

@@ -9,9 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { AdjustableClock } from '../../src/common/clock.js';
 import { enqueue } from '../../src/outbox/outbox.repository.js';
-import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
+import { startTestApp, TEST_ACCOUNT_SID, TestClock } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { testEngine } from '../helpers/database.js';
 import { logCollector } from '../helpers/log-collector.js';
@@ -43,10 +42,12 @@ async function breakWrites(t: TestApp, broken: boolean): Promise<void> {
 
 describe('background jobs during a storage fault', () => {
   let t: TestApp;
+  // Real time the test moves: the fault keeps the database from taking an account clock's move.
+  const clock = new TestClock();
   const log = logCollector();
   const logged = (job: string) => log.entries().filter((line) => String(line.msg).startsWith(`${job} `));
   before(async () => {
-    t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: log.stream });
+    t = await startTestApp({ PARLEY_LOG_LEVEL: 'info' }, { logStream: log.stream, clock });
     if (testEngine() === 'postgres') {
       await sql`create function test_disk_full() returns trigger language plpgsql as $$ begin raise exception 'no space left (test)' using errcode = 'disk_full'; end $$`.execute(
         t.app.parley.database.db,
@@ -58,7 +59,6 @@ describe('background jobs during a storage fault', () => {
   test('forced ticks and drains log one line per pause, then "recovered" once', async () => {
     const { sweeper, outbox } = t.app.parley.components;
     // A callback that comes due only once the fault is in place, so that the outbox fails too.
-    const clock = t.app.parley.clock as AdjustableClock;
     await enqueue(t.app.parley.database.queries, {
       accountSid: TEST_ACCOUNT_SID,
       kind: 'callback',

@@ -25,7 +25,7 @@ const BOB = '+12125550102';
 /** Rotations are made with the app's own clock and the refusal rule of its configuration. */
 function rotation(t: TestApp) {
   const { database, clock, config, components } = t.app.parley;
-  const args = (sid: string) => [database.queries, clock, sid, config.accountSid] as const;
+  const args = (sid: string) => [database.queries, clock.base, sid, config.accountSid] as const;
   return {
     create: (sid: string) => createSecondaryToken(...args(sid)),
     promote: (sid: string) => promoteSecondaryToken(...args(sid)),

@@ -26,7 +26,13 @@ type Row = Record<string, any>;
 const mentionsPerson = (row: Row) => /(?:\+|%2B)12125550123(?!\d)/i.test(JSON.stringify(row));
 
 async function webhookAnswer(t: TestApp, resourceSid: string, answer: string): Promise<void> {
-  const row = { carrier: 'twilio', resource_sid: resourceSid, content_type: 'text/xml', answer, date_created: t.app.parley.clock.now() };
+  const row = {
+    carrier: 'twilio',
+    resource_sid: resourceSid,
+    content_type: 'text/xml',
+    answer,
+    date_created: t.app.parley.clock.now(TEST_ACCOUNT_SID),
+  };
   await t.app.parley.database.db.insertInto('carrier_webhooks').values(row).execute();
 }
 
@@ -87,7 +93,7 @@ describe('erase-number', () => {
     );
 
     // Any spelling of the number; the counts are printed, never the number.
-    const erased = await eraseNumber(transactions, t.app.parley.clock, TEST_ACCOUNT_SID, '+1 212-555-0123');
+    const erased = await eraseNumber(transactions, t.app.parley.clock.base, TEST_ACCOUNT_SID, '+1 212-555-0123');
     assert.deepEqual(erased, {
       participants: 2,
       assignments: 1, // the closed session's number was given back when it closed
@@ -146,12 +152,12 @@ describe('erase-number', () => {
     const { t } = fixture;
     const { transactions } = t.app.parley.database;
     await assert.rejects(
-      eraseNumber(transactions, t.app.parley.clock, TEST_ACCOUNT_SID, '12125550123'),
+      eraseNumber(transactions, t.app.parley.clock.base, TEST_ACCOUNT_SID, '12125550123'),
       (err: Error) => err instanceof AdminRefusal && !err.message.includes('2125550123'),
     );
     const ghost = `AC${'0'.repeat(32)}`;
     await assert.rejects(
-      eraseNumber(transactions, t.app.parley.clock, ghost, PERSON),
+      eraseNumber(transactions, t.app.parley.clock.base, ghost, PERSON),
       (err: Error) => err instanceof AdminRefusal && err.message === `no account ${ghost}`,
     );
   });
@@ -163,7 +169,7 @@ describe('retention (PARLEY_RETENTION_DAYS, 30 by default)', () => {
   /** A finished or pending outbox job written straight into the table, as the worker leaves them. */
   async function job(status: 'done' | 'failed' | 'pending', nextAttemptAt: number): Promise<string> {
     const { t } = fixture;
-    const now = t.app.parley.clock.now();
+    const now = t.app.parley.clock.now(TEST_ACCOUNT_SID);
     const sid = `OB${status}${Math.random().toString(16).slice(2)}`;
     const row = {
       sid,
@@ -190,9 +196,9 @@ describe('retention (PARLEY_RETENTION_DAYS, 30 by default)', () => {
     await text(t.api, FRIEND, pair.b.proxy, 'old reply');
     await receiver.waitFor(2);
     await t.app.parley.components.outbox.drain();
-    const failed = await job('failed', t.app.parley.clock.now());
+    const failed = await job('failed', t.app.parley.clock.now(TEST_ACCOUNT_SID));
     // A retry far off: still pending however old it is.
-    const pending = await job('pending', t.app.parley.clock.now() + 100 * 365 * DAY * 1000);
+    const pending = await job('pending', t.app.parley.clock.now(TEST_ACCOUNT_SID) + 100 * 365 * DAY * 1000);
     await webhookAnswer(t, 'SManswered', '<Response/>');
     const interactionsBefore = (await t.api.get(`${pair.session}/Interactions`)).body.interactions as Row[];
     assert.deepEqual(interactionsBefore.map((i) => JSON.parse(i.data).body).sort(), ['old news', 'old reply']);

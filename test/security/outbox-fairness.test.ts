@@ -21,7 +21,7 @@ const BACKLOG = 200;
 /** A's backlog, written straight into the outbox as the router would, then the worker woken. */
 async function queueBacklog(t: TestApp, url: string): Promise<void> {
   const db = t.app.parley.database.queries;
-  const now = t.app.parley.clock.now();
+  const now = t.app.parley.clock.now(TEST_ACCOUNT_SID);
   for (let n = 0; n < BACKLOG; n++) {
     await enqueue(db, { accountSid: TEST_ACCOUNT_SID, kind: 'callback', payload: { url, params: { n: String(n) } }, now });
   }
@@ -84,7 +84,7 @@ describe('Claiming due jobs', () => {
   after(() => t.close());
 
   test('an account at its cap is left out however long its backlog; one below it gets its free slots', async () => {
-    const now = t.app.parley.clock.now();
+    const now = t.app.parley.clock.now(TEST_ACCOUNT_SID);
     const other = 'AC' + 'b'.repeat(32);
     // Longer than a claim looks (see claimDue): B's job, the newest, is seen only if A's are left out.
     for (let n = 0; n < 300; n++)
@@ -93,6 +93,7 @@ describe('Claiming due jobs', () => {
     const claim = (aInFlight: number) =>
       claimDue(t.app.parley.database.queries, {
         now,
+        due: { accountSid: null, now },
         lockMs: 60_000,
         limit: 40,
         perAccount: 10,

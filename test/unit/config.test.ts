@@ -11,6 +11,7 @@ test('defaults match the README', () => {
   assert.equal(config.publicUrl, null);
   assert.equal(config.carrier, 'simulator');
   assert.equal(config.bodyLimit, 65536);
+  assert.equal(config.adminToken, null);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -24,6 +25,17 @@ test('each invalid variable is named in the error', () => {
     [{ PARLEY_PUBLIC_URL: 'not a url' }, 'PARLEY_PUBLIC_URL'],
     [{ PARLEY_PUBLIC_URL: 'ftp://x' }, 'PARLEY_PUBLIC_URL'],
     [{ PARLEY_CARRIER: 'pigeon' }, 'PARLEY_CARRIER'],
+    [{ PARLEY_ADMIN_TOKEN: 'too-short' }, 'PARLEY_ADMIN_TOKEN'],
+    [
+      {
+        PARLEY_ADMIN_TOKEN: 'an-admin-token-long-enough',
+        PARLEY_CARRIER: 'twilio',
+        PARLEY_PUBLIC_URL: 'https://proxy.example.com',
+        PARLEY_TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+        PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token',
+      },
+      'PARLEY_ADMIN_TOKEN',
+    ],
   ];
   for (const [env, variable] of cases) {
     assert.throws(

@@ -3,7 +3,7 @@
 // number goes through the masking engine like a carrier's webhook; an out-of-session TwiML answer
 // is applied as a phone would see it (twiml.ts: <Message> replies, a <Dial> bridge).
 
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock } from '../../common/clock.js';
 import type { PageRequest } from '../../common/paging.js';
 import { newSid } from '../../common/sids.js';
 import type { SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
@@ -31,7 +31,7 @@ export interface Text {
 export class Handsets {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
     private readonly router: Router,
   ) {}
 
@@ -48,7 +48,7 @@ export class Handsets {
       status: 'received',
       interaction_sid: null,
       session_sid: null,
-      date_created: this.clock.now(),
+      date_created: this.clock.now(accountSid),
     };
     const routed = await this.router.routeMessage({ accountSid, ...text, resourceSid: inbound.sid, resourceUrl: null }, (uow, outcome) => {
       inbound.interaction_sid = outcome.interaction?.sid ?? null;
@@ -66,7 +66,7 @@ export class Handsets {
         media_urls: '[]',
         direction: 'outbound',
         status: 'delivered',
-        date_created: this.clock.now(),
+        date_created: this.clock.now(accountSid),
       });
     }
     return inbound;
@@ -92,7 +92,7 @@ export class Handsets {
     });
     const dial = readTwiml(routed.outOfSession?.twiml ?? '').dial;
     const bridge = routed.bridge ?? (dial === null ? null : { from: dial.callerId ?? to, to: dial.number });
-    const now = this.clock.now();
+    const now = this.clock.now(accountSid);
     const call: SimulatorCallRow = {
       sid,
       account_sid: accountSid,
@@ -119,7 +119,7 @@ export class Handsets {
   /** Ends a call in progress; its interaction's legs end too (with the duration, when it was answered). */
   async endCall(call: SimulatorCallRow, status: CallEnding): Promise<SimulatorCallRow> {
     if (call.status !== 'in-progress') throw invalidParameter('Status', `the call has already ended (${call.status})`);
-    const now = this.clock.now();
+    const now = this.clock.now(call.account_sid);
     await updateSimulatorCall(this.db, call.sid, { status, date_updated: now });
     const interaction = call.interaction_sid === null ? undefined : await interactionBySid(this.db, call.interaction_sid);
     if (interaction !== undefined) {

@@ -1,7 +1,7 @@
 // Interactions: what the masking engine recorded (routing/router.ts writes them through this
 // feature's functions below) and what the API lists, fetches and deletes.
 
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock } from '../../common/clock.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import { isSid } from '../../common/sids.js';
@@ -13,7 +13,7 @@ import * as repo from './interactions.repository.js';
 export class InteractionsService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
   ) {}
 
   async fetch(key: ServiceKey, sessionSid: string, sid: string): Promise<InteractionRow | undefined> {

@@ -1,7 +1,7 @@
 // MessageInteractions: a message the customer's server sends one participant through the API, from
 // their proxy number. The masking engine (routing/router.ts) sends and records it.
 
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock } from '../../common/clock.js';
 import type { PageRequest } from '../../common/paging.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import { isSid } from '../../common/sids.js';
@@ -19,7 +19,7 @@ import { findSession } from '../sessions/sessions.repository.js';
 export class MessageInteractionsService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
     private readonly interactions: InteractionsService,
     private readonly router: Router,
   ) {}
@@ -40,7 +40,7 @@ export class MessageInteractionsService {
     const service = session && (await findService(this.db, key.accountSid, key.serviceSid));
     if (participant === undefined || participant.date_deleted !== null || session === undefined || service === undefined) return undefined;
     if (message.body === '' && message.mediaUrls.length === 0) throw missingParameter('Body');
-    const current = asOf(session, this.clock.now());
+    const current = asOf(session, this.clock.now(key.accountSid));
     if (!isActive(current.status)) throw new ApiError(80607, { detail: 'no message can be sent in it' });
     if (current.mode === 'voice-only') throw new ApiError(80910, { detail: 'this session is voice-only' });
     const interaction = await this.router.sendToParticipant(service, current, participant, message);

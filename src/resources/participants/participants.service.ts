@@ -1,4 +1,4 @@
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock } from '../../common/clock.js';
 import type { Transactions } from '../../db/database.js';
 import type { ParticipantRow } from '../../db/schema.js';
 import type { PageRequest } from '../../common/paging.js';
@@ -18,7 +18,7 @@ import type { Db } from '../../db/unit-of-work.js';
 export class ParticipantsService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
     private readonly transactions: Transactions,
   ) {}
 
@@ -38,7 +38,7 @@ export class ParticipantsService {
           repo.identifiersOf(uow, sessionSid),
         ]);
         if (session === undefined || service === undefined) return undefined;
-        const now = this.clock.now();
+        const now = this.clock.now(key.accountSid);
         return addParticipant(uow, { service, session: asOf(session, now), members }, input, identifier, now);
       }),
     );
@@ -66,7 +66,7 @@ export class ParticipantsService {
         uow.lock(sessionLockKey(sessionSid));
         const participant = await repo.findParticipant(uow, key, sessionSid, sid);
         if (participant === undefined || participant.date_deleted !== null) return false;
-        repo.markRemoved(uow, sid, this.clock.now());
+        repo.markRemoved(uow, sid, this.clock.now(key.accountSid));
         await release(uow, { participant });
         return true;
       }),

@@ -1,4 +1,4 @@
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock } from '../../common/clock.js';
 import type { Config } from '../../config.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
 import type { PhoneNumberRow, ServiceRow } from '../../db/schema.js';
@@ -25,7 +25,7 @@ const DEFAULT_CAPABILITIES: readonly Capability[] = ['voice', 'sms'];
 export class PhoneNumbersService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
     private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved' | 'carrier'>,
   ) {}
 
@@ -47,7 +47,7 @@ export class PhoneNumbersService {
     const reserved = input.isReserved ?? false;
     await this.#checkPoolLimit(service.sid, reserved);
     const capabilities = new Set(input.capabilities ?? DEFAULT_CAPABILITIES);
-    const now = this.clock.now();
+    const now = this.clock.now(service.account_sid);
     const row: PhoneNumberRow = {
       sid: input.sid ?? newSid('PN'),
       account_sid: service.account_sid,
@@ -99,7 +99,7 @@ export class PhoneNumbersService {
     if (current === undefined || changes.isReserved === undefined) return current;
     // Moving a number to the other side of the pool counts against that side's cap.
     if ((current.is_reserved === 1) !== changes.isReserved) await this.#checkPoolLimit(current.service_sid, changes.isReserved);
-    const now = this.clock.now();
+    const now = this.clock.now(key.accountSid);
     await repo.setReserved(this.db, sid, changes.isReserved, now);
     return { ...current, is_reserved: changes.isReserved ? 1 : 0, date_updated: now };
   }

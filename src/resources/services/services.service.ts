@@ -1,4 +1,4 @@
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock } from '../../common/clock.js';
 import type { Transactions } from '../../db/database.js';
 import { uniqueViolationAs } from '../../db/constraint-errors.js';
 import type { ServiceRow } from '../../db/schema.js';
@@ -36,7 +36,7 @@ const CALLBACK_URLS = {
 export class ServicesService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
     private readonly transactions: Transactions,
     /** PARLEY_CALLBACK_ALLOW_PRIVATE: false refuses URLs that name a private address outright. */
     private readonly allowPrivateUrls: boolean,
@@ -49,7 +49,7 @@ export class ServicesService {
 
   async create(accountSid: string, input: NewService): Promise<ServiceRow> {
     this.#checkUrls(input);
-    const now = this.clock.now();
+    const now = this.clock.now(accountSid);
     const row: ServiceRow = {
       sid: newSid('KS'),
       account_sid: accountSid,
@@ -91,7 +91,7 @@ export class ServicesService {
     return this.transactions.run(async (uow) => {
       const current = isSid('KS', sid) ? await repo.findService(uow, accountSid, sid) : undefined;
       if (current === undefined) return undefined;
-      const now = this.clock.now();
+      const now = this.clock.now(accountSid);
       const update = definedOnly({
         unique_name: changes.uniqueName,
         default_ttl: changes.defaultTtl,

@@ -1,3 +1,4 @@
+import type { ClockScope } from '../../common/clock.js';
 import { sql } from 'kysely';
 import { preparePage } from '../../db/keyset.js';
 import { prepare, prepareInsert } from '../../db/prepared.js';
@@ -65,8 +66,17 @@ export async function deleteSession(db: Db, key: ServiceKey, sid: string): Promi
  * Closes up to `limit` active sessions whose expiry has passed, with the values
  * sessions.expiry.ts `asOf` shows for them; returns the SIDs it closed.
  */
-export async function closeExpiredSessions(db: Db, now: number, limit: number): Promise<string[]> {
-  const due = db.sql.selectFrom('sessions').select('sid').where(ACTIVE).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+/** `scope.accountSid` null: every account's sessions; else that account's only. */
+export async function closeExpiredSessions(db: Db, scope: ClockScope, limit: number): Promise<string[]> {
+  const { accountSid, now } = scope;
+  const due = db.sql
+    .selectFrom('sessions')
+    .select('sid')
+    .where(ACTIVE)
+    .where('expires_at', '<=', now)
+    .$if(accountSid !== null, (q) => q.where('account_sid', '=', accountSid!))
+    .orderBy('expires_at')
+    .limit(limit);
   const close = db.sql
     .updateTable('sessions')
     .set({

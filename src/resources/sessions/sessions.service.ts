@@ -1,4 +1,4 @@
-import type { Clock } from '../../common/clock.js';
+import type { AccountClock, ClockScope } from '../../common/clock.js';
 import { isForeignKeyViolation, isUniqueViolation, uniqueViolationAs } from '../../db/constraint-errors.js';
 import type { ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
@@ -63,7 +63,7 @@ export interface SessionChanges {
 export class SessionsService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: AccountClock,
     private readonly transactions: Transactions,
     private readonly addParticipant: AddParticipant,
   ) {}
@@ -83,7 +83,7 @@ export class SessionsService {
       this.transactions.run(async (uow) => {
         const distinct = [...new Set(identifiers.map((identifier) => identifier.e164))].sort();
         uow.lock(...distinct.map((e164) => identifierLockKey(service.sid, e164)));
-        const now = this.clock.now();
+        const now = this.clock.now(service.account_sid);
         const dateExpiry = input.dateExpiry ?? null;
         requireFuture(dateExpiry, now);
         const ttl = input.ttl ?? 0;
@@ -129,12 +129,12 @@ export class SessionsService {
   async fetch(key: ServiceKey, sidOrName: string): Promise<SessionRow | undefined> {
     let row = isSid('KC', sidOrName) ? await repo.findSession(this.db, key, sidOrName) : undefined;
     row ??= await repo.findSessionByUniqueName(this.db, key, sidOrName);
-    return row && asOf(row, this.clock.now());
+    return row && asOf(row, this.clock.now(key.accountSid));
   }
 
   /** The page's sessions, or undefined when the service does not exist. */
   async list(key: ServiceKey, page: PageRequest): Promise<SessionRow[] | undefined> {
-    const now = this.clock.now();
+    const now = this.clock.now(key.accountSid);
     const rows = await repo.listSessions(this.db, key, page);
     // An empty page is the only case where the service itself may be missing.
     if (rows.length === 0 && (await findService(this.db, key.accountSid, key.serviceSid)) === undefined) return undefined;
@@ -154,7 +154,7 @@ export class SessionsService {
         uow.lock(sessionLockKey(sid));
         const [stored, service] = await Promise.all([repo.findSession(uow, key, sid), findService(uow, key.accountSid, key.serviceSid)]);
         if (stored === undefined || service === undefined) return undefined;
-        const now = this.clock.now();
+        const now = this.clock.now(key.accountSid);
         const current = asOf(stored, now);
         const next: SessionRow = { ...current, date_updated: now };
 
@@ -210,17 +210,17 @@ export class SessionsService {
   }
 
   /**
-   * Closes the sessions whose expiry has passed by `now` and frees their numbers, in batches (each
+   * Closes the sessions of `scope` whose expiry has passed by its time and frees their numbers, in batches (each
    * one transaction: no number stays held by a closed session) until none is left or `stopping()`;
    * answers how many it closed. One conditional UPDATE per batch, so two nodes never close the same
    * session twice.
    */
-  async closeExpired(now: number, stopping: () => boolean): Promise<number> {
+  async closeExpired(scope: ClockScope, stopping: () => boolean): Promise<number> {
     let total = 0;
     let closed: number;
     do {
       closed = await this.transactions.run(async (uow) => {
-        const sids = await repo.closeExpiredSessions(uow, now, EXPIRY_BATCH);
+        const sids = await repo.closeExpiredSessions(uow, scope, EXPIRY_BATCH);
         await release(uow, { sessionSids: sids });
         return sids.length;
       });
