@@ -56,7 +56,7 @@ export function createComponents(
 ): Components {
   const { queries: db, transactions } = database;
   const interactions = new InteractionsService(db, clock);
-  const sessions = new SessionsService(db, clock, transactions, addParticipant);
+  const sessions = new SessionsService(db, clock, transactions, addParticipant, config.numberCheck);
   const services = new ServicesService(db, clock, transactions, config.callbackAllowPrivate, (uow, sid, ttl) =>
     sessions.followDefaultTtl(uow, sid, ttl),
   );
@@ -99,7 +99,7 @@ export function createComponents(
     services,
     sessions,
     numbers: new PhoneNumbersService(db, clock, config),
-    participants: new ParticipantsService(db, clock, transactions),
+    participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),
     router,
