@@ -23,13 +23,13 @@ export const joinedUrls: Splitter = (value) => value.split(/,(?=https?:\/\/)/i);
  * Anything that does not read that way stays one item, for the parameter's parser to refuse.
  */
 export const joinedJson: Splitter = (value) => {
-  let items: unknown;
   try {
-    items = JSON.parse(`[${value}]`);
+    const items: unknown = JSON.parse(`[${value}]`);
+    return Array.isArray(items) && items.length > 1 ? items.map((item) => JSON.stringify(item)) : [value];
   } catch {
+    // Not JSON, or nested too deep to write back (a RangeError): one item, for the parser to refuse.
     return [value];
   }
-  return Array.isArray(items) && items.length > 1 ? items.map((item) => JSON.stringify(item)) : [value];
 };
 
 /** A route's preValidation hook: each named parameter given once is split into its items. */

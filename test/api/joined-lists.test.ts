@@ -30,6 +30,8 @@ describe('the splitters', () => {
     assert.deepEqual(joinedJson('{"Identifier":"+1, 2"}'), ['{"Identifier":"+1, 2"}']);
     assert.deepEqual(joinedJson('{"Identifier":"+1"},{broken'), ['{"Identifier":"+1"},{broken']);
     assert.deepEqual(joinedJson('{"a":1}],[{"b":2}'), ['{"a":1}],[{"b":2}']);
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)},{}`;
+    assert.deepEqual(joinedJson(deep), [deep]);
   });
 });
 
