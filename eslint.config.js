@@ -52,7 +52,7 @@ const LAYERS = 'no-restricted-imports';
 const FEATURE_FOLDERS = '@typescript-eslint/no-restricted-imports';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'bench/.tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'bench/.tmp/', 'test/generated-client/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -60,7 +60,7 @@ export function createComponents(
   const { queries: db, transactions } = database;
   const authenticator = new Authenticator(db);
   const interactions = new InteractionsService(db, clock);
-  const sessions = new SessionsService(db, clock, transactions, addParticipant);
+  const sessions = new SessionsService(db, clock, transactions, addParticipant, config.numberCheck);
   const services = new ServicesService(db, clock, transactions, config.callbackAllowPrivate, (uow, sid, ttl) =>
     sessions.followDefaultTtl(uow, sid, ttl),
   );
@@ -104,7 +104,7 @@ export function createComponents(
     services,
     sessions,
     numbers: new PhoneNumbersService(db, clock, config),
-    participants: new ParticipantsService(db, clock, transactions),
+    participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),
     router,

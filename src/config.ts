@@ -3,6 +3,8 @@
 import { isIP } from 'node:net';
 
 export type Carrier = 'simulator' | 'twilio';
+/** How strict a phone number must be: `valid` (in an assigned range) or `possible` (a possible length). */
+export type NumberCheck = 'possible' | 'valid';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -18,6 +20,8 @@ export interface Config {
   readonly carrier: Carrier;
   /** The emulator's admin API bearer token (POST/DELETE /simulator/v1/Accounts); null: the API is off. */
   readonly adminToken: string | null;
+  /** Participant identifiers and pool numbers must be valid numbers, or only possible ones (fictional ranges such as +1 555). */
+  readonly numberCheck: NumberCheck;
   readonly logLevel: LogLevel;
   /** How often the expiry job looks for sessions past their expiry. */
   readonly expirySweepIntervalMs: number;
@@ -78,6 +82,7 @@ type Env = Record<string, string | undefined>;
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const CARRIERS: readonly Carrier[] = ['simulator', 'twilio'];
+const NUMBER_CHECKS: readonly NumberCheck[] = ['possible', 'valid'];
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/parley.db';
 
@@ -121,6 +126,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: configuredPublicUrl,
     carrier,
     adminToken,
+    // The simulator's numbers are fictional (+1 555 …); a real carrier's must be real lines.
+    numberCheck: oneOf(env, 'PARLEY_NUMBER_CHECK', NUMBER_CHECKS, realCarrier ? 'valid' : 'possible'),
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),

@@ -209,7 +209,7 @@ export function validNumbers(prefix: string, count: number): string[] {
   const found: string[] = [];
   for (let n = 2_000_000; found.length < count && n < 10_000_000; n += 7) {
     const candidate = `${prefix}${n}`;
-    if (parsePhoneNumber(candidate) !== null) found.push(candidate);
+    if (parsePhoneNumber(candidate, 'valid') !== null) found.push(candidate);
   }
   return found;
 }

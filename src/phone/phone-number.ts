@@ -1,7 +1,13 @@
-// Phone numbers are parsed and validated with libphonenumber-js (its full metadata, so fictional
-// ranges such as +1 555 are rejected the way Twilio rejects them), never with our own tables.
+// Phone numbers are parsed with libphonenumber-js (its full metadata), never with our own tables.
+// How strict a number must be is the operator's choice (PARLEY_NUMBER_CHECK, config.ts): `valid`
+// wants a number in an assigned range, as Twilio does (so fictional ranges such as +1 555 are
+// refused); `possible` takes any number of a possible length for its country code (the default
+// with the simulator, whose numbers are fictional anyway). Where a number is only looked up (a
+// handset, a webhook's From, a pin, an erasure) it is parsed as `possible`: a lookup finds whatever
+// was accepted, and finds nothing for the rest.
 
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { NumberCheck } from '../config.js';
 import { ApiError } from '../errors/api-error.js';
 
 export interface PhoneNumber {
@@ -15,32 +21,44 @@ export interface PhoneNumber {
   national: string;
 }
 
+interface Parsed {
+  number: PhoneNumber;
+  valid: boolean;
+}
+
 // Validating against the full metadata costs tens of microseconds, and the same participants come
 // back again and again: remember recent answers (bounded; cleared when full).
 const CACHE_SIZE = 10_000;
-const recent = new Map<string, PhoneNumber | null>();
+const recent = new Map<string, Parsed | null>();
 
-/** Null unless `text` is a valid, complete international number (E.164, separators allowed). */
-export function parsePhoneNumber(text: string): PhoneNumber | null {
+/** Null unless `text` is a complete international number (E.164, separators allowed) that passes `check`. */
+export function parsePhoneNumber(text: string, check: NumberCheck): PhoneNumber | null {
   let parsed = recent.get(text);
   if (parsed === undefined) {
     parsed = parse(text);
-    if (parsed !== null) Object.freeze(parsed);
+    if (parsed !== null) Object.freeze(parsed.number);
     if (recent.size >= CACHE_SIZE) recent.clear();
     recent.set(text, parsed);
   }
-  return parsed;
+  return parsed !== null && (parsed.valid || check === 'possible') ? parsed.number : null;
 }
 
-function parse(text: string): PhoneNumber | null {
+function parse(text: string): Parsed | null {
   if (!text.startsWith('+') || text.length > 32) return null;
   const parsed = parsePhoneNumberFromString(text);
-  if (parsed === undefined || !parsed.isValid() || parsed.country === undefined) return null;
+  if (parsed === undefined || !parsed.isPossible()) return null;
+  // A number outside every assigned range has no country of its own: it gets its calling code's
+  // main country (listed first: US for +1, GB for +44). Non-geographic codes (+800, +882) have none.
+  const country = parsed.country ?? parsed.getPossibleCountries()[0];
+  if (country === undefined) return null;
   return {
-    e164: parsed.number,
-    country: parsed.country,
-    areaCode: parsed.countryCallingCode === '1' ? parsed.nationalNumber.slice(0, 3) : null,
-    national: parsed.formatNational(),
+    number: {
+      e164: parsed.number,
+      country,
+      areaCode: parsed.countryCallingCode === '1' ? parsed.nationalNumber.slice(0, 3) : null,
+      national: parsed.formatNational(),
+    },
+    valid: parsed.country !== undefined && parsed.isValid(),
   };
 }
 
@@ -66,8 +84,8 @@ export function poolCountryFor(country: string): string {
 }
 
 /** A participant's real number, or 80404 (Twilio's "not a valid, reachable phone number"). */
-export function parseIdentifier(identifier: string): PhoneNumber {
-  const number = parsePhoneNumber(identifier);
+export function parseIdentifier(identifier: string, check: NumberCheck): PhoneNumber {
+  const number = parsePhoneNumber(identifier, check);
   if (number === null) {
     throw new ApiError(80404, { detail: `The identifier given was '${identifier}'.` });
   }

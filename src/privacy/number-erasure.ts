@@ -23,7 +23,7 @@ export interface Erased {
 
 export async function eraseNumber(transactions: Transactions, clock: Clock, accountSid: string, number: string): Promise<Erased> {
   // The refusal never repeats the number: it is what the request wants gone.
-  const e164 = parsePhoneNumber(number)?.e164;
+  const e164 = parsePhoneNumber(number, 'possible')?.e164;
   if (e164 === undefined) throw new AdminRefusal('the number is not a valid phone number in E.164 form (+14155550100)');
   return transactions.run(async (uow) => {
     await existingAccount(uow, accountSid);

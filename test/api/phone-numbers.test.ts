@@ -139,7 +139,7 @@ describe('PhoneNumbers', () => {
 
   test('create refuses an invalid, missing or unknown number, and a rejected create writes nothing', async () => {
     const cases: Array<[Form, number, RegExp]> = [
-      [{ PhoneNumber: '+15555550100' }, 80406, /Invalid Phone Number/],
+      [{ PhoneNumber: '+1555555010' }, 80406, /Invalid Phone Number/],
       [{ PhoneNumber: '4155550100' }, 80406, /Invalid Phone Number/],
       [{ PhoneNumber: 'not a number' }, 80406, /Invalid Phone Number/],
       [{}, 20001, /PhoneNumber/],

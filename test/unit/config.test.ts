@@ -12,7 +12,20 @@ test('defaults match the README', () => {
   assert.equal(config.carrier, 'simulator');
   assert.equal(config.bodyLimit, 65536);
   assert.equal(config.adminToken, null);
+  assert.equal(config.numberCheck, 'possible');
   assert.ok(Object.isFrozen(config));
+});
+
+test('PARLEY_NUMBER_CHECK: possible with the simulator, valid with a real carrier, either when set', () => {
+  const twilio = {
+    PARLEY_CARRIER: 'twilio',
+    PARLEY_TWILIO_ACCOUNT_SID: `AC${'f'.repeat(32)}`,
+    PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token',
+    PARLEY_PUBLIC_URL: 'https://parley.example.com',
+  };
+  assert.equal(loadConfig(twilio).numberCheck, 'valid');
+  assert.equal(loadConfig({ ...twilio, PARLEY_NUMBER_CHECK: 'possible' }).numberCheck, 'possible');
+  assert.equal(loadConfig({ PARLEY_NUMBER_CHECK: 'valid' }).numberCheck, 'valid');
 });
 
 test('each invalid variable is named in the error', () => {
@@ -36,6 +49,7 @@ test('each invalid variable is named in the error', () => {
       },
       'PARLEY_ADMIN_TOKEN',
     ],
+    [{ PARLEY_NUMBER_CHECK: 'strict' }, 'PARLEY_NUMBER_CHECK'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(

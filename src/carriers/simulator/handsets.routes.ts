@@ -29,7 +29,7 @@ import type { Handsets } from './handsets.service.js';
  */
 function number(name: string, value: string): string {
   if (/^\+[1-9]\d{6,14}$/.test(value)) return value;
-  const parsed = parsePhoneNumber(value);
+  const parsed = parsePhoneNumber(value, 'possible');
   if (parsed === null) throw invalidParameter(name, `${name} must be a valid phone number in E.164 format, such as +14155551212`);
   return parsed.e164;
 }

@@ -24,7 +24,7 @@ function field(params: FormFields, name: string): string {
 
 /** Twilio sends numbers in E.164 already; normalise anyway so lookups match the pool. */
 function e164(value: string): string {
-  return parsePhoneNumber(value)?.e164 ?? value;
+  return parsePhoneNumber(value, 'possible')?.e164 ?? value;
 }
 
 const send = (reply: FastifyReply, answer: WebhookAnswer) => reply.type(answer.content_type).send(answer.answer);

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { joinedUrls, splitJoinedLists } from '../../http/joined-lists.js';
 import { parsePageRequest } from '../../http/paging.js';
 import type { Urls } from '../../http/routing.js';
 import { found, listBody, onlyMethods, serviceKeyOf } from '../../http/routing.js';
@@ -22,7 +23,10 @@ export function messageInteractionsRoutes(app: FastifyInstance, messages: Messag
 
   api.post(
     MESSAGES,
-    { schema: { params: ParticipantSidParams, body: CreateMessageInteractionBody, response: { 201: MessageInteractionResource } } },
+    {
+      schema: { params: ParticipantSidParams, body: CreateMessageInteractionBody, response: { 201: MessageInteractionResource } },
+      preValidation: splitJoinedLists({ MediaUrl: joinedUrls }),
+    },
     async (request, reply) => {
       const { SessionSid, ParticipantSid } = request.params;
       const message = { body: request.body.Body ?? '', mediaUrls: (request.body.MediaUrl ?? []).filter((url) => url !== '') };

@@ -97,7 +97,7 @@ async function pinnedNumber(db: Db, service: ServiceRow, mode: string, input: Pa
     if (bySid?.service_sid !== service.sid) throw notInService(input.proxyIdentifierSid);
   }
   if (input.proxyIdentifier !== undefined) {
-    const e164 = parsePhoneNumber(input.proxyIdentifier)?.e164;
+    const e164 = parsePhoneNumber(input.proxyIdentifier, 'possible')?.e164;
     byNumber = e164 === undefined ? undefined : await findInAccount(db, service.account_sid, { e164 });
     if (byNumber?.service_sid !== service.sid) throw notInService(input.proxyIdentifier);
   }

@@ -1,4 +1,5 @@
 import type { AccountClock } from '../../common/clock.js';
+import type { NumberCheck } from '../../config.js';
 import type { Transactions } from '../../db/database.js';
 import type { ParticipantRow } from '../../db/schema.js';
 import type { PageRequest } from '../../common/paging.js';
@@ -20,12 +21,13 @@ export class ParticipantsService {
     private readonly db: Db,
     private readonly clock: AccountClock,
     private readonly transactions: Transactions,
+    private readonly numberCheck: NumberCheck,
   ) {}
 
   /** Undefined when the session does not exist. */
   async create(key: ServiceKey, sessionSid: string, input: ParticipantInput): Promise<ParticipantRow | undefined> {
     if (!isSid('KC', sessionSid)) return undefined;
-    const identifier = parseIdentifier(input.identifier);
+    const identifier = parseIdentifier(input.identifier, this.numberCheck);
     return retryOnConflict(() =>
       this.transactions.run(async (uow) => {
         // Always the session first, then identifiers (as a re-open does): one lock order, no deadlock.

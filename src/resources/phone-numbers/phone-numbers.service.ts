@@ -26,7 +26,7 @@ export class PhoneNumbersService {
   constructor(
     private readonly db: Db,
     private readonly clock: AccountClock,
-    private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved' | 'carrier'>,
+    private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved' | 'carrier' | 'numberCheck'>,
   ) {}
 
   async create(service: ServiceRow, input: NewPhoneNumber): Promise<PhoneNumberRow> {
@@ -39,7 +39,7 @@ export class PhoneNumbersService {
         detail: `Parley knows only numbers given with PhoneNumber, and not ${input.sid}: send PhoneNumber (and Sid to keep that SID).`,
       });
     }
-    const number = parsePhoneNumber(input.phoneNumber);
+    const number = parsePhoneNumber(input.phoneNumber, this.limits.numberCheck);
     if (number === null) {
       throw new ApiError(80406, { detail: `'${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)` });
     }
@@ -83,7 +83,7 @@ export class PhoneNumbersService {
   /** By PN SID, or by the number itself. */
   async fetch(key: ServiceKey, sidOrNumber: string): Promise<PhoneNumberRow | undefined> {
     if (isSid('PN', sidOrNumber)) return repo.findPhoneNumber(this.db, key, sidOrNumber);
-    const number = parsePhoneNumber(sidOrNumber);
+    const number = parsePhoneNumber(sidOrNumber, 'possible');
     return number === null ? undefined : repo.findPhoneNumberByNumber(this.db, key, number.e164);
   }
 

@@ -1,5 +1,5 @@
 // The `Participants` parameter of session create: one form field per participant, each a JSON
-// object string. Both official clients JSON-encode whatever keys the caller typed, so the keys
+// object string (one field holding several, comma-joined, is split first: http/joined-lists.ts). Both official clients JSON-encode whatever keys the caller typed, so the keys
 // come in PascalCase, camelCase or snake_case (clients-on-the-wire §0). The HTTP edge's parsing.
 
 import { invalidParameter } from '../../errors/api-error.js';

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parsePageRequest } from '../../http/paging.js';
+import { joinedJson, splitJoinedLists } from '../../http/joined-lists.js';
 import { optionalDateTime, optionalInteger, optionalText } from '../../http/params.js';
 import type { Urls } from '../../http/routing.js';
 import { found, listBody, onlyMethods, resourceNotFound, serviceKeyOf } from '../../http/routing.js';
@@ -26,7 +27,10 @@ export function sessionsRoutes(app: FastifyInstance, services: ServicesService, 
 
   api.post(
     LIST,
-    { schema: { params: ServiceSidParams, body: CreateSessionBody, response: { 201: SessionResource } } },
+    {
+      schema: { params: ServiceSidParams, body: CreateSessionBody, response: { 201: SessionResource } },
+      preValidation: splitJoinedLists({ Participants: joinedJson }),
+    },
     async (request, reply) => {
       const body = request.body;
       const input = {

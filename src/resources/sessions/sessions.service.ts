@@ -1,4 +1,5 @@
 import type { AccountClock, ClockScope } from '../../common/clock.js';
+import type { NumberCheck } from '../../config.js';
 import { isForeignKeyViolation, isUniqueViolation, uniqueViolationAs } from '../../db/constraint-errors.js';
 import type { ParticipantRow, ServiceRow, SessionRow } from '../../db/schema.js';
 import { ApiError, invalidParameter } from '../../errors/api-error.js';
@@ -66,6 +67,7 @@ export class SessionsService {
     private readonly clock: AccountClock,
     private readonly transactions: Transactions,
     private readonly addParticipant: AddParticipant,
+    private readonly numberCheck: NumberCheck,
   ) {}
 
   /**
@@ -78,7 +80,9 @@ export class SessionsService {
       throw new ApiError(80608, { detail: `a session starts as open or in-progress, not ${status}` });
     }
     if (input.participants.length > MAX_PARTICIPANTS) throw new ApiError(80609);
-    const identifiers = input.participants.map((participant, index) => within(index, () => parseIdentifier(participant.identifier)));
+    const identifiers = input.participants.map((participant, index) =>
+      within(index, () => parseIdentifier(participant.identifier, this.numberCheck)),
+    );
     return retryOnConflict(() =>
       this.transactions.run(async (uow) => {
         const distinct = [...new Set(identifiers.map((identifier) => identifier.e164))].sort();

@@ -87,7 +87,7 @@ assert bob.proxy_identifier_sid == reserved.sid
 assert people(bob.sid).delete() is True
 assert isinstance(people(bob.sid).fetch().date_deleted, datetime.datetime)
 assert pool(reserved.sid).fetch().in_use == 0
-expect_error(400, 80404, lambda: people.create(identifier="+15551234567"))
+expect_error(400, 80404, lambda: people.create(identifier="+1555123456"))
 
 assert proxy.services(service.sid).delete() is True
 print("ok")
