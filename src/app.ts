@@ -31,7 +31,9 @@ import { phoneNumbersRoutes } from './resources/phone-numbers/phone-numbers.rout
 import { servicesRoutes } from './resources/services/services.routes.js';
 import { sessionsRoutes } from './resources/sessions/sessions.routes.js';
 import { clockRoutes } from './carriers/simulator/clock.routes.js';
+import { faultRoutes } from './carriers/simulator/faults.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
+import { callbackLogRoutes } from './callbacks/callback-log.routes.js';
 import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
@@ -177,9 +179,11 @@ function createServer(
     participantsRoutes(api, components.participants, links);
     interactionsRoutes(api, components.interactions, links);
     messageInteractionsRoutes(api, components.messageInteractions, links);
+    callbackLogRoutes(api, components.callbackLog, links);
     if (clock instanceof AdjustableClock && config.carrier === 'simulator') {
       clockRoutes(api, clock, sweeper, outbox, retention);
       handsetRoutes(api, components.handsets, links);
+      faultRoutes(api, components.faults);
     }
   });
   // Twilio's webhooks carry its signature instead of Basic credentials.

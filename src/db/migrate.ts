@@ -5,6 +5,7 @@ import * as numberPool from './migrations/0002-number-pool-and-participants.js';
 import * as interactions from './migrations/0003-interactions-and-outbox.js';
 import * as apiKeys from './migrations/0004-api-keys-and-rate-limits.js';
 import * as ownership from './migrations/0005-ownership-webhooks-retention.js';
+import * as callbackLog from './migrations/0006-callback-log-and-faults.js';
 
 // Listed explicitly (not read from disk) so the compiled server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-interactions-and-outbox': interactions,
   '0004-api-keys-and-rate-limits': apiKeys,
   '0005-ownership-webhooks-retention': ownership,
+  '0006-callback-log-and-faults': callbackLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
