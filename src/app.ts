@@ -33,7 +33,9 @@ import { servicesRoutes } from './resources/services/services.routes.js';
 import { sessionsRoutes } from './resources/sessions/sessions.routes.js';
 import { adminRoutes } from './carriers/simulator/accounts.routes.js';
 import { clockRoutes } from './carriers/simulator/clock.routes.js';
+import { faultRoutes } from './carriers/simulator/faults.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
+import { callbackLogRoutes } from './callbacks/callback-log.routes.js';
 import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
@@ -191,9 +193,11 @@ function createServer(
     participantsRoutes(api, components.participants, links);
     interactionsRoutes(api, components.interactions, links);
     messageInteractionsRoutes(api, components.messageInteractions, links);
+    callbackLogRoutes(api, components.callbackLog, links);
     if (config.carrier === 'simulator') {
       clockRoutes(api, clock, sweeper, outbox, retention);
       handsetRoutes(api, components.handsets, links);
+      faultRoutes(api, components.faults);
     }
   });
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.

@@ -6,7 +6,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AccountClocks } from './accounts/account-clocks.js';
 import { AccountAdmin } from './accounts/account-admin.js';
 import { Authenticator } from './accounts/authenticator.js';
+import { CallbackLog } from './callbacks/callback-log.service.js';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
+import { Faults } from './carriers/simulator/faults.service.js';
 import type { Carrier } from './routing/carrier.js';
 import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
@@ -41,8 +43,11 @@ export interface Components {
   sweeper: PeriodicJob;
   outbox: OutboxWorker;
   retention: PeriodicJob;
-  /** The simulator's phones (served only with PARLEY_CARRIER=simulator). */
+  /** The simulator's phones and faults on demand (served only with PARLEY_CARRIER=simulator). */
   handsets: Handsets;
+  faults: Faults;
+  /** Every call to an account's URLs (GET /parley/v1/Callbacks). */
+  callbackLog: CallbackLog;
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
   twilioWebhooks: TwilioWebhooks | null;
   authenticator: Authenticator;
@@ -79,8 +84,8 @@ export function createComponents(
     transactions,
     clock,
     carrier,
-    interceptor: new Interceptor(db, accountHttp, config.interceptTimeoutMs, log),
-    outOfSession: new OutOfSession(db, sessions, services, accountHttp, config.interceptTimeoutMs, log),
+    interceptor: new Interceptor(db, clock, accountHttp, config.interceptTimeoutMs, log),
+    outOfSession: new OutOfSession(db, clock, sessions, services, accountHttp, config.interceptTimeoutMs, log),
     kickOutbox: () => outbox.kick(),
   });
   const outbox = new OutboxWorker(
@@ -100,6 +105,7 @@ export function createComponents(
     },
     log,
   );
+  const faults = new Faults(db, clock);
   return {
     services,
     sessions,
@@ -111,7 +117,9 @@ export function createComponents(
     sweeper: expirySweeper(sessions, clock, config.expirySweepIntervalMs, log),
     outbox,
     retention: retentionJob(db, clock, config.retentionDays, log),
-    handsets: new Handsets(db, clock, router),
+    handsets: new Handsets(db, clock, router, faults),
+    faults,
+    callbackLog: new CallbackLog(db, clock, () => outbox.kick()),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
     twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock.base, router, config.twilio, config.publicUrl!),
     authenticator,

@@ -18,6 +18,7 @@ export const ACCOUNT_TABLES = [
   'api_keys',
   'simulator_messages',
   'simulator_calls',
+  'simulator_faults',
   'accounts',
 ] as const;
 export type AccountTable = (typeof ACCOUNT_TABLES)[number];

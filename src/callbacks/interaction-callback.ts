@@ -8,7 +8,7 @@ import type { InteractionRow } from '../db/schema.js';
 import { formatDate } from '../common/dates.js';
 import { queueJob } from '../outbox/outbox.service.js';
 import type { JobHandler } from '../outbox/outbox.worker.js';
-import { PermanentFailure } from '../outbox/outbox.worker.js';
+import { AnsweredFailure, PermanentFailure } from '../outbox/outbox.worker.js';
 import type { OutboundClient } from '../outbound/outbound-client.js';
 import { OutboundError } from '../outbound/outbound-client.js';
 import { redactUrl } from '../outbound/redact-url.js';
@@ -68,13 +68,14 @@ export function callbackDelivery(db: Db, http: OutboundClient, timeoutMs: number
     const token = await signingToken(db, outbox.account_sid);
     if (token === undefined) throw new PermanentFailure(`account ${outbox.account_sid} no longer exists`);
     // The message is stored as the job's last_error: the URL goes in redacted.
-    const failed = (why: string) => new Error(`80908 Error on Callback for ${redactUrl(job.url)}: ${why}`);
+    const failed = (why: string) => `80908 Error on Callback for ${redactUrl(job.url)}: ${why}`;
     let result;
     try {
       result = await postSignedForm(http, job.url, job.params, token, timeoutMs);
     } catch (err) {
-      throw err instanceof OutboundError ? failed(err.reason) : err;
+      throw err instanceof OutboundError ? new Error(failed(err.reason)) : err;
     }
-    if (result.status < 200 || result.status > 299) throw failed(`HTTP ${result.status}`);
+    if (result.status < 200 || result.status > 299) throw new AnsweredFailure(failed(`HTTP ${result.status}`), result.status);
+    return { responseStatus: result.status };
   };
 }

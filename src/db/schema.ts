@@ -157,6 +157,10 @@ export interface OutboxTable {
   next_attempt_at: number;
   locked_until: number | null;
   last_error: string | null;
+  /** The HTTP status of the last answer (callbacks), null before any or when none came. */
+  response_status: number | null;
+  /** What an intercept or out-of-session call decided (blocked, session_created, …); null for jobs. */
+  outcome: string | null;
   date_created: number;
   date_updated: number;
 }
@@ -173,6 +177,8 @@ export interface SimulatorMessagesTable {
   status: string;
   interaction_sid: string | null;
   session_sid: string | null;
+  /** The carrier error code of a message that was not delivered (a fault on demand). */
+  error_code: number | null;
   date_created: number;
 }
 
@@ -207,6 +213,20 @@ export interface CarrierWebhooksTable {
   date_created: number;
 }
 
+export interface SimulatorFaultsTable {
+  sid: string;
+  account_sid: string;
+  phone_number: string;
+  /** message | voice */
+  channel: string;
+  outcome: string;
+  error_code: number | null;
+  /** Outbound legs still to fail; 0 once used up. */
+  remaining: number;
+  date_created: number;
+  date_updated: number;
+}
+
 export interface StorageProbeTable {
   id: string;
   payload: string;
@@ -225,6 +245,7 @@ export interface Database {
   outbox: OutboxTable;
   simulator_messages: SimulatorMessagesTable;
   simulator_calls: SimulatorCallsTable;
+  simulator_faults: SimulatorFaultsTable;
   carrier_status_reports: CarrierStatusReportsTable;
   carrier_webhooks: CarrierWebhooksTable;
   storage_probe: StorageProbeTable;
@@ -243,5 +264,6 @@ export type InteractionRow = Selectable<InteractionsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type SimulatorMessageRow = Selectable<SimulatorMessagesTable>;
 export type SimulatorCallRow = Selectable<SimulatorCallsTable>;
+export type SimulatorFaultRow = Selectable<SimulatorFaultsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type CarrierWebhookRow = Selectable<CarrierWebhooksTable>;

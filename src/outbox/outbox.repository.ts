@@ -26,6 +26,8 @@ export function enqueue(db: Db, job: { accountSid: string; kind: OutboxKind; pay
     next_attempt_at: job.now,
     locked_until: null,
     last_error: null,
+    response_status: null,
+    outcome: null,
     date_created: job.now,
     date_updated: job.now,
   };
@@ -164,18 +166,27 @@ function padded(list: string[]): string[] {
   return list.concat(Array<string>(size - list.length).fill(list[list.length - 1]!));
 }
 
-export async function markDone(db: Db, sid: string, now: number): Promise<void> {
-  await db.write(
-    db.sql.updateTable('outbox').set({ status: 'done', locked_until: null, last_error: null, date_updated: now }).where('sid', '=', sid),
-  );
+/** How an attempt ended: its error (none when it succeeded) and the HTTP status it was answered with. */
+export interface AttemptOutcome {
+  error: string | null;
+  responseStatus: number | null;
 }
 
-export async function scheduleRetry(db: Db, sid: string, at: number, error: string, now: number): Promise<void> {
-  const changes = { next_attempt_at: at, locked_until: null, last_error: error.slice(0, 1000), date_updated: now };
+export async function markDone(db: Db, sid: string, now: number, responseStatus: number | null = null): Promise<void> {
+  const changes = { status: 'done', locked_until: null, last_error: null, response_status: responseStatus, date_updated: now };
   await db.write(db.sql.updateTable('outbox').set(changes).where('sid', '=', sid));
 }
 
-export async function giveUp(db: Db, sid: string, error: string, now: number): Promise<void> {
-  const changes = { status: 'failed', locked_until: null, last_error: error.slice(0, 1000), date_updated: now };
+export async function scheduleRetry(db: Db, sid: string, at: number, outcome: AttemptOutcome, now: number): Promise<void> {
+  const changes = { next_attempt_at: at, locked_until: null, ...failure(outcome), date_updated: now };
   await db.write(db.sql.updateTable('outbox').set(changes).where('sid', '=', sid));
+}
+
+export async function giveUp(db: Db, sid: string, outcome: AttemptOutcome, now: number): Promise<void> {
+  const changes = { status: 'failed', locked_until: null, ...failure(outcome), date_updated: now };
+  await db.write(db.sql.updateTable('outbox').set(changes).where('sid', '=', sid));
+}
+
+function failure(outcome: AttemptOutcome) {
+  return { last_error: (outcome.error ?? '').slice(0, 1000), response_status: outcome.responseStatus };
 }

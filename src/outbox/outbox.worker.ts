@@ -23,11 +23,24 @@ import type { OutboxKind } from './outbox.repository.js';
 import { claimDue, giveUp, markDone, scheduleRetry } from './outbox.repository.js';
 import type { Db } from '../db/unit-of-work.js';
 
-/** Runs one job; throws to have it retried. `lastAttempt`: no retry follows a failure of this one. */
-export type JobHandler = (payload: any, job: OutboxRow, attempt: { lastAttempt: boolean }) => Promise<void>;
+/**
+ * Runs one job; throws to have it retried. `lastAttempt`: no retry follows a failure of this one.
+ * May answer the HTTP status it was answered with (recorded for the callback log).
+ */
+export type JobHandler = (payload: any, job: OutboxRow, attempt: { lastAttempt: boolean }) => Promise<void | { responseStatus: number }>;
 
 /** A failure that retrying cannot fix (the job is given up at once). */
 export class PermanentFailure extends Error {}
+
+/** A failed attempt that got an answer: its HTTP status is recorded beside the error. */
+export class AnsweredFailure extends Error {
+  constructor(
+    message: string,
+    readonly responseStatus: number,
+  ) {
+    super(message);
+  }
+}
 
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 3_600_000;
@@ -161,29 +174,32 @@ export class OutboxWorker {
 
   async #run(job: OutboxRow): Promise<void> {
     let failure: { err: unknown } | null = null;
+    let responseStatus: number | null = null;
     try {
       const handler = this.handlers[job.kind as OutboxKind];
       if (handler === undefined) throw new PermanentFailure(`no handler for ${job.kind}`);
-      await handler(JSON.parse(job.payload), job, { lastAttempt: job.attempts >= this.options.maxAttempts });
+      const answer = await handler(JSON.parse(job.payload), job, { lastAttempt: job.attempts >= this.options.maxAttempts });
+      responseStatus = answer?.responseStatus ?? null;
     } catch (err) {
       failure = { err };
     }
     // If the outcome cannot be written, the claim runs out and the job runs again (at least once).
-    await this.#storage(() => this.#record(job, failure));
+    await this.#storage(() => this.#record(job, failure, responseStatus));
   }
 
-  async #record(job: OutboxRow, failure: { err: unknown } | null): Promise<void> {
+  async #record(job: OutboxRow, failure: { err: unknown } | null, responseStatus: number | null): Promise<void> {
     const now = this.clocks.now(job.account_sid);
-    if (failure === null) return markDone(this.db, job.sid, now);
+    if (failure === null) return markDone(this.db, job.sid, now, responseStatus);
     const { err } = failure;
     const message = err instanceof Error ? err.message : String(err);
+    const outcome = { error: message, responseStatus: err instanceof AnsweredFailure ? err.responseStatus : null };
     if (err instanceof PermanentFailure || job.attempts >= this.options.maxAttempts) {
       this.log.warn({ job: job.sid, kind: job.kind, attempts: job.attempts, error: message }, 'outbox job given up');
-      return giveUp(this.db, job.sid, message, now);
+      return giveUp(this.db, job.sid, outcome, now);
     }
     const delay = Math.min(RETRY_BASE_MS * 2 ** (job.attempts - 1), RETRY_MAX_MS);
     this.log.info({ job: job.sid, kind: job.kind, attempts: job.attempts, retryInMs: delay, error: message }, 'outbox job will be retried');
-    return scheduleRetry(this.db, job.sid, now + delay, message, now);
+    return scheduleRetry(this.db, job.sid, now + delay, outcome, now);
   }
 
   /** Runs a statement of the worker's own; a failure is the storage's, reported through the backoff. */

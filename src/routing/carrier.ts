@@ -2,7 +2,7 @@
 // bridged by the carrier's own inbound endpoint (TwiML for Twilio, a simulated bridge for the
 // simulator), from the route the engine returns.
 
-import type { UnitOfWork } from '../db/unit-of-work.js';
+import type { Db, UnitOfWork } from '../db/unit-of-work.js';
 
 export interface OutboundMessage {
   accountSid: string;
@@ -25,11 +25,26 @@ export interface SentLeg {
   queued: boolean;
 }
 
+/** A fault on demand (the simulator's): the next outbound messages to `number` end this way. */
+export interface PlannedFault {
+  sid: string;
+  number: string;
+  /** The leg's status: undelivered or failed. */
+  outcome: string;
+  errorCode: number | null;
+}
+
 export interface Carrier {
   readonly name: 'simulator' | 'twilio';
+  /**
+   * What the carrier must know before sending an account's message: read in the routing unit,
+   * beside the route, so that both take one round trip (and on PostgreSQL locked until the
+   * commit, so that each fault is used once). The simulator's faults on demand; none elsewhere.
+   */
+  plannedFaults(db: Db, accountSid: string | null): Promise<readonly PlannedFault[]>;
   /**
    * Sends the message, or queues it durably, in the routing unit of work: either way it is
    * delivered exactly when the interaction is recorded.
    */
-  sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg;
+  sendMessage(uow: UnitOfWork, message: OutboundMessage, faults: readonly PlannedFault[]): SentLeg;
 }

@@ -7,8 +7,12 @@
 //     and the original message or call goes through it.
 // A non-2xx answer, no answer in time, one over PARLEY_CALLBACK_MAX_RESPONSE_BYTES or an address
 // account-set URLs may not reach is a failed callback (80913): nothing is created or passed on.
+// The outcome carries the call's record for the callback log; the router writes it.
 
+import type { AccountClock } from '../common/clock.js';
 import type { Logger } from '../common/logger.js';
+import { callError } from '../callbacks/call-record.js';
+import type { CallRecord } from '../callbacks/call-record.js';
 import { signingToken } from '../accounts/accounts.service.js';
 import { postSignedForm } from '../callbacks/http-post.js';
 import type { FormParams } from '../callbacks/signature.js';
@@ -34,13 +38,16 @@ export interface OutOfSessionOutcome {
   createdSession: boolean;
   /** TwiML to hand to the carrier. */
   twiml: string | null;
+  /** The call, for the callback log; null when none was made. */
+  record: CallRecord | null;
 }
 
-const NOT_CALLED: OutOfSessionOutcome = { called: false, createdSession: false, twiml: null };
+const NOT_CALLED: OutOfSessionOutcome = { called: false, createdSession: false, twiml: null, record: null };
 
 export class OutOfSession {
   constructor(
     private readonly db: Db,
+    private readonly clock: AccountClock,
     private readonly sessions: SessionsService,
     private readonly services: ServicesService,
     private readonly http: OutboundClient,
@@ -60,22 +67,30 @@ export class OutOfSession {
       ...carrierParams(event, number.account_sid),
       ...(await this.#context(service.sid, service.account_sid, event.from, number.sid)),
     };
+    const call = { accountSid: number.account_sid, kind: 'out-of-session' as const, url, params, at: this.clock.now(number.account_sid) };
+    const failed = (responseStatus: number | null, error: string): OutOfSessionOutcome => ({
+      ...NOT_CALLED,
+      called: true,
+      record: { ...call, succeeded: false, responseStatus, error, outcome: 'dropped' },
+    });
     let answer;
     try {
       answer = await postSignedForm(this.http, url, params, token, this.timeoutMs);
     } catch (err) {
       this.log.warn({ err, url: redactUrl(url) }, '80913 out-of-session callback failed');
-      return { ...NOT_CALLED, called: true };
+      return failed(null, callError(err));
     }
     if (answer.status < 200 || answer.status > 299) {
       this.log.warn({ url: redactUrl(url), status: answer.status }, '80913 out-of-session callback answered with an error');
-      return { ...NOT_CALLED, called: true };
+      return failed(answer.status, `HTTP ${answer.status}`);
     }
+    const answered = (outcome: string) => ({ ...call, succeeded: true, responseStatus: answer.status, error: null, outcome });
     if (/json/i.test(answer.contentType)) {
       const created = await this.#createSession(service, event, answer.body);
-      return { called: true, createdSession: created, twiml: null };
+      return { called: true, createdSession: created, twiml: null, record: answered(created ? 'session_created' : 'session_not_created') };
     }
-    return { called: true, createdSession: false, twiml: answer.body.trim() === '' ? null : answer.body };
+    const twiml = answer.body.trim() === '' ? null : answer.body;
+    return { called: true, createdSession: false, twiml, record: answered(twiml === null ? 'no_action' : 'twiml') };
   }
 
   /** The JSON answer: a session for the sender (on the number they used) and the named participant. */

@@ -7,7 +7,9 @@
 // Network calls (intercept, out-of-session) happen between units, never inside one.
 
 import type { AccountClock } from '../common/clock.js';
-import type { Carrier, SentLeg } from './carrier.js';
+import type { Carrier, PlannedFault, SentLeg } from './carrier.js';
+import { logCall } from '../callbacks/call-record.js';
+import type { CallRecord } from '../callbacks/call-record.js';
 import { enqueueInteractionCallback } from '../callbacks/interaction-callback.js';
 import type { Transactions } from '../db/database.js';
 import type { InteractionRow, ParticipantRow, ServiceRow, SessionRow } from '../db/schema.js';
@@ -61,6 +63,8 @@ export interface Routed {
  */
 export type AlsoInTransaction = (uow: UnitOfWork, routed: Routed) => void;
 
+const NO_FAULTS: Promise<readonly PlannedFault[]> = Promise.resolve([]);
+
 /** Opt-out keywords: never forwarded (Twilio's list, case-insensitive, the whole message). */
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'END', 'QUIT', 'CANCEL', 'ARRET', 'ARRETE', 'ARRETT', 'UNSTOP']);
 
@@ -96,11 +100,13 @@ interface Traffic {
   draft: Partial<InteractionRow>;
   /** Why the traffic must not be forwarded in this context (80xxx), or null. */
   rejection(context: Context): number | null;
+  /** What the carrier must know before forwarding (read beside the route). */
+  lookAhead(db: Db): Promise<readonly PlannedFault[]>;
   /**
    * Sends the outbound leg to the partner (filling in the interaction's outbound side at once);
    * true when it queued outbox work.
    */
-  forward(uow: UnitOfWork, interaction: InteractionRow, partner: ParticipantRow): boolean;
+  forward(uow: UnitOfWork, interaction: InteractionRow, partner: ParticipantRow, faults: readonly PlannedFault[]): boolean;
   /** What is recorded when it is not forwarded. */
   notForwarded(interaction: InteractionRow): void;
   outOfSession(): Promise<OutOfSessionOutcome>;
@@ -145,7 +151,8 @@ export class Router {
               : partner === undefined
                 ? 80614
                 : null,
-        forward: (uow, interaction, partner) => this.#sendMessage(uow, interaction, partner, message),
+        lookAhead: (db) => this.deps.carrier.plannedFaults(db, message.accountSid),
+        forward: (uow, interaction, partner, faults) => this.#sendMessage(uow, interaction, partner, message, faults),
         notForwarded: markNotSent,
         outOfSession: () => this.deps.outOfSession.handle({ kind: 'message', ...message }),
       },
@@ -168,6 +175,8 @@ export class Router {
           outbound_resource_type: 'Call',
         },
         rejection: ({ session, partner }) => (session.mode === 'message-only' ? 80911 : partner === undefined ? 80614 : null),
+        // A call's faults end it after routing (the simulator's handsets), as a hang-up would.
+        lookAhead: () => NO_FAULTS,
         // The carrier bridges the call itself (TwiML, the simulator): nothing to send, nothing queued.
         forward: (_uow, interaction) => {
           interaction.outbound_resource_sid = call.outboundResourceSid;
@@ -203,9 +212,10 @@ export class Router {
       participant_sid: participant.sid,
       outbound_resource_type: 'Message',
     });
-    const queued = await this.#unit((uow) =>
-      this.#record(uow, context, interaction, this.#sendMessage(uow, interaction, participant, message)),
-    );
+    const queued = await this.#unit(async (uow) => {
+      const faults = await this.deps.carrier.plannedFaults(uow, service.account_sid);
+      return this.#record(uow, context, interaction, this.#sendMessage(uow, interaction, participant, message, faults));
+    });
     if (queued === null) return null;
     if (queued) this.deps.kickOutbox();
     return interaction;
@@ -236,9 +246,14 @@ export class Router {
     const sid = newSid('KI');
     let blocked: boolean | undefined;
     let outOfSession: OutOfSessionOutcome | null = null;
+    // The callback log's records of the calls made, written by the unit that acts on their answers.
+    const calls: CallRecord[] = [];
     for (;;) {
       const step = await this.#unit(async (uow): Promise<Step> => {
-        const context = await this.#context(uow, traffic.accountSid, traffic.to, traffic.from);
+        const [context, faults] = await Promise.all([
+          this.#context(uow, traffic.accountSid, traffic.to, traffic.from),
+          traffic.lookAhead(uow),
+        ]);
         if (context === undefined) return { kind: 'out-of-session' };
         const interaction = this.#draft(context, sid, this.deps.clock.now(context.session.account_sid), traffic.draft);
         interaction.error_code = traffic.rejection(context);
@@ -249,9 +264,10 @@ export class Router {
         const partner = context.partner;
         let sentQueued = false;
         if (interaction.error_code !== null || partner === undefined) traffic.notForwarded(interaction);
-        else sentQueued = traffic.forward(uow, interaction, partner);
+        else sentQueued = traffic.forward(uow, interaction, partner, faults);
         const routed: Routed = { interaction, sessionSid: context.session.sid, bridge: bridgeOf(interaction, partner), outOfSession: null };
         alsoInTransaction?.(uow, routed);
+        for (const call of calls) logCall(uow, call);
         const queued = await this.#record(uow, context, interaction, sentQueued);
         return { kind: 'routed', routed, queued };
       });
@@ -261,16 +277,24 @@ export class Router {
         return step.routed;
       }
       if (step.kind === 'ask-intercept') {
-        blocked = await this.deps.interceptor.blocks(step.context.service, step.interaction, traffic.mediaUrls);
+        const answer = await this.deps.interceptor.ask(step.context.service, step.interaction, traffic.mediaUrls);
+        blocked = answer.blocked;
+        if (answer.record !== null) calls.push(answer.record);
         continue;
       }
       // Asked once: if its answer created a session for this sender, the traffic goes through it.
       if (outOfSession === null) {
         outOfSession = await traffic.outOfSession();
+        if (outOfSession.record !== null) calls.push(outOfSession.record);
         if (outOfSession.createdSession) continue;
       }
       const routed: Routed = { interaction: null, sessionSid: null, bridge: null, outOfSession };
-      if (alsoInTransaction !== undefined) await this.deps.transactions.run(async (uow) => alsoInTransaction(uow, routed));
+      if (alsoInTransaction !== undefined || calls.length > 0) {
+        await this.deps.transactions.run(async (uow) => {
+          alsoInTransaction?.(uow, routed);
+          for (const call of calls) logCall(uow, call);
+        });
+      }
       return routed;
     }
   }
@@ -298,17 +322,22 @@ export class Router {
     interaction: InteractionRow,
     recipient: ParticipantRow,
     message: { body: string; mediaUrls: string[] },
+    faults: readonly PlannedFault[],
   ): boolean {
-    const leg: SentLeg = this.deps.carrier.sendMessage(uow, {
-      accountSid: interaction.account_sid,
-      interactionSid: interaction.sid,
-      sessionSid: interaction.session_sid,
-      from: recipient.proxy_identifier,
-      to: recipient.identifier,
-      body: message.body,
-      mediaUrls: message.mediaUrls,
-      now: interaction.date_created,
-    });
+    const leg: SentLeg = this.deps.carrier.sendMessage(
+      uow,
+      {
+        accountSid: interaction.account_sid,
+        interactionSid: interaction.sid,
+        sessionSid: interaction.session_sid,
+        from: recipient.proxy_identifier,
+        to: recipient.identifier,
+        body: message.body,
+        mediaUrls: message.mediaUrls,
+        now: interaction.date_created,
+      },
+      faults,
+    );
     interaction.outbound_resource_sid = leg.resourceSid;
     interaction.outbound_resource_status = leg.status;
     interaction.outbound_resource_url = leg.url;

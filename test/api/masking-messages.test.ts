@@ -39,6 +39,7 @@ describe('Masking: messages', () => {
       status: 'received',
       interaction_sid: first.interaction_sid,
       session_sid: sid,
+      error_code: null,
       date_created: first.date_created,
     });
     const atB = await h.messages({ To: b.identifier });
@@ -56,6 +57,7 @@ describe('Masking: messages', () => {
       status: 'delivered',
       interaction_sid: first.interaction_sid,
       session_sid: sid,
+      error_code: null,
       date_created: firstCopy.date_created,
     });
 
@@ -78,6 +80,7 @@ describe('Masking: messages', () => {
       status: 'delivered',
       interaction_sid: reply.interaction_sid,
       session_sid: sid,
+      error_code: null,
       date_created: replyCopy.date_created,
     });
 

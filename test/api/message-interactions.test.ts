@@ -100,6 +100,7 @@ describe('MessageInteractions', () => {
         status: 'delivered',
         interaction_sid: created.sid,
         session_sid: sid,
+        error_code: null,
         date_created: created.date_created,
       },
     ]);

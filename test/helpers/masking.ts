@@ -33,7 +33,19 @@ export const KI = /^KI[0-9a-f]{32}$/;
 export const DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 export const GHOST_KI = `KI${'0'.repeat(32)}`;
 
-const MESSAGE_KEYS = ['body', 'date_created', 'direction', 'from', 'interaction_sid', 'media_urls', 'session_sid', 'sid', 'status', 'to'];
+const MESSAGE_KEYS = [
+  'body',
+  'date_created',
+  'direction',
+  'error_code',
+  'from',
+  'interaction_sid',
+  'media_urls',
+  'session_sid',
+  'sid',
+  'status',
+  'to',
+];
 const CALL_KEYS = ['bridged_to', 'date_created', 'date_updated', 'from', 'interaction_sid', 'session_sid', 'sid', 'status', 'to'];
 
 export type Json = Record<string, any>;

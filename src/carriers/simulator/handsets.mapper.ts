@@ -12,6 +12,7 @@ export function toMessage(row: SimulatorMessageRow) {
     status: row.status,
     interaction_sid: row.interaction_sid,
     session_sid: row.session_sid,
+    error_code: row.error_code,
     date_created: formatDate(row.date_created)!,
   };
 }

@@ -27,7 +27,7 @@ import type { Handsets } from './handsets.service.js';
  * A handset's number. Already in E.164 it is taken as it is (a simulated phone may have any
  * number, and this is the hot path of every simulated message); otherwise it must parse.
  */
-function number(name: string, value: string): string {
+export function number(name: string, value: string): string {
   if (/^\+[1-9]\d{6,14}$/.test(value)) return value;
   const parsed = parsePhoneNumber(value, 'possible');
   if (parsed === null) throw invalidParameter(name, `${name} must be a valid phone number in E.164 format, such as +14155551212`);

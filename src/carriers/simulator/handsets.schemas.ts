@@ -1,7 +1,7 @@
 // The simulator's handset routes' parameters and answers (handsets.routes.ts).
 
 import { Type } from '@sinclair/typebox';
-import { EnumParam, NullableString, PagingQuery, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
+import { EnumParam, Nullable, NullableString, PagingQuery, RepeatedParam, TextParam, UrlParam } from '../../http/schema-kit.js';
 import { CALL_ENDINGS } from './handsets.model.js';
 
 export const MessageResource = Type.Object({
@@ -14,6 +14,8 @@ export const MessageResource = Type.Object({
   status: Type.String(),
   interaction_sid: NullableString,
   session_sid: NullableString,
+  /** The carrier error code of a message a fault on demand kept from its handset. */
+  error_code: Nullable(Type.Integer()),
   date_created: Type.String(),
 });
 

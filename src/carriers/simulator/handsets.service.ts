@@ -11,6 +11,7 @@ import type { Db } from '../../db/unit-of-work.js';
 import { invalidParameter } from '../../errors/api-error.js';
 import { interactionBySid } from '../../resources/interactions/interactions.service.js';
 import type { Router } from '../../routing/router.js';
+import type { Faults } from './faults.service.js';
 import type { CallEnding } from './handsets.model.js';
 import {
   findSimulatorCall,
@@ -33,6 +34,7 @@ export class Handsets {
     private readonly db: Db,
     private readonly clock: AccountClock,
     private readonly router: Router,
+    private readonly faults: Faults,
   ) {}
 
   /** A handset texts `to`; the log gets the text with the interaction it became (if any), atomically. */
@@ -48,6 +50,7 @@ export class Handsets {
       status: 'received',
       interaction_sid: null,
       session_sid: null,
+      error_code: null,
       date_created: this.clock.now(accountSid),
     };
     const routed = await this.router.routeMessage({ accountSid, ...text, resourceSid: inbound.sid, resourceUrl: null }, (uow, outcome) => {
@@ -109,7 +112,9 @@ export class Handsets {
       date_updated: now,
     };
     await insertSimulatorCall(this.db, call);
-    return call;
+    // A fault on demand for the callee: the bridged leg ends at once, as the callee's phone says.
+    const fault = bridge === null ? undefined : await this.faults.takeCallFault(accountSid, bridge.to);
+    return fault === undefined ? call : this.endCall(call, fault as CallEnding);
   }
 
   findCall(accountSid: string, sid: string): Promise<SimulatorCallRow | undefined> {

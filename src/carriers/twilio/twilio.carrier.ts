@@ -11,10 +11,12 @@ import { queueJob } from '../../outbox/outbox.service.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
 import { PermanentFailure } from '../../outbox/outbox.worker.js';
 import type { Router } from '../../routing/router.js';
-import type { Carrier, OutboundMessage, SentLeg } from '../../routing/carrier.js';
+import type { Carrier, OutboundMessage, PlannedFault, SentLeg } from '../../routing/carrier.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
+
+const NO_FAULTS: Promise<readonly PlannedFault[]> = Promise.resolve([]);
 
 interface SendJob {
   interactionSid: string;
@@ -26,6 +28,11 @@ interface SendJob {
 
 export class TwilioCarrier implements Carrier {
   readonly name = 'twilio';
+
+  /** Faults on demand are the simulator's: a real carrier fails on its own. */
+  plannedFaults(): Promise<readonly PlannedFault[]> {
+    return NO_FAULTS;
+  }
 
   sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg {
     const job: SendJob = {
