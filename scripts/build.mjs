@@ -53,11 +53,11 @@ if (ifStale && built && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() 
 
 const started = Date.now();
 console.error(
-  !built
-    ? 'building Parley (first start, about a minute)…'
-    : ifStale
-      ? 'rebuilding Parley (the sources changed since the last build, about a minute)…'
-      : 'building Parley (about a minute)…',
+  !ifStale
+    ? 'building Parley (about a minute)…'
+    : !built
+      ? 'building Parley (first start, about a minute)…'
+      : 'rebuilding Parley (the sources changed since the last build, about a minute)…',
 );
 // A clean build: a source file deleted since the last one must not live on in dist/.
 rmSync(dist, { recursive: true, force: true });
