@@ -12,7 +12,7 @@ const EDGE = [
   'src/**/*.hooks.ts',
   'src/resources/sessions/session-participants.ts',
 ];
-const APP = ['src/app.ts', 'src/components.ts', 'src/server.ts', 'src/cli.ts', 'src/cli/**'];
+const APP = ['src/app.ts', 'src/components.ts', 'src/server.ts', 'src/cli.ts', 'src/cli/**', 'src/index.ts', 'src/testing.ts'];
 const FEATURES = [
   'resources',
   'routing',
@@ -27,7 +27,7 @@ const FEATURES = [
   'idempotency',
   'phone',
 ];
-const APP_MODULES = ['**/app.js', '**/components.js', '**/server.js', '**/cli.js', '**/cli/**'];
+const APP_MODULES = ['**/app.js', '**/components.js', '**/server.js', '**/cli.js', '**/cli/**', '**/testing.js'];
 const EDGE_MODULES = [
   '**/http/**',
   '**/logging/**',

@@ -10,8 +10,25 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { eventually, sleep } from '../helpers/eventually.js';
 
-test('the checkpoint worker copies the WAL into the database file while the server runs', async () => {
+test('the checkpoint worker copies the WAL into the database file while the server runs', () => checkpointsWhileWriting());
+
+test('the worker finds better-sqlite3 when the server runs from a folder without node_modules', async () => {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.message);
+  const cwd = process.cwd();
+  process.on('warning', onWarning);
+  try {
+    await checkpointsWhileWriting((dir) => process.chdir(dir));
+  } finally {
+    process.chdir(cwd);
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+});
+
+async function checkpointsWhileWriting(inScratch: (dir: string) => void = () => {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-checkpoint-'));
+  inScratch(dir);
   const path = join(dir, 'parley.db');
   const handle = openDatabase(`sqlite:${path}`);
   try {
@@ -37,4 +54,4 @@ test('the checkpoint worker copies the WAL into the database file while the serv
     await handle.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
