@@ -4,15 +4,20 @@
 // does it instead, and the request thread only appends. The request connection keeps a far
 // larger automatic checkpoint as a backstop, should the worker ever fall behind.
 
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 const INTERVAL_MS = 200;
 
 // The worker's code, run as a script (eval) so that it needs no build step or loader of its own.
+// An eval'd worker resolves `require` from the working directory, not from this file: started by a
+// service manager from / or /tmp it would find no better-sqlite3. So the module is resolved here,
+// from this file's own location, and the worker loads it by its absolute path.
 // A PASSIVE checkpoint never blocks the writer or the readers.
+const SQLITE_MODULE = createRequire(import.meta.url).resolve('better-sqlite3');
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const SQLite = require('better-sqlite3');
+const SQLite = require(workerData.sqliteModule);
 const sqlite = new SQLite(workerData.path);
 sqlite.pragma('busy_timeout = 5000');
 const checkpoint = () => {
@@ -32,7 +37,7 @@ export interface Checkpointer {
 }
 
 export function startCheckpointer(path: string): Checkpointer {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs: INTERVAL_MS } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs: INTERVAL_MS, sqliteModule: SQLITE_MODULE } });
   worker.unref();
   // A failing checkpoint worker must not take the server down (the backstop still checkpoints),
   // but it must not fail silently either.
