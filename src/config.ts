@@ -17,6 +17,8 @@ export interface Config {
   readonly publicUrl: string | null;
   readonly carrier: Carrier;
   readonly logLevel: LogLevel;
+  /** One `info` line per request (method, route pattern, status, duration, account, request id). */
+  readonly logRequests: boolean;
   /** How often the expiry job looks for sessions past their expiry. */
   readonly expirySweepIntervalMs: number;
   /** Largest accepted request body, in bytes. */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: configuredPublicUrl,
     carrier,
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    logRequests: boolean(env, 'PARLEY_LOG_REQUESTS', true),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),
     poolMaxUnreserved: integer(env, 'PARLEY_POOL_MAX_UNRESERVED', 0, 0, 10_000_000),
