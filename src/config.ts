@@ -81,6 +81,12 @@ const CARRIERS: readonly Carrier[] = ['simulator', 'twilio'];
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/parley.db';
 
+/** loadConfig on the environment with these variables replaced (the command line's `--port` …); undefined keeps one. */
+export function loadConfigWith(overrides: Env): Config {
+  const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  return loadConfig({ ...process.env, ...Object.fromEntries(given) });
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const accountSid = optional(env, 'PARLEY_ACCOUNT_SID');

@@ -45,13 +45,15 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL: longest wait for a connection, and for the answer to one query. */
   timeoutMs?: number;
+  /** SQLite: checkpoint the WAL from a worker thread (true by default; a short command needs none). */
+  checkpoints?: boolean;
 }
 
 export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
-  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options);
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length), options) : openPostgres(url, options);
 }
 
-function openSqlite(path: string): DatabaseHandle {
+function openSqlite(path: string, options: DatabaseOptions): DatabaseHandle {
   // ':memory:' and '' (a temporary file of SQLite's own) name no file of ours.
   if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
@@ -67,7 +69,7 @@ function openSqlite(path: string): DatabaseHandle {
   const health = new StorageHealth();
   const database = withStatementCache(sqlite, (err) => health.observe(err));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new WithoutRowLocks()] });
-  const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
+  const checkpointer = path === ':memory:' || options.checkpoints === false ? null : startCheckpointer(path);
   const direct = directRunner(database, () => sqlite.inTransaction);
   const committer = new GroupCommitter(db, () => sqlite.inTransaction, direct.inTransaction);
   const transactions: Transactions = { run: (work) => committer.run(work) };

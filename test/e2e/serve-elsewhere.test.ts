@@ -28,7 +28,7 @@ describe('parley serve from another working directory', { skip: testEngine() ===
       PARLEY_AUTH_TOKEN: TEST_AUTH_TOKEN,
       PARLEY_LOG_LEVEL: 'warn',
     };
-    const server = await launchServe(env, undefined, tmpdir());
+    const server = await launchServe(env, undefined, { cwd: tmpdir() });
     try {
       const api = new HttpClient(server.baseUrl, { username: TEST_ACCOUNT_SID, password: TEST_AUTH_TOKEN });
       for (let i = 0; i < 5; i++) assert.equal((await api.post('/v1/Services', { UniqueName: `elsewhere-${i}` })).status, 201);

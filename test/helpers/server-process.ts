@@ -42,11 +42,15 @@ export interface ServerProcess extends ServeProcess {
 }
 
 /**
- * `parley serve` with this environment (PORT=0 picks a free port), once its banner is out; in the
- * test's working directory unless `cwd` names another.
+ * `parley serve` with this environment (PORT=0 picks a free port), once its banner is out; with
+ * `args` after `serve`, in the test's working directory unless `cwd` names another.
  */
-export async function launchServe(env: NodeJS.ProcessEnv, startTimeoutMs = 2 * GENEROUS_MS, cwd?: string): Promise<ServeProcess> {
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [...CLI, 'serve'], {
+export async function launchServe(
+  env: NodeJS.ProcessEnv,
+  startTimeoutMs = 2 * GENEROUS_MS,
+  { cwd, args = [] }: { cwd?: string; args?: string[] } = {},
+): Promise<ServeProcess> {
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [...CLI, 'serve', ...args], {
     env,
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
