@@ -19,6 +19,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { loadColumns } from './db/table-columns.js';
 import { applyOwnership } from './pool/number-ownership.js';
 import { loggerOptions } from './logging/log-options.js';
+import { registerRequestLog } from './logging/request-log.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './http/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
@@ -109,6 +110,7 @@ function createServer(
 ): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
+    // Fastify's own two lines per request are off: logging/request-log.ts writes one, by route pattern.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     // X-Forwarded-Proto/-Host (request.protocol, request.host) and the client address (request.ip)
@@ -152,6 +154,7 @@ function createServer(
   app.decorateRequest('accountSid', '');
   app.decorateRequest('account', null);
   registerErrorHandling(app);
+  if (config.logRequests) registerRequestLog(app);
   // Form bodies only, like Twilio; any other content type is a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {

@@ -1,116 +1,82 @@
 #!/usr/bin/env node
 // The `parley` command: serve (what `npm start` runs), migrate, account and key administration,
-// and data-subject erasure.
+// and data-subject erasure. Strict: an unknown command, option or argument stops it (exit 2) with
+// the usage, and only the code of the command asked for is loaded (cli/commands.ts).
 
 import { parseArgs } from 'node:util';
-import { AdminRefusal } from './accounts/accounts.service.js';
-import { loadConfig, ConfigError } from './config.js';
-import { openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { accountsCommand, keysCommand } from './cli/admin-commands.js';
+import { ConfigError } from './config.js';
 import { UsageError } from './cli/cli-kit.js';
-import type { AdminContext, Options } from './cli/cli-kit.js';
-import { eraseCommand } from './cli/erase-command.js';
-import { startServer } from './server.js';
+import type { Options } from './cli/cli-kit.js';
+import { COMMANDS, GROUPS } from './cli/commands.js';
+import type { Command } from './cli/commands.js';
+import { USAGE } from './cli/usage.js';
 
-const USAGE = `Usage: parley <command>
+/** Input the command does not know at all: answered with the whole usage. */
+class UnknownInput extends UsageError {}
 
-Commands:
-  serve                                   run the API server (migrates the database first)
-  migrate                                 bring the database schema up to date and exit
-  accounts create [--name N] [--rate-limit R] [--rate-burst B]
-                                          a new account: prints its SID and auth token
-  accounts list                           every account
-  accounts set AC… [--name N] [--rate-limit R|off|default] [--rate-burst B|off|default]
-  accounts token AC…                      the account's auth token (and secondary token, if any)
-  accounts secondary-token AC…            a new secondary token: authenticates beside the auth token
-  accounts secondary-token AC… --promote  the secondary token becomes the auth token (signs callbacks);
-                                          the old auth token stops working
-  accounts secondary-token AC… --delete   the secondary token stops working
-  accounts delete AC…                     the account and everything it owns, in one transaction
-  keys create --account AC… [--name N]    a new API key: prints its SID and secret (shown once)
-  keys list --account AC…                 the account's API keys
-  keys revoke SK…                         the key stops working (within 5 seconds on a running server)
-  erase-number +1… --account AC…          erase one person's number from the account (prints counts)
-  help                                    show this text
-
-Configuration comes from the environment (PORT, HOST, DATABASE_URL, PARLEY_ACCOUNT_SID,
-PARLEY_AUTH_TOKEN, PARLEY_PUBLIC_URL, ...); see the README.
-`;
-
-/** Strict: a mistyped flag (`--promte`) must stop the command, not be ignored by it. */
-function parse(argv: string[]): { positionals: string[]; values: Options } {
+function parse(args: string[], command: Command, name: string): { positionals: string[]; values: Options } {
+  let parsed: { positionals: string[]; values: Options };
   try {
-    return parseArgs({
-      args: argv,
+    parsed = parseArgs({
+      args,
       allowPositionals: true,
       strict: true,
-      options: {
-        name: { type: 'string' },
-        account: { type: 'string' },
-        'rate-limit': { type: 'string' },
-        'rate-burst': { type: 'string' },
-        promote: { type: 'boolean' },
-        delete: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     // Node's message goes on about '--' for positionals; its first sentence says what is wrong.
-    throw new UsageError((err instanceof Error ? err.message : String(err)).split('. ')[0]!);
+    const reason = (err instanceof Error ? err.message : String(err)).split('. ')[0]!;
+    throw new (/^Unknown option/.test(reason) ? UnknownInput : UsageError)(`${reason} for parley ${name}`);
   }
+  const extra = parsed.positionals[command.args];
+  if (extra !== undefined && parsed.values.help !== true) throw new UnknownInput(`unexpected argument "${extra}" for parley ${name}`);
+  return parsed;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parse(argv);
-  const command = values.help === true ? 'help' : (positionals[0] ?? 'help');
-  switch (command) {
-    case 'accounts':
-    case 'keys':
-    case 'erase-number': {
-      const config = loadConfig();
-      const database = openDatabase(config.databaseUrl);
-      try {
-        await migrateToLatest(database.db);
-        const context: AdminContext = { database, config };
-        if (command === 'erase-number') await eraseCommand(context, positionals.slice(1), values);
-        else await (command === 'accounts' ? accountsCommand : keysCommand)(context, positionals[1], positionals.slice(2), values);
-      } finally {
-        await database.destroy();
-      }
-      return 0;
-    }
-    case 'serve':
-      await startServer(loadConfig());
-      return -1; // keep running
-    case 'migrate': {
-      const config = loadConfig();
-      const database = openDatabase(config.databaseUrl);
-      try {
-        const applied = await migrateToLatest(database.db);
-        process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
-      } finally {
-        await database.destroy();
-      }
-      return 0;
-    }
-    case 'help':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`parley: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+/** Splits off the command's words (`accounts create`) and parses the rest for that command. */
+async function main(argv: string[]): Promise<number | null> {
+  const [given = 'help', second] = argv;
+  const first = ALIASES[given] ?? given;
+  if (first.startsWith('-')) throw new UnknownInput(`unknown option "${first}"`);
+  const group = GROUPS[first];
+  if (group !== undefined && (second === undefined || second.startsWith('-'))) {
+    if (second === '--help' || second === '-h') return help();
+    throw new UsageError(group);
   }
+  const name = group === undefined ? first : `${first} ${second}`;
+  const command = COMMANDS[name] ?? BUILT_IN[name] ?? null;
+  if (command === null) throw new UnknownInput(`unknown command "${name}"`);
+  const { positionals, values } = parse(argv.slice(group === undefined ? 1 : 2), command, name);
+  if (values.help === true) return help();
+  return command.run({ args: positionals, options: values });
 }
+
+function help(): number {
+  process.stdout.write(USAGE);
+  return 0;
+}
+
+const ALIASES: Record<string, string> = { '--help': 'help', '-h': 'help', '--version': 'version' };
+const BUILT_IN: Record<string, Command> = {
+  help: { options: {}, args: 0, run: async () => help() },
+  version: {
+    options: {},
+    args: 0,
+    run: async () => {
+      process.stdout.write(`${(await import('./cli/version.js')).packageVersion()}\n`);
+      return 0;
+    },
+  },
+};
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code !== null) process.exit(code);
   },
   (err: unknown) => {
     // Configuration problems get one line naming the variable; anything else a short reason.
     const message = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`parley: ${message}\n`);
-    process.exit(err instanceof UsageError || err instanceof AdminRefusal ? 2 : 1);
+    process.stderr.write(`parley: ${message}\n${err instanceof UnknownInput ? `\n${USAGE}` : ''}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -23,6 +23,8 @@ export interface Config {
   /** Participant identifiers and pool numbers must be valid numbers, or only possible ones (fictional ranges such as +1 555). */
   readonly numberCheck: NumberCheck;
   readonly logLevel: LogLevel;
+  /** One `info` line per request (method, route pattern, status, duration, account, request id). */
+  readonly logRequests: boolean;
   /** How often the expiry job looks for sessions past their expiry. */
   readonly expirySweepIntervalMs: number;
   /** Largest accepted request body, in bytes. */
@@ -86,6 +88,12 @@ const NUMBER_CHECKS: readonly NumberCheck[] = ['possible', 'valid'];
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/parley.db';
 
+/** loadConfig on the environment with these variables replaced (the command line's `--port` …); undefined keeps one. */
+export function loadConfigWith(overrides: Env): Config {
+  const given = Object.entries(overrides).filter(([, value]) => value !== undefined);
+  return loadConfig({ ...process.env, ...Object.fromEntries(given) });
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const accountSid = optional(env, 'PARLEY_ACCOUNT_SID');
@@ -129,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     // The simulator's numbers are fictional (+1 555 …); a real carrier's must be real lines.
     numberCheck: oneOf(env, 'PARLEY_NUMBER_CHECK', NUMBER_CHECKS, realCarrier ? 'valid' : 'possible'),
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    logRequests: boolean(env, 'PARLEY_LOG_REQUESTS', true),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),
     poolMaxUnreserved: integer(env, 'PARLEY_POOL_MAX_UNRESERVED', 0, 0, 10_000_000),

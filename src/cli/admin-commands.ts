@@ -6,7 +6,7 @@ import { deleteApiKey, findAccount, listAccounts, listApiKeys, updateAccount } f
 import { createAccount, createApiKey } from '../accounts/accounts.service.js';
 import { systemClock } from '../common/clock.js';
 import { formatDate } from '../common/dates.js';
-import { counts, out, text, UsageError } from './cli-kit.js';
+import { counts, note, out, text, UsageError } from './cli-kit.js';
 import type { AdminContext, Options } from './cli-kit.js';
 import { secondaryTokenCommand, tokenCommand } from './token-commands.js';
 
@@ -32,13 +32,16 @@ export async function accountsCommand(context: AdminContext, action: string | un
       out([`account_sid ${account.sid}`, `auth_token  ${account.auth_token}`]);
       return;
     }
-    case 'list':
-      for (const account of await listAccounts(db)) {
+    case 'list': {
+      const accounts = await listAccounts(db);
+      if (accounts.length === 0) note('no accounts (parley accounts create makes one; so does the first parley serve)');
+      for (const account of accounts) {
         out([
           `${account.sid}  ${formatDate(account.date_created)}  rate ${account.rate_limit ?? 'default'}/${account.rate_burst ?? 'default'}  ${account.friendly_name}`,
         ]);
       }
       return;
+    }
     case 'set': {
       const sid = args[0];
       if (sid === undefined) throw new UsageError('parley accounts set AC… [--rate-limit N] [--rate-burst N] [--name NAME]');
@@ -83,13 +86,16 @@ export async function keysCommand(context: AdminContext, action: string | undefi
     case 'list': {
       const account = text(options, 'account');
       if (account === undefined || (await findAccount(db, account)) === undefined) throw new UsageError('parley keys list --account AC…');
-      for (const key of await listApiKeys(db, account)) out([`${key.sid}  ${formatDate(key.date_created)}  ${key.friendly_name}`]);
+      const keys = await listApiKeys(db, account);
+      if (keys.length === 0) note(`no API keys for ${account}`);
+      for (const key of keys) out([`${key.sid}  ${formatDate(key.date_created)}  ${key.friendly_name}`]);
       return;
     }
     case 'revoke': {
       const sid = args[0];
       if (sid === undefined) throw new UsageError('parley keys revoke SK…');
-      if (!(await deleteApiKey(db, sid))) throw new UsageError(`no key ${sid}`);
+      // Revoking deletes the key: one revoked before is gone, like one that never was.
+      if (!(await deleteApiKey(db, sid))) throw new UsageError(`no key ${sid}: it is already revoked, or never existed`);
       out([`revoked ${sid}`]);
       return;
     }

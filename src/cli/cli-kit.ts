@@ -23,6 +23,11 @@ export function out(lines: string[]): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** A remark for the person at the terminal ("no API keys"): on stderr, so stdout stays one line per item. */
+export function note(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** `title`, then one indented line per count, names padded so the numbers line up. */
 export function counts(title: string, rows: Array<[string, number]>): string[] {
   const width = Math.max(...rows.map(([name]) => name.length));

@@ -2,9 +2,10 @@
 // rest of the code reads and writes through `queries` and `transactions` (db/unit-of-work.ts), the
 // same on both engines.
 
+import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import { discardingBrokenConnections, pipelinedTransactions } from './pg-connections.js';
 import { WithoutRowLocks } from './row-locks.js';
 import { GroupCommitter } from './group-commit.js';
@@ -51,13 +52,15 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL: longest wait for a connection, and for the answer to one query. */
   timeoutMs?: number;
+  /** SQLite: checkpoint the WAL from a worker thread (true by default; a short command needs none). */
+  checkpoints?: boolean;
 }
 
 export function openDatabase(url: string, options: DatabaseOptions = {}): DatabaseHandle {
-  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options);
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length), options) : openPostgres(url, options);
 }
 
-function openSqlite(path: string): DatabaseHandle {
+function openSqlite(path: string, options: DatabaseOptions): DatabaseHandle {
   // ':memory:' and '' (a temporary file of SQLite's own) name no file of ours.
   if (path !== ':memory:' && path !== '') createPrivately(path);
   const sqlite = new SQLite(path);
@@ -73,7 +76,7 @@ function openSqlite(path: string): DatabaseHandle {
   const health = new StorageHealth();
   const database = withStatementCache(sqlite, (err) => health.observe(err));
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [new WithoutRowLocks()] });
-  const checkpointer = path === ':memory:' ? null : startCheckpointer(path);
+  const checkpointer = path === ':memory:' || options.checkpoints === false ? null : startCheckpointer(path);
   const direct = directRunner(database, () => sqlite.inTransaction);
   const committer = new GroupCommitter(db, () => sqlite.inTransaction, direct.inTransaction);
   const transactions: Transactions = { run: (work) => committer.run(work) };
@@ -92,20 +95,26 @@ function openSqlite(path: string): DatabaseHandle {
   };
 }
 
+/** pg, loaded when a PostgreSQL database is opened: on SQLite (and for a short `parley` command) it costs ~50 ms of start-up. */
+const requirePg = (): typeof pgModule => createRequire(import.meta.url)('pg') as typeof pgModule;
+
 // int8 (bigint) columns hold millisecond timestamps, well inside Number's exact range.
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
+function pgTypes(pg: typeof pgModule): pgModule.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+      return pg.types.getTypeParser(oid, format);
+    }) as pgModule.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const pg = requirePg();
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    types: pgTypes as pg.CustomTypesConfig,
+    types: pgTypes(pg),
     // During an outage requests fail with a 503 after this long instead of hanging.
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,

@@ -20,13 +20,20 @@ const MIGRATIONS: Record<string, Migration> = {
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+const MIGRATION_TABLE = 'parley_migrations';
+
+/** Whether Parley's migrations ever ran on this database (an empty or a foreign one: false). */
+export async function hasParleySchema(db: Kysely<any>): Promise<boolean> {
+  const tables = await db.introspection.getTables();
+  return tables.some((table) => table.name === MIGRATION_TABLE);
+}
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider,
-    migrationTableName: 'parley_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'parley_migrations_lock',
   });
   const { error, results = [] } = await migrator.migrateToLatest();

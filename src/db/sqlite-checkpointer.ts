@@ -10,9 +10,11 @@ import { Worker } from 'node:worker_threads';
 const INTERVAL_MS = 200;
 
 // The worker's code, run as a script (eval) so that it needs no build step or loader of its own.
-// A PASSIVE checkpoint never blocks the writer or the readers. An eval'd worker resolves modules
-// from the working directory, not from this file: it is handed better-sqlite3's path as this
-// module resolves it, or `parley serve` started outside the installation finds no better-sqlite3.
+// An eval'd worker resolves `require` from the working directory, not from this file: started by a
+// service manager from / or /tmp it would find no better-sqlite3. So the module is resolved here,
+// from this file's own location, and the worker loads it by its absolute path.
+// A PASSIVE checkpoint never blocks the writer or the readers.
+const SQLITE_MODULE = createRequire(import.meta.url).resolve('better-sqlite3');
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.sqliteModule);
@@ -35,8 +37,7 @@ export interface Checkpointer {
 }
 
 export function startCheckpointer(path: string): Checkpointer {
-  const sqliteModule = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs: INTERVAL_MS, sqliteModule } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, intervalMs: INTERVAL_MS, sqliteModule: SQLITE_MODULE } });
   worker.unref();
   // A failing checkpoint worker must not take the server down (the backstop still checkpoints),
   // but it must not fail silently either.

@@ -11,8 +11,8 @@
 const E164 = /\+[1-9]\d{6,14}(?!\d)/g;
 const ENCODED_E164 = /%2B[1-9]\d{6,14}(?!\d)/gi;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi;
-/** A pool number fetched by its number rather than its PN SID. */
-const NUMBER_SEGMENT = /(\/PhoneNumbers\/)(?!PN[0-9a-fA-F]{32}\b)[^/?#\s]+/g;
+/** A pool number fetched by its number rather than its PN SID (or a route's `:Sid` parameter). */
+const NUMBER_SEGMENT = /(\/PhoneNumbers\/)(?!PN[0-9a-fA-F]{32}\b|:[A-Za-z])[^/?#\s]+/g;
 const SENSITIVE_QUERY = /([?&](?:to|from|body|identifier|phonenumber|mediaurl|password|token)=)[^&#\s]*/gi;
 
 const SENSITIVE_KEYS = new Set([

@@ -47,10 +47,12 @@ describe('parley accounts and parley keys', () => {
     succeeded(await cli('accounts', 'list'), 'accounts list')
       .trimEnd()
       .split('\n');
-  const listKeys = async (account: string) =>
-    succeeded(await cli('keys', 'list', '--account', account), 'keys list')
-      .split('\n')
-      .filter((l) => l !== '');
+  // An account without keys is said so on stderr (cli-existing-database.test.ts); stdout has the keys.
+  const listKeys = async (account: string) => {
+    const run = await cli('keys', 'list', '--account', account);
+    assert.equal(run.status, 0, `keys list: exit ${run.status}\n${run.stderr}`);
+    return run.stdout.split('\n').filter((l) => l !== '');
+  };
 
   before(async () => {
     let url = `sqlite:${join(dir, 'parley.db')}`;
@@ -63,6 +65,8 @@ describe('parley accounts and parley keys', () => {
     delete env.PARLEY_AUTH_TOKEN;
     delete env.PARLEY_RATE_LIMIT;
     delete env.PARLEY_RATE_BURST;
+    // The commands work on an existing database only.
+    succeeded(await cli('migrate'), 'migrate');
   });
   after(async () => {
     await server?.stop();
@@ -96,7 +100,6 @@ describe('parley accounts and parley keys', () => {
   let third: { sid: string; token: string };
 
   test('accounts create prints new credentials; accounts list and set show and change them', async () => {
-    // On a database nobody has migrated yet.
     first = await createAccount('--name', 'First tenant');
     second = await createAccount('--name', 'Second', '--rate-limit', '1', '--rate-burst', '1');
     third = await createAccount();
@@ -159,7 +162,7 @@ describe('parley accounts and parley keys', () => {
     assert.deepEqual(await listKeys(second.sid), []);
     const again = await cli('keys', 'revoke', revokedKey.sid);
     assert.equal(again.status, 2);
-    assert.match(again.stderr, new RegExp(`^parley: no key ${revokedKey.sid}\n$`));
+    assert.match(again.stderr, new RegExp(`^parley: no key ${revokedKey.sid}: it is already revoked, or never existed\n$`));
     assert.equal(succeeded(await cli('keys', 'revoke', unnamed.sid), 'revoke unnamed'), `revoked ${unnamed.sid}\n`);
     assert.deepEqual(
       (await listKeys(first.sid)).map((l) => l.split(' ')[0]),
@@ -245,7 +248,6 @@ describe('parley accounts and parley keys', () => {
         ['accounts', 'secondary-token', first.sid, '--promote', '--delete'],
         /^parley: parley accounts secondary-token AC… \[--promote \| --delete\]$/,
       ],
-      [['accounts', 'secondary-token', first.sid, '--promte'], /^parley: Unknown option '--promte'$/],
       [['accounts', 'secondary-token', MISSING_ACCOUNT], new RegExp(`^parley: no account ${MISSING_ACCOUNT}$`)],
       [['accounts', 'secondary-token', first.sid, '--promote'], new RegExp(`^parley: ${first.sid} has no secondary token$`)],
       [['accounts', 'secondary-token', first.sid, '--delete'], new RegExp(`^parley: ${first.sid} has no secondary token$`)],
@@ -270,8 +272,7 @@ describe('parley accounts and parley keys', () => {
       [['keys', 'list'], /^parley: parley keys list --account AC…$/],
       [['keys', 'list', '--account', MISSING_ACCOUNT], /^parley: parley keys list --account AC…$/],
       [['keys', 'revoke'], /^parley: parley keys revoke SK…$/],
-      [['keys', 'revoke', MISSING_KEY], new RegExp(`^parley: no key ${MISSING_KEY}$`)],
-      [['frobnicate'], /^parley: unknown command "frobnicate"\n\nUsage: parley <command>/],
+      [['keys', 'revoke', MISSING_KEY], new RegExp(`^parley: no key ${MISSING_KEY}: it is already revoked, or never existed$`)],
     ];
     const runs = await Promise.all(cases.map(([args]) => cli(...args)));
     cases.forEach(([args, message], i) => {
@@ -279,7 +280,7 @@ describe('parley accounts and parley keys', () => {
       const what = `parley ${args.join(' ')}`;
       assert.equal(run.status, 2, `${what}: exit ${run.status}\n${run.stderr}${run.stdout}`);
       assert.match(run.stderr.trimEnd(), message, what);
-      if (args[0] !== 'frobnicate') assert.equal(run.stderr.trimEnd().split('\n').length, 1, `${what}: one line\n${run.stderr}`);
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1, `${what}: one line\n${run.stderr}`);
       assert.equal(run.stdout, '', what);
     });
     assert.deepEqual(await listAccounts(), before);

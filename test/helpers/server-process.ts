@@ -7,12 +7,14 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from './app.js';
 import { GENEROUS_MS, sleep } from './eventually.js';
 import { HttpClient } from './http-client.js';
 
-export const CLI = ['--import', 'tsx', 'src/cli.ts'];
+/** Absolute, so that the process may run in any working directory (as a service manager starts it). */
+export const CLI = ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('../../src/cli.ts', import.meta.url))];
 /** The banner's last line of interest: the whole banner is out once it is (it is written at once). */
 const BANNER = /auth token +\S+/;
 
@@ -39,10 +41,18 @@ export interface ServerProcess extends ServeProcess {
   readonly api: HttpClient;
 }
 
-/** `parley serve` with this environment (PORT=0 picks a free port), once its banner is out. */
-export async function launchServe(env: NodeJS.ProcessEnv, startTimeoutMs = 2 * GENEROUS_MS): Promise<ServeProcess> {
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [...CLI, 'serve'], {
+/**
+ * `parley serve` with this environment (PORT=0 picks a free port), once its banner is out; with
+ * `args` after `serve`, in the test's working directory unless `cwd` names another.
+ */
+export async function launchServe(
+  env: NodeJS.ProcessEnv,
+  startTimeoutMs = 2 * GENEROUS_MS,
+  { cwd, args = [] }: { cwd?: string; args?: string[] } = {},
+): Promise<ServeProcess> {
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [...CLI, 'serve', ...args], {
     env,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
