@@ -148,7 +148,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       // A connection of its own, without query_timeout; still bounded in how long it waits to connect.
       const maintenance = new Kysely<Database>({
         dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes as pg.CustomTypesConfig, connectionTimeoutMillis: timeoutMs }),
+          pool: new pg.Pool({ connectionString: url, max: 1, types: pgTypes(pg), connectionTimeoutMillis: timeoutMs }),
         }),
       });
       try {
