@@ -161,7 +161,7 @@ describe('Callback log', () => {
     for (const body of ['one', 'two', 'three']) {
       const sent = await text(api, pair.a.identifier, pair.a.proxy, body);
       await statusCallback(api, sent.interaction_sid, 'delivered');
-      await advanceClock(t.api, 1);
+      await advanceClock(api, 1); // its own clock: the records are a second apart in its time
     }
     const bodyOf = (record: Json) => JSON.parse(record.payload.interactionData).body;
     const first = await list(api, { PageSize: 2, Kind: 'status_callback' });
