@@ -79,7 +79,6 @@ describe('the npm package', { skip: testEngine() === 'postgres' && 'the package 
   });
 
   test('npx parley serve answers /healthz, keeps SQLite in ./data and stops cleanly on SIGTERM', { timeout: 5 * MINUTES }, async () => {
-    // TODO(issue 11): also `npx parley --version` once the CLI has the option.
     // Its own process group, signalled as a whole (as a terminal's job control or a supervisor
     // does): npx and the server it runs both get the SIGTERM.
     const child = spawn(npx, ['parley', 'serve'], {
@@ -111,6 +110,8 @@ describe('the npm package', { skip: testEngine() === 'postgres' && 'the package 
     }
     await closed;
     assert.match(output, /"msg":"shutting down"/);
+    const { stdout } = await run(npx, ['parley', '--version'], { cwd: app, env: userEnv() });
+    assert.equal(stdout.trim(), version(repo));
     assert.doesNotMatch(output, /"level":(50|60)|shutdown failed/, output);
   });
 

@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import twilio from 'twilio';
 import { startEmulator } from '../../src/testing.js';
 import type { Emulator } from '../../src/testing.js';
+import { eventually } from '../helpers/eventually.js';
+import { CallbackReceiver } from '../helpers/receiver.js';
 
 let emulator: Emulator;
 let client: twilio.Twilio;
@@ -45,7 +47,28 @@ test('the handle: a fresh account, calls, the clock, errors in Twilio shape', as
   assert.ok(moved.offset_seconds >= 3660);
   await assert.rejects(emulator.text('not a number', '+14155550100', 'x'), { name: 'EmulatorError', status: 400 });
   assert.deepEqual(await emulator.inbox('+12125550198'), []);
-  // callbacks() reads GET /parley/v1/Callbacks, which another change adds: not asserted here yet.
+});
+
+test('callbacks(): what Parley sent to the service callback URL', async () => {
+  const receiver = await CallbackReceiver.start();
+  try {
+    const service = await client.proxy.v1.services.create({ uniqueName: 'watched', callbackUrl: receiver.url('/events') });
+    await client.proxy.v1.services(service.sid).phoneNumbers.create({ phoneNumber: '+14155550110' });
+    await client.proxy.v1.services(service.sid).phoneNumbers.create({ phoneNumber: '+14155550111' });
+    const session = await client.proxy.v1.services(service.sid).sessions.create({ uniqueName: 'Order 5678' });
+    const participants = client.proxy.v1.services(service.sid).sessions(session.sid).participants;
+    const carol = await participants.create({ identifier: '+12125550111' });
+    await participants.create({ identifier: '+12125550112' });
+    await emulator.text('+12125550111', carol.proxyIdentifier, 'at the door');
+    const delivered = await eventually(async () => {
+      const mine = (await emulator.callbacks()).filter((c) => c.url === receiver.url('/events'));
+      assert.ok(mine.length > 0 && mine.every((c) => c.status === 'delivered'), JSON.stringify(mine));
+      return mine;
+    });
+    assert.equal(delivered[0]!.kind, 'status_callback');
+  } finally {
+    await receiver.close();
+  }
 });
 
 test('fixed credentials, and two emulators side by side', async () => {
