@@ -20,16 +20,16 @@ after(() => emulator.stop());
 
 test('a text between two masked participants arrives from the proxy number', async () => {
   const service = await client.proxy.v1.services.create({ uniqueName: 'deliveries' });
-  await client.proxy.v1.services(service.sid).phoneNumbers.create({ phoneNumber: '+14155550100' });
-  await client.proxy.v1.services(service.sid).phoneNumbers.create({ phoneNumber: '+14155550101' });
+  await client.proxy.v1.services(service.sid).phoneNumbers.create({ phoneNumber: '+15555550100' });
+  await client.proxy.v1.services(service.sid).phoneNumbers.create({ phoneNumber: '+15555550101' });
   const session = await client.proxy.v1.services(service.sid).sessions.create({ uniqueName: 'Order 1234', ttl: 3600 });
   const participants = client.proxy.v1.services(service.sid).sessions(session.sid).participants;
-  const alice = await participants.create({ identifier: '+12125550101' });
-  const bob = await participants.create({ identifier: '+12125550102' });
+  const alice = await participants.create({ identifier: '+15551230001' });
+  const bob = await participants.create({ identifier: '+15551230002' });
 
-  await emulator.text('+12125550101', alice.proxyIdentifier, 'Your order is on its way');
+  await emulator.text('+15551230001', alice.proxyIdentifier, 'Your order is on its way');
 
-  const [received] = await emulator.inbox('+12125550102');
+  const [received] = await emulator.inbox('+15551230002');
   assert.equal(received?.from, bob.proxyIdentifier);
   assert.equal(received?.body, 'Your order is on its way');
 
