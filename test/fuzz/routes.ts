@@ -123,7 +123,29 @@ export const ROUTES: readonly RouteDef[] = [
     parts: ['/v1/Services/', svc, '/Sessions/', ses, '/Participants/', par, '/MessageInteractions/', { param: 'interaction' }],
     methods: ['GET'],
   },
-  { id: '/simulator/v1/Clock', parts: ['/simulator/v1/Clock'], methods: ['GET', 'POST'], body: { Advance: 'advance' } },
+  { id: '/simulator/v1/Clock', parts: ['/simulator/v1/Clock'], methods: ['GET', 'POST'], body: { Advance: 'advance', Set: 'datetime' } },
+  {
+    id: '/simulator/v1/Faults',
+    parts: ['/simulator/v1/Faults'],
+    methods: ['GET', 'POST', 'DELETE'],
+    body: {
+      Number: 'phone',
+      Channel: { enum: ['message', 'voice'] },
+      Outcome: { enum: ['undelivered', 'failed', 'busy', 'no-answer'] },
+      ErrorCode: 'int',
+      Count: 'int',
+    },
+  },
+  {
+    id: '/parley/v1/Callbacks',
+    parts: ['/parley/v1/Callbacks'],
+    methods: ['GET'],
+    query: {
+      ...PAGING,
+      Kind: { enum: ['status_callback', 'intercept', 'out_of_session'] },
+      Status: { enum: ['pending', 'retrying', 'delivered', 'failed'] },
+    },
+  },
   {
     id: '/simulator/v1/Messages',
     parts: ['/simulator/v1/Messages'],
