@@ -138,6 +138,9 @@ describe('deleting an account', () => {
     await text(api, ALICE, pair.a.proxy, 'hello');
     await text(api, BOB, pair.b.proxy, 'hi');
     await call(api, ALICE, pair.a.proxy);
+    // A fault still waiting for its leg.
+    const fault = await api.post('/simulator/v1/Faults', { Number: '+15551239999', Channel: 'voice', Outcome: 'busy' });
+    assert.equal(fault.status, 201, fault.text);
     const keyed = await api.post('/v1/Services', { UniqueName: `keyed-${accountSid}` }, { headers: { [IDEMPOTENCY_HEADER]: 'one' } });
     assert.equal(keyed.status, 201, keyed.text);
   }
