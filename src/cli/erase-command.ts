@@ -18,6 +18,7 @@ export async function eraseCommand(context: AdminContext, args: string[], option
       ['interaction bodies cleared', erased.interactions],
       ['simulator messages deleted', erased.simulatorMessages],
       ['simulator calls deleted', erased.simulatorCalls],
+      ['simulator faults deleted', erased.simulatorFaults],
       ['outbox jobs deleted', erased.outboxJobs],
       ['idempotency keys deleted', erased.idempotencyKeys],
       ['carrier webhook answers deleted', erased.carrierWebhooks],

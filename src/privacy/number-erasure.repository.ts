@@ -102,13 +102,19 @@ export async function clearInteractionData(uow: Db, sids: readonly string[]): Pr
   );
 }
 
-/** The simulator's handset log: what was from or to the number, and every copy of those interactions. */
+/**
+ * The simulator's handset log: what was from or to the number, and every copy of those
+ * interactions; and the faults still planned for the number.
+ */
 export async function deleteSimulatorRecords(
   uow: Db,
   accountSid: string,
   e164: string,
   interactionSids: readonly string[],
-): Promise<{ messages: number; calls: number }> {
+): Promise<{ messages: number; calls: number; faults: number }> {
+  const faults = deleted(
+    await uow.write(uow.sql.deleteFrom('simulator_faults').where('account_sid', '=', accountSid).where('phone_number', '=', e164)),
+  );
   let messages = deleted(
     await uow.write(
       uow.sql
@@ -137,7 +143,7 @@ export async function deleteSimulatorRecords(
       await uow.write(uow.sql.deleteFrom('simulator_calls').where('account_sid', '=', accountSid).where('interaction_sid', 'in', chunk)),
     ),
   );
-  return { messages, calls };
+  return { messages, calls, faults };
 }
 
 /**

@@ -16,6 +16,7 @@ export interface Erased {
   interactions: number;
   simulatorMessages: number;
   simulatorCalls: number;
+  simulatorFaults: number;
   outboxJobs: number;
   idempotencyKeys: number;
   carrierWebhooks: number;
@@ -43,6 +44,7 @@ export async function eraseNumber(transactions: Transactions, clock: Clock, acco
       interactions: cleared,
       simulatorMessages: simulator.messages,
       simulatorCalls: simulator.calls,
+      simulatorFaults: simulator.faults,
       outboxJobs: texts.outbox,
       idempotencyKeys: texts.idempotencyKeys,
       carrierWebhooks: texts.carrierWebhooks,

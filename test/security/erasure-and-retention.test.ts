@@ -62,6 +62,11 @@ describe('erase-number', () => {
     const elsewhere = await addAccount(t);
     const theirs = await maskedPair(elsewhere.api, { pool: POOL, a: PERSON, b: FRIEND });
     await text(elsewhere.api, PERSON, theirs.a.proxy, `another account, ${PERSON}`);
+    // A fault still planned for the person's number, here and in the other account.
+    for (const api of [t.api, elsewhere.api]) {
+      const fault = await api.post('/simulator/v1/Faults', { Number: PERSON, Channel: 'voice', Outcome: 'busy' });
+      assert.equal(fault.status, 201, fault.text);
+    }
     await webhookAnswer(t, 'CAperson', `<Response><Dial><Number>${PERSON}</Number></Dial></Response>`);
     await webhookAnswer(t, 'CAlonger', `<Response><Dial><Number>${PERSON}4</Number></Dial></Response>`);
     await receiver.waitFor(4);
@@ -100,6 +105,7 @@ describe('erase-number', () => {
       interactions: 2, // the call had no body
       simulatorMessages: 4, // both texts, as sent and as delivered
       simulatorCalls: 1,
+      simulatorFaults: 1,
       outboxJobs: outboxBefore.filter(aboutPerson).length,
       idempotencyKeys: 1,
       carrierWebhooks: 1,
