@@ -11,6 +11,7 @@ const EDGE = [
   'src/**/*.mapper.ts',
   'src/**/*.hooks.ts',
   'src/resources/sessions/session-participants.ts',
+  'src/console/**',
 ];
 const APP = ['src/app.ts', 'src/components.ts', 'src/server.ts', 'src/cli.ts', 'src/cli/**', 'src/index.ts', 'src/testing.ts'];
 const FEATURES = [
@@ -93,6 +94,21 @@ export default tseslint.config(
     'src/errors/**',
     'src/db/**',
   ]),
+  // The console reads and writes through the domain services, as the API does: no SQL of its own.
+  forbid(
+    LAYERS,
+    ['src/console/**'],
+    [[['**/*.repository.js', '**/db/database.js', '**/db/unit-of-work.js'], 'the console calls the domain services, never a repository']],
+    'layers',
+  ),
+  // The console's script runs in the browser.
+  {
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', setInterval: 'readonly' },
+    },
+  },
   // The HTTP edge's shared code serves every resource and knows none of them.
   forbid(LAYERS, ['src/http/**'], [[['**/resources/**', ...APP_MODULES], 'src/http serves every resource and imports none']], 'layers'),
   // Feature folders that once imported each other in loops: one direction only.

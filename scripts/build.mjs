@@ -8,7 +8,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,7 @@ if (run.status !== 0) {
   console.error('parley: the build failed (see the compiler errors above).');
   process.exit(run.status ?? 1);
 }
+// What the browser loads (the console's stylesheet and script) ships as it is, beside the code.
+cpSync(join(root, 'src', 'console', 'assets'), join(dist, 'console', 'assets'), { recursive: true });
 writeFileSync(stamp, `${hash}\n`);
 console.error(`built Parley in ${Math.round((Date.now() - started) / 1000)} s.`);

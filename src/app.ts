@@ -37,6 +37,7 @@ import { clockRoutes } from './carriers/simulator/clock.routes.js';
 import { faultRoutes } from './carriers/simulator/faults.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
 import { callbackLogRoutes } from './callbacks/callback-log.routes.js';
+import { consoleRoutes } from './console/console.routes.js';
 import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
@@ -179,7 +180,10 @@ function createServer(
   });
 
   const links = urls(config.publicUrl);
-  const authenticate = basicAuth(components.authenticator, new SignInGuard(config.authFailureLimit));
+  // One failed-sign-in counter for the API's Basic auth and the console's sign-in form.
+  const guard = new SignInGuard(config.authFailureLimit);
+  const rateDefaults = { limit: config.rateLimit, burst: config.rateBurst };
+  const authenticate = basicAuth(components.authenticator, guard);
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
     // Another node may have moved a clock: this node's copy is at most a second old (account-clocks.ts).
@@ -188,7 +192,7 @@ function createServer(
       if (reading === undefined) done();
       else reading.then(() => done(), done);
     });
-    api.addHook('onRequest', rateLimiter({ limit: config.rateLimit, burst: config.rateBurst }, options.rateClock));
+    api.addHook('onRequest', rateLimiter(rateDefaults, options.rateClock));
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, components.services, links);
     sessionsRoutes(api, components.services, components.sessions, links);
@@ -198,11 +202,20 @@ function createServer(
     messageInteractionsRoutes(api, components.messageInteractions, links);
     callbackLogRoutes(api, components.callbackLog, links);
     if (config.carrier === 'simulator') {
-      clockRoutes(api, clock, sweeper, outbox, retention);
+      clockRoutes(api, components.emulatorClock);
       handsetRoutes(api, components.handsets, links);
       faultRoutes(api, components.faults);
     }
   });
+  if (config.console) {
+    consoleRoutes(app, {
+      ...components,
+      clocks: clock,
+      simulator: config.carrier === 'simulator' ? { handsets: components.handsets, clock: components.emulatorClock } : null,
+      guard,
+      limitRate: rateLimiter(rateDefaults, options.rateClock),
+    });
+  }
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.
   if (config.carrier === 'simulator' && config.adminToken !== null) adminRoutes(app, components.accountAdmin, config.adminToken);
   // Twilio's webhooks carry its signature instead of Basic credentials.

@@ -8,6 +8,8 @@ import { AccountAdmin } from './accounts/account-admin.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { CallbackLog } from './callbacks/callback-log.service.js';
 import { callbackDelivery } from './callbacks/interaction-callback.js';
+import { ConsoleSessions } from './accounts/console-sessions.js';
+import { EmulatorClock } from './carriers/simulator/emulator-clock.js';
 import { Faults } from './carriers/simulator/faults.service.js';
 import type { Carrier } from './routing/carrier.js';
 import { Handsets } from './carriers/simulator/handsets.service.js';
@@ -46,6 +48,10 @@ export interface Components {
   /** The simulator's phones and faults on demand (served only with PARLEY_CARRIER=simulator). */
   handsets: Handsets;
   faults: Faults;
+  /** The emulator's clocks, moved with what the move made due (API and console alike). */
+  emulatorClock: EmulatorClock;
+  /** Who is signed in to the web console. */
+  consoleSessions: ConsoleSessions;
   /** Every call to an account's URLs (GET /parley/v1/Callbacks). */
   callbackLog: CallbackLog;
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
@@ -106,6 +112,8 @@ export function createComponents(
     log,
   );
   const faults = new Faults(db, clock);
+  const sweeper = expirySweeper(sessions, clock, config.expirySweepIntervalMs, log);
+  const retention = retentionJob(db, clock, config.retentionDays, log);
   return {
     services,
     sessions,
@@ -114,11 +122,13 @@ export function createComponents(
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),
     router,
-    sweeper: expirySweeper(sessions, clock, config.expirySweepIntervalMs, log),
+    sweeper,
     outbox,
-    retention: retentionJob(db, clock, config.retentionDays, log),
+    retention,
     handsets: new Handsets(db, clock, router, faults),
     faults,
+    emulatorClock: new EmulatorClock(clock, sweeper, outbox, retention),
+    consoleSessions: new ConsoleSessions(db, authenticator, clock.base),
     callbackLog: new CallbackLog(db, clock, () => outbox.kick()),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
     twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock.base, router, config.twilio, config.publicUrl!),

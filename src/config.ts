@@ -25,6 +25,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** One `info` line per request (method, route pattern, status, duration, account, request id). */
   readonly logRequests: boolean;
+  /** The web console at /console (PARLEY_CONSOLE): on by default with the simulator only. */
+  readonly console: boolean;
   /** How often the expiry job looks for sessions past their expiry. */
   readonly expirySweepIntervalMs: number;
   /** Largest accepted request body, in bytes. */
@@ -138,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     numberCheck: oneOf(env, 'PARLEY_NUMBER_CHECK', NUMBER_CHECKS, realCarrier ? 'valid' : 'possible'),
     logLevel: oneOf(env, 'PARLEY_LOG_LEVEL', LOG_LEVELS, 'info'),
     logRequests: boolean(env, 'PARLEY_LOG_REQUESTS', true),
+    // With a real carrier the port is often the public webhook host: the console is opt-in there.
+    console: boolean(env, 'PARLEY_CONSOLE', !realCarrier),
     expirySweepIntervalMs: integer(env, 'PARLEY_EXPIRY_SWEEP_MS', 1000, 10, 3_600_000),
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 64 * 1024, 1024, 64 * 1024 * 1024),
     poolMaxUnreserved: integer(env, 'PARLEY_POOL_MAX_UNRESERVED', 0, 0, 10_000_000),

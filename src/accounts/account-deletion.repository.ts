@@ -19,6 +19,7 @@ export const ACCOUNT_TABLES = [
   'simulator_messages',
   'simulator_calls',
   'simulator_faults',
+  'console_sessions',
   'accounts',
 ] as const;
 export type AccountTable = (typeof ACCOUNT_TABLES)[number];

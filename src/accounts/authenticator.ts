@@ -50,6 +50,12 @@ export class Authenticator {
     return matched ? credential.account : null;
   }
 
+  /** The account a credential (an account SID or an API key SID) belongs to while it exists, else null. */
+  async holder(username: string): Promise<AuthenticatedAccount | null> {
+    if (!ACCOUNT_SID.test(username) && !KEY_SID.test(username)) return null;
+    return (await this.#credentialOf(username))?.account ?? null;
+  }
+
   /** Drops the cached answers, so the next request reads the tables again (tests, after a rotation). */
   forget(): void {
     this.#cache.clear();

@@ -7,6 +7,7 @@ import * as apiKeys from './migrations/0004-api-keys-and-rate-limits.js';
 import * as ownership from './migrations/0005-ownership-webhooks-retention.js';
 import * as accountClocks from './migrations/0006-account-clocks.js';
 import * as callbackLog from './migrations/0007-callback-log-and-faults.js';
+import * as consoleMigration from './migrations/0008-console.js';
 
 // Listed explicitly (not read from disk) so the compiled server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-ownership-webhooks-retention': ownership,
   '0006-account-clocks': accountClocks,
   '0007-callback-log-and-faults': callbackLog,
+  '0008-console': consoleMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

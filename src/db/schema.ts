@@ -232,6 +232,16 @@ export interface StorageProbeTable {
   payload: string;
 }
 
+/** A signed-in console session (migration 0008): the cookie's token is kept only as its SHA-256. */
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  account_sid: string;
+  credential_sid: string;
+  csrf_token: string;
+  date_created: number;
+  expires_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -249,6 +259,7 @@ export interface Database {
   carrier_status_reports: CarrierStatusReportsTable;
   carrier_webhooks: CarrierWebhooksTable;
   storage_probe: StorageProbeTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -266,4 +277,5 @@ export type SimulatorMessageRow = Selectable<SimulatorMessagesTable>;
 export type SimulatorCallRow = Selectable<SimulatorCallsTable>;
 export type SimulatorFaultRow = Selectable<SimulatorFaultsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type ConsoleSessionRow = Selectable<ConsoleSessionsTable>;
 export type CarrierWebhookRow = Selectable<CarrierWebhooksTable>;

@@ -9,13 +9,7 @@ import { isDatabaseUnavailable } from '../db/constraint-errors.js';
 import { pathOf, resourceNotFound } from './routing.js';
 
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error);
-    // The error as the database gave it: the log is where "disk full" or "read-only" must show.
-    if (apiError.status === 503) request.log.warn({ err: error, path: pathOf(request) }, 'database unavailable or storage failing');
-    else if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
-    return send(reply, apiError);
-  });
+  app.setErrorHandler((error: FastifyError, request, reply) => send(reply, reportedError(error, request)));
   app.setNotFoundHandler((request, reply) => send(reply, resourceNotFound(request)));
 }
 
@@ -26,6 +20,15 @@ export function frameworkError(error: FastifyError, _request: FastifyRequest, re
 
 function send(reply: FastifyReply, error: ApiError) {
   return reply.code(error.status).headers(error.headers).type('application/json; charset=utf-8').send(error.toBody());
+}
+
+/** The Twilio error a failure answers with; a server-side one is logged (the console renders the same). */
+export function reportedError(error: FastifyError, request: FastifyRequest): ApiError {
+  const apiError = toApiError(error);
+  // The error as the database gave it: the log is where "disk full" or "read-only" must show.
+  if (apiError.status === 503) request.log.warn({ err: error, path: pathOf(request) }, 'database unavailable or storage failing');
+  else if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
+  return apiError;
 }
 
 function toApiError(error: FastifyError): ApiError {

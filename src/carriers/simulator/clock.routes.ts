@@ -1,11 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AccountClocks, ClockReading } from '../../accounts/account-clocks.js';
+import type { ClockReading } from '../../accounts/account-clocks.js';
 import { MAX_MOVE_SECONDS } from '../../accounts/account-clocks.js';
 import { invalidParameter, missingParameter } from '../../errors/api-error.js';
-import type { PeriodicJob } from '../../jobs/periodic-job.js';
-import type { OutboxWorker } from '../../outbox/outbox.worker.js';
+import type { EmulatorClock } from './emulator-clock.js';
 import { formatDate } from '../../common/dates.js';
 import { optionalDateTime, optionalInteger } from '../../http/params.js';
 import { onlyMethods } from '../../http/routing.js';
@@ -24,13 +23,7 @@ const MoveBody = Type.Object({ Advance: Type.Optional(IntegerParam('Advance')), 
  * The calling account's emulator clock (accounts/account-clocks.ts): move it forward, by seconds
  * (Advance) or to a date (Set), to test TTL and expiry without sleeping. Every account has its own.
  */
-export function clockRoutes(
-  app: FastifyInstance,
-  clocks: AccountClocks,
-  sweeper: PeriodicJob,
-  outbox: OutboxWorker,
-  retention: PeriodicJob,
-): void {
+export function clockRoutes(app: FastifyInstance, clocks: EmulatorClock): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const render = (accountSid: string, clock: ClockReading) => ({
     account_sid: accountSid,
@@ -51,12 +44,8 @@ export function clockRoutes(
     }
     if (seconds === undefined && (at === undefined || at === null)) throw missingParameter('Advance or Set');
     const account = request.accountSid;
+    // Answers once what the move made due has run (emulator-clock.ts).
     const moved = seconds !== undefined ? await clocks.advance(account, seconds) : await clocks.jumpTo(account, at!);
-    // Before the answer: sessions that expired on the way close and free their numbers,
-    // callbacks whose retry came due are delivered, and what outlived PARLEY_RETENTION_DAYS goes.
-    await sweeper.run();
-    await outbox.drain();
-    await retention.run();
     return render(account, moved);
   });
 

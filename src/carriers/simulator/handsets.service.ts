@@ -15,12 +15,18 @@ import type { Faults } from './faults.service.js';
 import type { CallEnding } from './handsets.model.js';
 import {
   findSimulatorCall,
+  handsetCalls,
+  handsetMessages,
   insertSimulatorCall,
   insertSimulatorMessage,
   listSimulatorMessages,
   updateSimulatorCall,
 } from './simulator.repository.js';
 import { readTwiml } from './twiml.js';
+
+/** How much of a phone's history the console shows. */
+const PHONE_MESSAGES = 200;
+const PHONE_CALLS = 20;
 
 export interface Text {
   from: string;
@@ -78,6 +84,15 @@ export class Handsets {
   /** Newest first; optionally only those to / from a number. */
   messages(accountSid: string, filter: { to?: string; from?: string }, page: PageRequest): Promise<SimulatorMessageRow[]> {
     return listSimulatorMessages(this.db, accountSid, filter, page);
+  }
+
+  /** What a phone shows (the console): its newest messages and calls, newest first. */
+  async phone(accountSid: string, number: string): Promise<{ messages: SimulatorMessageRow[]; calls: SimulatorCallRow[] }> {
+    const [messages, calls] = await Promise.all([
+      handsetMessages(this.db, accountSid, number, PHONE_MESSAGES),
+      handsetCalls(this.db, accountSid, number, PHONE_CALLS),
+    ]);
+    return { messages, calls };
   }
 
   /** A handset calls `to`: bridged to the partner (or as an out-of-session <Dial> says), or not. */

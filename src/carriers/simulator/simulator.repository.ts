@@ -24,6 +24,47 @@ export function listSimulatorMessages(
   return db.read(pageOf(query, 'simulator_messages', page, 'desc'));
 }
 
+/**
+ * A phone's newest messages, sent and received (the console's threads). Two index walks
+ * (simulator_messages_from / _to) merged, rather than an OR the planner may scan the table for.
+ */
+export async function handsetMessages(db: Db, accountSid: string, number: string, limit: number): Promise<SimulatorMessageRow[]> {
+  const side = (column: 'from_number' | 'to_number') =>
+    db.read(
+      db.sql
+        .selectFrom('simulator_messages')
+        .selectAll()
+        .where('account_sid', '=', accountSid)
+        .where(column, '=', number)
+        .orderBy('date_created', 'desc')
+        .limit(limit),
+    );
+  const [sent, received] = await Promise.all([side('from_number'), side('to_number')]);
+  return newestFirst([...sent, ...received], limit);
+}
+
+/** A phone's newest calls: those it placed and those bridged to it. */
+export async function handsetCalls(db: Db, accountSid: string, number: string, limit: number): Promise<SimulatorCallRow[]> {
+  const side = (column: 'from_number' | 'bridged_to') =>
+    db.read(
+      db.sql
+        .selectFrom('simulator_calls')
+        .selectAll()
+        .where('account_sid', '=', accountSid)
+        .where(column, '=', number)
+        .orderBy('date_created', 'desc')
+        .limit(limit),
+    );
+  const [placed, received] = await Promise.all([side('from_number'), side('bridged_to')]);
+  return newestFirst([...placed, ...received], limit);
+}
+
+function newestFirst<Row extends { sid: string; date_created: number }>(rows: Row[], limit: number): Row[] {
+  const unique = [...new Map(rows.map((row) => [row.sid, row])).values()];
+  unique.sort((a, b) => b.date_created - a.date_created || (a.sid < b.sid ? 1 : -1));
+  return unique.slice(0, limit);
+}
+
 export function insertSimulatorCall(db: Db, row: SimulatorCallRow) {
   return db.write(db.sql.insertInto('simulator_calls').values(row));
 }

@@ -50,6 +50,36 @@ export async function countPool(db: Db, serviceSid: string, reserved: boolean): 
   return Number(first(await db.read(query))?.count ?? 0);
 }
 
+export interface PoolUsage {
+  total: number;
+  reserved: number;
+  /** Numbers that hold at least one active session. */
+  busy: number;
+  /** Active sessions' assignments over all the numbers. */
+  assignments: number;
+}
+
+/** One pass over the service's numbers (phone_numbers_service_listing). */
+export async function poolUsage(db: Db, key: ServiceKey): Promise<PoolUsage> {
+  const query = db.sql
+    .selectFrom('phone_numbers')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.sum<number>(eb.ref('is_reserved')).as('reserved'),
+      eb.fn.sum<number>(eb.case().when('in_use', '>', 0).then(1).else(0).end()).as('busy'),
+      eb.fn.sum<number>(eb.ref('in_use')).as('assignments'),
+    ])
+    .where('service_sid', '=', key.serviceSid)
+    .where('account_sid', '=', key.accountSid);
+  const row = first(await db.read(query));
+  return {
+    total: Number(row?.total ?? 0),
+    reserved: Number(row?.reserved ?? 0),
+    busy: Number(row?.busy ?? 0),
+    assignments: Number(row?.assignments ?? 0),
+  };
+}
+
 export function listPhoneNumbers(db: Db, key: ServiceKey, page: PageRequest): Promise<PhoneNumberRow[]> {
   const query = db.sql
     .selectFrom('phone_numbers')

@@ -94,6 +94,11 @@ export class PhoneNumbersService {
     return rows;
   }
 
+  /** How full the pool is (the console's utilisation bar). */
+  usage(key: ServiceKey): Promise<repo.PoolUsage> {
+    return repo.poolUsage(this.db, key);
+  }
+
   async update(key: ServiceKey, sid: string, changes: { isReserved?: boolean }): Promise<PhoneNumberRow | undefined> {
     const current = isSid('PN', sid) ? await repo.findPhoneNumber(this.db, key, sid) : undefined;
     if (current === undefined || changes.isReserved === undefined) return current;

@@ -1,6 +1,6 @@
 import type { ClockScope } from '../../common/clock.js';
 import { sql } from 'kysely';
-import { preparePage } from '../../db/keyset.js';
+import { pageOf, preparePage } from '../../db/keyset.js';
 import { prepare, prepareInsert } from '../../db/prepared.js';
 import type { SessionRow, SessionUpdate } from '../../db/schema.js';
 import { first } from '../../db/unit-of-work.js';
@@ -47,6 +47,28 @@ const selectPage = preparePage('sessions', (db, param) =>
 
 export function listSessions(db: Db, key: ServiceKey, page: PageRequest): Promise<SessionRow[]> {
   return db.read(selectPage(db, { ...key }, page));
+}
+
+export interface SessionFilter {
+  status?: string;
+  /** Unique names that start with this, in the same case. */
+  uniqueNamePrefix?: string;
+}
+
+/**
+ * Newest first, filtered (the console's list). A status walks sessions_service_status_listing; a
+ * prefix filters the listing index's walk, so a page costs at most one pass over the service.
+ */
+export function searchSessions(db: Db, key: ServiceKey, filter: SessionFilter, page: PageRequest): Promise<SessionRow[]> {
+  const prefix = filter.uniqueNamePrefix;
+  const query = db.sql
+    .selectFrom('sessions')
+    .selectAll()
+    .where('service_sid', '=', key.serviceSid)
+    .where('account_sid', '=', key.accountSid)
+    .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
+    .$if(prefix !== undefined, (q) => q.where(sql<boolean>`substr(unique_name, 1, ${prefix!.length}) = ${prefix}`));
+  return db.read(pageOf(query, 'sessions', page, 'desc'));
 }
 
 export function updateSession(db: Db, sid: string, changes: SessionUpdate) {

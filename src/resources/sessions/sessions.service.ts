@@ -145,6 +145,13 @@ export class SessionsService {
     return rows.map((row) => asOf(row, now));
   }
 
+  /** Newest first, filtered (the console's list); undefined when the service does not exist. */
+  async search(key: ServiceKey, filter: repo.SessionFilter, page: PageRequest): Promise<SessionRow[] | undefined> {
+    if ((await findService(this.db, key.accountSid, key.serviceSid)) === undefined) return undefined;
+    const now = this.clock.now(key.accountSid);
+    return (await repo.searchSessions(this.db, key, filter, page)).map((row) => asOf(row, now));
+  }
+
   /**
    * Status rules (behaviour reference §3.2): open/in-progress → closed closes it (reason "api");
    * closed → in-progress re-opens it; any other status change is 80608, and any other change to
