@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on SQLite, then again on PostgreSQL when PARLEY_TEST_DATABASE_URL
 // names a server (.ci/run makes sure one is there). Extra arguments are test files or folders.
+// When a selected file is a browser test (test/browser/), chromium is installed first if missing.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
 
 function testFiles(paths) {
   return paths.flatMap((path) => {
@@ -18,6 +22,16 @@ function testFiles(paths) {
 }
 
 const files = testFiles(process.argv.length > 2 ? process.argv.slice(2) : ['test']);
+
+// A missing chromium is installed here rather than skipped: if that fails, the browser tests fail
+// with test/helpers/browser.ts's error saying what to run.
+const chromium = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
+const browserTests = files.some((file) => relative(repo, resolve(file)).startsWith(join('test', 'browser') + sep));
+if (browserTests && !existsSync(chromium)) {
+  const ensured = spawnSync(join(repo, 'scripts', 'ensure-chromium.sh'), [], { stdio: 'inherit' });
+  if (ensured.status !== 0) console.error(`\nCould not install chromium (${chromium}): the browser tests will fail.\n`);
+}
+
 const engines = ['sqlite'];
 if (process.env.PARLEY_TEST_DATABASE_URL) engines.push('postgres');
 
