@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The web console in a real browser (Debian's chromium through playwright-core): signing in by
 // keyboard, what the API made showing up, a simulated phone's text arriving in the other phone's
 // thread without a reload and in the session's timeline, a call ended, the clock closing a
@@ -17,6 +16,13 @@ import { eventually } from '../helpers/eventually.js';
 import { handset, maskedPair, poolNumber, text } from '../helpers/factories.js';
 import type { MaskedPair } from '../helpers/factories.js';
 import type { CallbackReceiver } from '../helpers/receiver.js';
+
+// The page's own globals, inside page.evaluate() callbacks (which run in the browser); the suite
+// compiles without the DOM library, whose types would change Node's own (fetch, Response).
+declare const document: {
+  documentElement: { scrollWidth: number };
+  querySelectorAll(selector: string): ArrayLike<{ tagName: string; className: string; getBoundingClientRect(): { right: number } }>;
+};
 
 const XSS_NAME = `<script>alert("name")</script>"><img src=x onerror=alert("name")>`;
 const XSS_BODY = `<script>alert("body")</script>"><img src=x onerror=alert("body")>`;
@@ -194,7 +200,7 @@ describe('Web console in a browser', () => {
       await narrow.goto(consolePath(path));
       const width = await narrow.evaluate(() => document.documentElement.scrollWidth);
       const wide = await narrow.evaluate(() =>
-        [...document.querySelectorAll('body *')]
+        Array.from(document.querySelectorAll('body *'))
           .filter((element) => element.getBoundingClientRect().right > 376)
           .map((element) => `${element.tagName.toLowerCase()}.${element.className}`)
           .slice(0, 5),
