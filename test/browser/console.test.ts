@@ -48,8 +48,10 @@ describe('Web console in a browser', () => {
     });
     pair = await maskedPair(t.api, {
       pool: [poolNumber(), poolNumber()],
-      service: { UniqueName: XSS_NAME, CallbackUrl: receiver.url('/status') },
-      session: { UniqueName: `order-1 ${XSS_NAME}` },
+      service: { UniqueName: 'rides', CallbackUrl: receiver.url('/status') },
+      a: { Identifier: handset(), FriendlyName: 'Alice' },
+      b: { Identifier: handset(), FriendlyName: 'Bob' },
+      session: { UniqueName: 'ride-1042' },
     });
   });
   after(async () => {
@@ -73,9 +75,9 @@ describe('Web console in a browser', () => {
   });
 
   test('a session made through the API shows on the sessions page and its own page', async () => {
-    await page.getByRole('link', { name: XSS_NAME }).click();
+    await page.getByRole('link', { name: 'rides' }).click();
     await page.getByRole('link', { name: 'Sessions' }).click();
-    await page.getByRole('link', { name: `order-1 ${XSS_NAME}` }).click();
+    await page.getByRole('link', { name: 'ride-1042' }).click();
     await page.waitForURL(new RegExp(`/sessions/${pair.sessionSid}$`));
     const participants = page.locator('#participants-heading + .table-wrap');
     // Each participant's row shows the proxy number that participant texts and calls.
@@ -95,12 +97,12 @@ describe('Web console in a browser', () => {
 
     await page.goto(consolePath(`/phone?number=${encodeURIComponent(pair.a.identifier)}`));
     await page.getByLabel('To (a proxy number)').fill(pair.a.proxy);
-    await page.getByLabel('Message').fill(`Hi Bob ${XSS_BODY}`);
+    await page.getByLabel('Message').fill('Hi Bob, I am outside');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.bubble.sent', { hasText: 'Hi Bob' }).waitFor();
 
     // Bob's page was not reloaded: the thread refreshed on its own.
-    const arrived = bob.locator('.bubble.received', { hasText: `Hi Bob ${XSS_BODY}` });
+    const arrived = bob.locator('.bubble.received', { hasText: 'Hi Bob, I am outside' });
     await arrived.waitFor();
     assert.match(await bob.locator('.thread header').innerText(), new RegExp(`\\${pair.b.proxy}`));
     assert.match(await arrived.innerText(), /delivered/);
@@ -109,7 +111,7 @@ describe('Web console in a browser', () => {
     await bob.close();
 
     await page.goto(consolePath(`/services/${pair.serviceSid}/sessions/${pair.sessionSid}`));
-    const event = page.locator('.timeline .event', { hasText: `Hi Bob ${XSS_BODY}` });
+    const event = page.locator('.timeline .event', { hasText: 'Hi Bob, I am outside' });
     await event.waitFor();
     assert.match(await event.innerText(), /message/);
     await eventually(async () => {
@@ -171,17 +173,31 @@ describe('Web console in a browser', () => {
   });
 
   test('the XSS probe: names and bodies holding markup are shown as text, and nothing runs', async () => {
-    for (const path of ['/services', `/services/${pair.serviceSid}`, `/services/${pair.serviceSid}/sessions`]) {
+    const probe = await maskedPair(t.api, { service: { UniqueName: XSS_NAME }, session: { UniqueName: XSS_NAME } });
+    const sessionPage = `/services/${probe.serviceSid}/sessions/${probe.sessionSid}`;
+    // Typed into the phone's form, as a user would.
+    await page.goto(consolePath(`/phone?number=${encodeURIComponent(probe.a.identifier)}`));
+    await page.getByLabel('To (a proxy number)').fill(probe.a.proxy);
+    await page.getByLabel('Message').fill(XSS_BODY);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.bubble.sent').waitFor();
+    const shown = {
+      '/services': XSS_NAME,
+      [`/services/${probe.serviceSid}`]: XSS_NAME,
+      [`/services/${probe.serviceSid}/numbers`]: XSS_NAME,
+      [`/services/${probe.serviceSid}/sessions`]: XSS_NAME,
+      [sessionPage]: XSS_BODY,
+      [`/phone?number=${encodeURIComponent(probe.b.identifier)}`]: XSS_BODY,
+    };
+    for (const [path, markup] of Object.entries(shown)) {
       await page.goto(consolePath(path));
-      assert.ok((await page.getByText(XSS_NAME).count()) > 0, `the name shows as text on ${path}`);
+      await page.getByText(markup).first().waitFor();
+      const injected = await page.evaluate(() => ({
+        images: document.querySelectorAll('img').length,
+        inlineScripts: document.querySelectorAll('script:not([src])').length,
+      }));
+      assert.deepEqual(injected, { images: 0, inlineScripts: 0 }, path);
     }
-    await page.goto(consolePath(`/phone?number=${encodeURIComponent(pair.b.identifier)}`));
-    await page.getByText(XSS_BODY).first().waitFor();
-    const injected = await page.evaluate(() => ({
-      images: document.querySelectorAll('img').length,
-      inlineScripts: document.querySelectorAll('script:not([src])').length,
-    }));
-    assert.deepEqual(injected, { images: 0, inlineScripts: 0 });
     assert.deepEqual(dialogs, []);
     assertNoPageProblems(page);
   });
@@ -236,7 +252,7 @@ describe('Web console in a browser', () => {
       await otherPage.getByLabel('Auth token or API key secret').fill(other.authToken);
       await otherPage.getByRole('button', { name: 'Sign in' }).click();
       await otherPage.waitForURL(/\/console\/services$/);
-      assert.equal(await otherPage.getByText(XSS_NAME).count(), 0);
+      assert.equal(await otherPage.getByRole('link', { name: 'rides' }).count(), 0);
       const response = await otherPage.goto(consolePath(`/services/${pair.serviceSid}/sessions/${pair.sessionSid}`));
       assert.equal(response?.status(), 404);
       assert.match(await otherPage.locator('main').innerText(), /was not found/);
