@@ -14,6 +14,7 @@ import { appAndReceiver, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/ap
 import type { TestApp } from '../helpers/app.js';
 import { addAccount, addApiKey } from '../helpers/accounts.js';
 import type { TestAccount } from '../helpers/accounts.js';
+import { ConsoleClient, isSignedIn } from '../helpers/console.js';
 import { call, maskedPair, pooledService, text } from '../helpers/factories.js';
 import { expectError, HttpClient } from '../helpers/http-client.js';
 import { everyRow } from '../helpers/invariants.js';
@@ -129,10 +130,14 @@ describe('auth token rotation (the secondary token)', () => {
 describe('deleting an account', () => {
   const fixture = appAndReceiver();
 
-  /** Something in every table an account owns, through the API: the same numbers in both accounts. */
-  async function populate(api: TestAccount['api'], accountSid: string): Promise<void> {
+  /**
+   * Something in every table an account owns, through the API and a console sign-in (with the
+   * account's token): the same numbers in both accounts. Returns the signed-in console.
+   */
+  async function populate(api: TestAccount['api'], accountSid: string, authToken: string): Promise<ConsoleClient> {
     const { t, receiver } = fixture;
     await addApiKey(t, accountSid);
+    const signedIn = await ConsoleClient.signIn(t.baseUrl, { username: accountSid, password: authToken });
     const service = await pooledService(api, POOL, { CallbackUrl: receiver.url('/callback') });
     const pair = await maskedPair(api, { in: service, a: ALICE, b: BOB });
     await text(api, ALICE, pair.a.proxy, 'hello');
@@ -143,13 +148,14 @@ describe('deleting an account', () => {
     assert.equal(fault.status, 201, fault.text);
     const keyed = await api.post('/v1/Services', { UniqueName: `keyed-${accountSid}` }, { headers: { [IDEMPOTENCY_HEADER]: 'one' } });
     assert.equal(keyed.status, 201, keyed.text);
+    return signedIn;
   }
 
   test('removes every row of the account in every table, and leaves the other account as it was', async () => {
     const { t, receiver } = fixture;
     const doomed = await addAccount(t);
-    await populate(doomed.api, doomed.sid);
-    await populate(t.api, TEST_ACCOUNT_SID);
+    const doomedConsole = await populate(doomed.api, doomed.sid, doomed.authToken);
+    const otherConsole = await populate(t.api, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN);
     await receiver.waitFor(6);
     await t.app.parley.components.outbox.drain();
 
@@ -178,6 +184,8 @@ describe('deleting an account', () => {
 
     t.app.parley.components.authenticator.forget();
     expectError(await doomed.api.get('/v1/Services'), 401, 20003);
+    assert.equal(await isSignedIn(doomedConsole), false, 'the account’s console session ended with it');
+    assert.equal(await isSignedIn(otherConsole), true, 'the other account’s goes on');
     assert.equal((await t.api.get(`/v1/Services`)).body.services.length, 2, 'the other account keeps its services');
   });
 

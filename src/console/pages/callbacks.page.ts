@@ -77,7 +77,9 @@ export function callbackPages(pages: FastifyInstance, deps: ConsoleDeps): void {
 
   pages.post('/callbacks/:Sid/redeliver', async (request, reply) => {
     const sid = (request.params as { Sid: string }).Sid;
+    // Read before the callback is queued again: a form refused with a 400 has queued nothing.
+    const back = consolePath(field(formOf(request), 'back', 2000), `${CONSOLE}/callbacks`);
     found(await deps.callbackLog.redeliver(signedIn(request).account.sid, sid), request);
-    return seeOther(reply, consolePath(field(formOf(request), 'back', 2000), `${CONSOLE}/callbacks`));
+    return seeOther(reply, back);
   });
 }

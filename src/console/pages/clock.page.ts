@@ -13,10 +13,12 @@ export function clockActions(pages: FastifyInstance, clock: EmulatorClock): void
   pages.post('/clock', async (request, reply) => {
     const form = formOf(request);
     const account = signedIn(request).account.sid;
+    // Every field is read before the clock moves: a form refused with a 400 has moved nothing.
+    const back = consolePath(field(form, 'back', 2000), `${CONSOLE}/services`);
     const seconds = optionalInteger('advance', field(form, 'advance', 20), MAX_MOVE_SECONDS);
     if (seconds !== undefined) await clock.advance(account, seconds);
     else await clock.jumpTo(account, dateOf(field(form, 'set', 40)));
-    return seeOther(reply, consolePath(field(form, 'back', 2000), `${CONSOLE}/services`));
+    return seeOther(reply, back);
   });
 }
 

@@ -93,9 +93,12 @@ export function phonePages(pages: FastifyInstance, handsets: Handsets, deps: Con
     const form = formOf(request);
     const status = field(form, 'status', 20) as CallEnding | undefined;
     if (status === undefined || !ENDINGS.includes(status)) throw invalidParameter('Status', `a call ends as ${ENDINGS.join(', ')}`);
+    // Read before the call ends: a form refused with a 400 has ended nothing.
+    const back = field(form, 'back', 40);
+    const backTo = back === undefined ? undefined : number('back', back);
     const call = found(await handsets.findCall(signedIn(request).account.sid, (request.params as { CallSid: string }).CallSid), request);
     await handsets.endCall(call, status);
-    return seeOther(reply, phonePath(number('back', field(form, 'back', 40) ?? call.from_number)));
+    return seeOther(reply, phonePath(backTo ?? call.from_number));
   });
 }
 
