@@ -109,6 +109,7 @@ describe('Console forms', () => {
       ['/console/clock', { set: 'tomorrow' }, 400],
       ['/console/clock', { set: '2030-02-30T10:00' }, 400],
       ['/console/clock', {}, 400],
+      ['/console/clock', { advance: '60', set: '2030-01-01T10:00' }, 400],
       ['/console/phone/messages', { from: 'abc', to: pair.a.proxy, body: 'hi' }, 400],
       ['/console/phone/messages', { from: pair.a.identifier, to: '12', body: 'hi' }, 400],
       ['/console/phone/messages', { from: pair.a.identifier, to: pair.a.proxy, body: 'x'.repeat(1601) }, 400],

@@ -64,7 +64,7 @@ describe('Console pages', () => {
   test('the sessions list: newest first, filtered by status and by unique-name prefix, 50 to a page', async () => {
     const service = await pooledService(t.api, []);
     services.push(service);
-    const names = Array.from({ length: PAGE_SIZE + 5 }, (_, i) => `s-${String(i).padStart(2, '0')}`);
+    const names = [...Array.from({ length: PAGE_SIZE + 4 }, (_, i) => `s-${String(i).padStart(2, '0')}`), '🎉-party'];
     for (const name of names) {
       const created = await t.api.post(`${service.service}/Sessions`, { UniqueName: name });
       assert.equal(created.status, 201, created.text);
@@ -106,8 +106,10 @@ describe('Console pages', () => {
     await expect('status=closed&unique_name=s-1', ['s-10']);
     await expect(
       'status=open&unique_name=s-',
-      newestFirst.filter((name) => !closed.includes(name)),
+      newestFirst.filter((name) => name.startsWith('s-') && !closed.includes(name)),
     );
+    // A prefix counts characters, not UTF-16 units.
+    await expect(`unique_name=${encodeURIComponent('🎉')}`, ['🎉-party']);
     // A prefix is text: no wildcards, and its case counts.
     for (const prefix of ['s-%', 's_', 'S-', '%']) await expect(`unique_name=${encodeURIComponent(prefix)}`, []);
     assert.match((await sessionsPage(`${list}?unique_name=nothing`)).text, /No sessions match the filter/);

@@ -16,8 +16,11 @@ export function clockActions(pages: FastifyInstance, clock: EmulatorClock): void
     // Every field is read before the clock moves: a form refused with a 400 has moved nothing.
     const back = consolePath(field(form, 'back', 2000), `${CONSOLE}/services`);
     const seconds = optionalInteger('advance', field(form, 'advance', 20), MAX_MOVE_SECONDS);
+    const set = field(form, 'set', 40);
+    // As the API: one way of moving at a time.
+    if (seconds !== undefined && set !== undefined) throw invalidParameter('set', 'send advance or set, not both');
     if (seconds !== undefined) await clock.advance(account, seconds);
-    else await clock.jumpTo(account, dateOf(field(form, 'set', 40)));
+    else await clock.jumpTo(account, dateOf(set));
     return seeOther(reply, back);
   });
 }

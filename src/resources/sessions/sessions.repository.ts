@@ -51,7 +51,7 @@ export function listSessions(db: Db, key: ServiceKey, page: PageRequest): Promis
 
 export interface SessionFilter {
   status?: string;
-  /** Unique names that start with this, in the same case. */
+  /** Unique names that start with this, in the same case (SQL's substr counts code points). */
   uniqueNamePrefix?: string;
 }
 
@@ -67,7 +67,7 @@ export function searchSessions(db: Db, key: ServiceKey, filter: SessionFilter, p
     .where('service_sid', '=', key.serviceSid)
     .where('account_sid', '=', key.accountSid)
     .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!))
-    .$if(prefix !== undefined, (q) => q.where(sql<boolean>`substr(unique_name, 1, ${prefix!.length}) = ${prefix}`));
+    .$if(prefix !== undefined, (q) => q.where(sql<boolean>`substr(unique_name, 1, ${[...prefix!].length}) = ${prefix}`));
   return db.read(pageOf(query, 'sessions', page, 'desc'));
 }
 
