@@ -39,6 +39,14 @@ export class Authenticator {
   constructor(private readonly db: Db) {}
 
   async authenticate(username: string, password: string): Promise<AuthenticatedAccount | null> {
+    return (await this.signIn(username, password))?.account ?? null;
+  }
+
+  /**
+   * authenticate(), also answering the digest the password matched: the console keeps it, so a
+   * session signed in with a token that was since rotated away ends (stillValid()).
+   */
+  async signIn(username: string, password: string): Promise<{ account: AuthenticatedAccount; digest: string } | null> {
     if (!ACCOUNT_SID.test(username) && !KEY_SID.test(username)) return null;
     const credential = await this.#credentialOf(username);
     if (credential === null) return null;
@@ -47,13 +55,15 @@ export class Authenticator {
     // about how close the guess was, nor which token it matched.
     let matched = false;
     for (const expected of credential.expected) matched = crypto.timingSafeEqual(given, expected) || matched;
-    return matched ? credential.account : null;
+    return matched ? { account: credential.account, digest: given.toString('hex') } : null;
   }
 
-  /** The account a credential (an account SID or an API key SID) belongs to while it exists, else null. */
-  async holder(username: string): Promise<AuthenticatedAccount | null> {
+  /** The account whose credential still matches a digest signIn() answered, or null (revoked, rotated, deleted). */
+  async stillValid(username: string, digest: string): Promise<AuthenticatedAccount | null> {
     if (!ACCOUNT_SID.test(username) && !KEY_SID.test(username)) return null;
-    return (await this.#credentialOf(username))?.account ?? null;
+    const credential = await this.#credentialOf(username);
+    const given = Buffer.from(digest, 'hex');
+    return credential !== null && credential.expected.some((expected) => expected.equals(given)) ? credential.account : null;
   }
 
   /** Drops the cached answers, so the next request reads the tables again (tests, after a rotation). */

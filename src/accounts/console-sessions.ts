@@ -1,7 +1,7 @@
 // Who is signed in to the web console (/console). Signing in takes the same credentials as the
 // API's Basic auth (an account SID and auth token, or an API key and secret), checked by the same
 // Authenticator. A session is a random token in an HttpOnly cookie; the database keeps its SHA-256,
-// the account, what signed in, and the CSRF token every form of that session must carry.
+// the account, what signed in (and the digest its secret matched), and the CSRF token every form of that session must carry.
 // Lifetimes are real time, not the emulator's clock: advancing an account's clock by a day must
 // not sign its user out.
 
@@ -38,8 +38,9 @@ export class ConsoleSessions {
 
   /** A new session for good credentials (its cookie token and the session), or null. */
   async signIn(username: string, password: string): Promise<{ token: string; session: ConsoleSession } | null> {
-    const account = await this.authenticator.authenticate(username, password);
-    if (account === null) return null;
+    const signed = await this.authenticator.signIn(username, password);
+    if (signed === null) return null;
+    const { account } = signed;
     const now = this.clock.now();
     await deleteExpiredConsoleSessions(this.db, now, 100);
     const token = randomBytes(32).toString('base64url');
@@ -47,6 +48,7 @@ export class ConsoleSessions {
       token_hash: hashOf(token),
       account_sid: account.sid,
       credential_sid: username,
+      credential_digest: signed.digest,
       csrf_token: randomBytes(24).toString('base64url'),
       date_created: now,
       expires_at: now + CONSOLE_SESSION_SECONDS * 1000,
@@ -60,8 +62,8 @@ export class ConsoleSessions {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     const row = await findConsoleSession(this.db, hashOf(token), this.clock.now());
     if (row === undefined) return null;
-    // A revoked API key, or a deleted account, ends its console sessions too.
-    const account = await this.authenticator.holder(row.credential_sid);
+    // A revoked API key, a token rotated away, or a deleted account ends its console sessions too.
+    const account = await this.authenticator.stillValid(row.credential_sid, row.credential_digest);
     if (account === null || account.sid !== row.account_sid) return null;
     return { account, credentialSid: row.credential_sid, csrfToken: row.csrf_token, expiresAt: row.expires_at };
   }

@@ -39,6 +39,32 @@ export function when(ms: number | null): Html {
   return html`<time datetime="${iso}">${iso.replace('T', ' ').replace('Z', '')}</time>`;
 }
 
+/** A table of rows under column headings, scrolling sideways on its own on a narrow screen. */
+export function dataTable(headings: ReadonlyArray<string | Html>, rows: Html | readonly Html[]): Html {
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          ${headings.map((heading) => html`<th scope="col">${heading}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The "Status" select of a list's filter form: any, or one of `statuses`. */
+export function statusSelect(statuses: readonly string[], current: string | undefined): Html {
+  const option = (value: string, label: string) =>
+    html`<option value="${value}" ${(current ?? '') === value ? html` selected` : ''}>${label}</option>`;
+  return html`<label for="status">Status</label>
+    <select id="status" name="status">
+      ${option('', 'Any')}${statuses.map((value) => option(value, value))}
+    </select>`;
+}
+
 export function badge(status: string | null): Html {
   if (status === null) return html`<span class="muted">—</span>`;
   return html`<span class="badge badge-${status.replace(/[^a-z-]/g, '')}">${status}</span>`;

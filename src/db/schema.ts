@@ -237,6 +237,7 @@ export interface ConsoleSessionsTable {
   token_hash: string;
   account_sid: string;
   credential_sid: string;
+  credential_digest: string;
   csrf_token: string;
   date_created: number;
   expires_at: number;

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { deleteApiKey } from '../../src/accounts/accounts.repository.js';
+import { createSecondaryToken, promoteSecondaryToken } from '../../src/accounts/token-rotation.js';
+import { systemClock } from '../../src/common/clock.js';
 import { CONSOLE_SESSION_SECONDS } from '../../src/accounts/console-sessions.js';
 import { addAccount, addApiKey } from '../helpers/accounts.js';
 import type { Credentials, TestAccount } from '../helpers/accounts.js';
@@ -156,6 +158,46 @@ describe('Console sign-in and sign-out', () => {
     assert.match(assertErrorPage(await byKey.post('/console/clock', { advance: 60 }), 403), /signed out/);
     assert.equal(await isSignedIn(byToken), true);
     assertRefused(await postSignIn(t, key.auth), 'the revoked key');
+  });
+
+  test('rotating the auth token away ends the sessions it signed in; the new token’s go on', async () => {
+    const db = t.app.parley.database.queries;
+    const account = await addAccount(t);
+    const byOld = await ConsoleClient.signIn(t.baseUrl, account.auth);
+    const secondary = await createSecondaryToken(db, systemClock, account.sid, null);
+    // A running server reads the tokens again within the Authenticator's cache (5 s); the test does not wait.
+    t.app.parley.components.authenticator.forget();
+    const byNew = await ConsoleClient.signIn(t.baseUrl, { username: account.sid, password: secondary });
+    assert.equal(await isSignedIn(byOld), true, 'during the rotation both tokens sign in');
+    await promoteSecondaryToken(db, systemClock, account.sid, null);
+    t.app.parley.components.authenticator.forget();
+    assert.equal(await isSignedIn(byOld), false, 'the retired token’s session ended');
+    assert.equal(await isSignedIn(byNew), true);
+  });
+});
+
+describe('Console sign-in lockout and rate limit', () => {
+  let t: TestApp;
+  before(async () => {
+    // The rate limiter's time stands still: nothing refills the bucket while the test runs.
+    t = await startTestApp({ PARLEY_AUTH_FAILURE_LIMIT: '3', PARLEY_RATE_LIMIT: '1', PARLEY_RATE_BURST: '3' }, { rateClock: () => 0 });
+  });
+  after(() => t.close());
+
+  test('console pages count against the account’s rate limit, per page', async () => {
+    const user = await ConsoleClient.signIn(t.baseUrl, A);
+    // The landing page after sign-in was the first of three.
+    for (let i = 0; i < 2; i++) assert.equal((await user.get(SERVICES)).status, 200);
+    const limited = await user.get(SERVICES);
+    assert.match(assertErrorPage(limited, 429), /more than 1 requests per second/);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal((await user.get('/console/callbacks')).status, 200, 'another page has its own bucket');
+  });
+
+  test('failed sign-ins lock the address out of the console and the API alike', async () => {
+    for (let i = 0; i < 3; i++) assertRefused(await postSignIn(t, { username: TEST_ACCOUNT_SID, password: `wrong-${i}` }), `guess ${i}`);
+    assertErrorPage(await postSignIn(t, A), 429);
+    assert.equal((await t.api.get('/v1/Services')).status, 429, 'the API shares the lockout');
   });
 });
 

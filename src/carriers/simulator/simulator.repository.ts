@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { pageOf } from '../../db/keyset.js';
 import { prepareInsert } from '../../db/prepared.js';
 import type { SimulatorCallRow, SimulatorMessageRow } from '../../db/schema.js';
@@ -29,34 +30,32 @@ export function listSimulatorMessages(
  * (simulator_messages_from / _to) merged, rather than an OR the planner may scan the table for.
  */
 export async function handsetMessages(db: Db, accountSid: string, number: string, limit: number): Promise<SimulatorMessageRow[]> {
-  const side = (column: 'from_number' | 'to_number') =>
-    db.read(
-      db.sql
-        .selectFrom('simulator_messages')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where(column, '=', number)
-        .orderBy('date_created', 'desc')
-        .limit(limit),
-    );
-  const [sent, received] = await Promise.all([side('from_number'), side('to_number')]);
-  return newestFirst([...sent, ...received], limit);
+  const sides = ['from_number', 'to_number'].map((column) => newestWhere(db, 'simulator_messages', column, accountSid, number, limit));
+  return newestFirst((await Promise.all(sides)).flat() as SimulatorMessageRow[], limit);
 }
 
-/** A phone's newest calls: those it placed and those bridged to it. */
+/** A phone's newest calls: those it placed and those bridged to it (simulator_calls_from / _to). */
 export async function handsetCalls(db: Db, accountSid: string, number: string, limit: number): Promise<SimulatorCallRow[]> {
-  const side = (column: 'from_number' | 'bridged_to') =>
-    db.read(
-      db.sql
-        .selectFrom('simulator_calls')
-        .selectAll()
-        .where('account_sid', '=', accountSid)
-        .where(column, '=', number)
-        .orderBy('date_created', 'desc')
-        .limit(limit),
-    );
-  const [placed, received] = await Promise.all([side('from_number'), side('bridged_to')]);
-  return newestFirst([...placed, ...received], limit);
+  const sides = ['from_number', 'bridged_to'].map((column) => newestWhere(db, 'simulator_calls', column, accountSid, number, limit));
+  return newestFirst((await Promise.all(sides)).flat() as SimulatorCallRow[], limit);
+}
+
+function newestWhere(
+  db: Db,
+  table: 'simulator_messages' | 'simulator_calls',
+  column: string,
+  accountSid: string,
+  number: string,
+  limit: number,
+) {
+  const query = db.sql
+    .selectFrom(table)
+    .selectAll()
+    .where('account_sid', '=', accountSid)
+    .where(sql.ref(column), '=', number)
+    .orderBy('date_created', 'desc')
+    .limit(limit);
+  return db.read(query);
 }
 
 function newestFirst<Row extends { sid: string; date_created: number }>(rows: Row[], limit: number): Row[] {

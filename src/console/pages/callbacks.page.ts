@@ -11,7 +11,7 @@ import { found } from '../../http/routing.js';
 import { CONSOLE, consolePath, field, formOf, queryParam, seeOther, sendPage, signedIn } from '../console-http.js';
 import type { ConsoleDeps } from '../console.routes.js';
 import { html } from '../html.js';
-import { badge, layout, postButton } from '../layout.js';
+import { badge, dataTable, layout, postButton, statusSelect } from '../layout.js';
 import { frameOf, pageOfRows, pageRequestOf, pager } from './page-kit.js';
 
 export function callbackPages(pages: FastifyInstance, deps: ConsoleDeps): void {
@@ -24,8 +24,6 @@ export function callbackPages(pages: FastifyInstance, deps: ConsoleDeps): void {
     const page = pageRequestOf(request, 50);
     const filter = status === undefined ? {} : { status: status as CallbackStatus };
     const list = pageOfRows(await deps.callbackLog.list(session.account.sid, filter, page), page);
-    const option = (value: string, label: string) =>
-      html`<option value="${value}" ${(status ?? '') === value ? html` selected` : ''}>${label}</option>`;
     const rows = list.items.map((row) => {
       const entry = toCallbackResource(row);
       return html`<tr>
@@ -43,33 +41,13 @@ export function callbackPages(pages: FastifyInstance, deps: ConsoleDeps): void {
       </tr>`;
     });
     const content = html`<form method="get" class="filters" role="search" aria-label="Filter callbacks">
-        <label for="status">Status</label>
-        <select id="status" name="status">
-          ${option('', 'Any')}${CALLBACK_STATUSES.map((value) => option(value, value))}
-        </select>
+        ${statusSelect(CALLBACK_STATUSES, status)}
         <button type="submit">Filter</button>
       </form>
       ${
         list.items.length === 0
           ? html`<p class="empty">No callbacks${status === undefined ? ' yet' : ` with status ${status}`}.</p>`
-          : html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Created</th>
-                    <th scope="col">Kind</th>
-                    <th scope="col">URL</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Last error</th>
-                    <th scope="col"><span class="visually-hidden">Actions</span></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>`
+          : html`${dataTable(['Created', 'Kind', 'URL', 'Status', 'Attempts', 'Last error', html`<span class="visually-hidden">Actions</span>`], rows)}`
       }
       ${pager(request, list, { status })}`;
     return sendPage(reply, layout(frameOf(request, deps, 'Callbacks', 'callbacks'), content));

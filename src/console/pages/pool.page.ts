@@ -6,7 +6,7 @@ import { serviceKeyOf } from '../../http/routing.js';
 import { sendPage } from '../console-http.js';
 import type { ConsoleDeps } from '../console.routes.js';
 import { html } from '../html.js';
-import { layout, when } from '../layout.js';
+import { dataTable, layout, when } from '../layout.js';
 import { frameOf, pageOfRows, pageRequestOf, pager } from './page-kit.js';
 import { serviceOf, servicePath } from './services.page.js';
 
@@ -44,36 +44,22 @@ export function poolPages(pages: FastifyInstance, deps: ConsoleDeps): void {
       ${
         list.items.length === 0
           ? html`<p class="empty">No numbers in this pool. Add one with <code>POST /v1/Services/${service.sid}/PhoneNumbers</code>.</p>`
-          : html`<div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Number</th>
-                      <th scope="col">Friendly name</th>
-                      <th scope="col">Country</th>
-                      <th scope="col">Capabilities</th>
-                      <th scope="col">Reserved</th>
-                      <th scope="col">In use</th>
-                      <th scope="col">Added</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${list.items.map(
-                      (row) =>
-                        html`<tr>
-                          <td class="mono">${row.phone_number}</td>
-                          <td>${row.friendly_name ?? ''}</td>
-                          <td>${row.iso_country}</td>
-                          <td>${capabilities(row)}</td>
-                          <td>${yes(row.is_reserved === 1)}</td>
-                          <td>${row.in_use}</td>
-                          <td>${when(row.date_created)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>
-              ${pager(request, list, {}, ['Previous', 'Next'])}`
+          : html`${dataTable(
+              ['Number', 'Friendly name', 'Country', 'Capabilities', 'Reserved', 'In use', 'Added'],
+              list.items.map(
+                (row) =>
+                  html`<tr>
+                    <td class="mono">${row.phone_number}</td>
+                    <td>${row.friendly_name ?? ''}</td>
+                    <td>${row.iso_country}</td>
+                    <td>${capabilities(row)}</td>
+                    <td>${yes(row.is_reserved === 1)}</td>
+                    <td>${row.in_use}</td>
+                    <td>${when(row.date_created)}</td>
+                  </tr>`,
+              ),
+            )}
+            ${pager(request, list, {}, ['Previous', 'Next'])}`
       }`;
     return sendPage(reply, layout(frameOf(request, deps, `${service.unique_name}: number pool`, 'services'), content));
   });

@@ -6,7 +6,7 @@ import type { ServiceRow } from '../../db/schema.js';
 import { CONSOLE, sendPage, signedIn } from '../console-http.js';
 import type { ConsoleDeps } from '../console.routes.js';
 import { html } from '../html.js';
-import { layout, when } from '../layout.js';
+import { dataTable, layout, when } from '../layout.js';
 import { frameOf, pageOfRows, pageRequestOf, pager } from './page-kit.js';
 
 export const servicePath = (sid: string) => `${CONSOLE}/services/${sid}`;
@@ -33,22 +33,7 @@ export function servicePages(pages: FastifyInstance, deps: ConsoleDeps): void {
     const content =
       list.items.length === 0
         ? html`<p class="empty">No services yet. Create one with the API: <code>POST /v1/Services</code>.</p>`
-        : html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Unique name</th>
-                    <th scope="col">SID</th>
-                    <th scope="col">Default TTL</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>
-            ${pager(request, list, {}, ['Previous', 'Next'])}`;
+        : html`${dataTable(['Unique name', 'SID', 'Default TTL', 'Created'], rows)} ${pager(request, list, {}, ['Previous', 'Next'])}`;
     return sendPage(reply, layout(frameOf(request, deps, 'Services', 'services'), content));
   });
 

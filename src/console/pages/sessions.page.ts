@@ -14,7 +14,7 @@ import { field, formOf, queryParam, seeOther, sendPage } from '../console-http.j
 import type { ConsoleDeps } from '../console.routes.js';
 import { html } from '../html.js';
 import type { Html } from '../html.js';
-import { badge, csrfField, layout, postButton, when } from '../layout.js';
+import { badge, csrfField, dataTable, layout, postButton, statusSelect, when } from '../layout.js';
 import { frameOf, pageOfRows, pageRequestOf, pager } from './page-kit.js';
 import { phonePath } from './phone.page.js';
 import { serviceOf, servicePath } from './services.page.js';
@@ -32,14 +32,9 @@ export function sessionPages(pages: FastifyInstance, deps: ConsoleDeps): void {
     const page = pageRequestOf(request, 50);
     const rows = found(await deps.sessions.search(serviceKeyOf(request), { status, uniqueNamePrefix: uniqueName }, page), request);
     const list = pageOfRows(rows, page);
-    const option = (value: string, label: string) =>
-      html`<option value="${value}" ${status === value || (value === '' && status === undefined) ? html` selected` : ''}>${label}</option>`;
     const content = html`<p class="crumbs"><a href="${servicePath(service.sid)}">${service.unique_name}</a></p>
       <form method="get" class="filters" role="search" aria-label="Filter sessions">
-        <label for="status">Status</label>
-        <select id="status" name="status">
-          ${option('', 'Any')}${SESSION_STATUSES.map((value) => option(value, value))}
-        </select>
+        ${statusSelect(SESSION_STATUSES, status)}
         <label for="unique_name">Unique name starts with</label>
         <input id="unique_name" name="unique_name" value="${uniqueName ?? ''}" maxlength="200" />
         <button type="submit">Filter</button>
@@ -49,22 +44,10 @@ export function sessionPages(pages: FastifyInstance, deps: ConsoleDeps): void {
           ? html`<p class="empty">
               No sessions${status !== undefined || uniqueName !== undefined ? ' match the filter' : ' in this service yet'}.
             </p>`
-          : html`<div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Session</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Mode</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${list.items.map((session) => sessionRow(service.sid, session))}
-                </tbody>
-              </table>
-            </div>`
+          : html`${dataTable(
+              ['Session', 'Status', 'Mode', 'Created', 'Expires'],
+              list.items.map((session) => sessionRow(service.sid, session)),
+            )}`
       }
       ${pager(request, list, { status, unique_name: uniqueName })}`;
     return sendPage(reply, layout(frameOf(request, deps, `${service.unique_name}: sessions`, 'services'), content));
@@ -109,31 +92,20 @@ export function sessionPages(pages: FastifyInstance, deps: ConsoleDeps): void {
         ${
           (participants ?? []).length === 0
             ? html`<p class="empty">No participants.</p>`
-            : html`<div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Identifier</th>
-                      <th scope="col">Proxy number</th>
-                      <th scope="col">Added</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${(participants ?? []).map(
-                      (p) =>
-                        html`<tr>
-                          <td>${p.friendly_name ?? ''}</td>
-                          <td class="mono">
-                            ${deps.simulator !== null ? html`<a href="${phonePath(p.identifier)}" title="Open this phone">${p.identifier}</a>` : p.identifier}
-                          </td>
-                          <td class="mono">${p.proxy_identifier ?? '—'}</td>
-                          <td>${when(p.date_created)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
+            : html`${dataTable(
+                ['Name', 'Identifier', 'Proxy number', 'Added'],
+                (participants ?? []).map(
+                  (p) =>
+                    html`<tr>
+                      <td>${p.friendly_name ?? ''}</td>
+                      <td class="mono">
+                        ${deps.simulator !== null ? html`<a href="${phonePath(p.identifier)}" title="Open this phone">${p.identifier}</a>` : p.identifier}
+                      </td>
+                      <td class="mono">${p.proxy_identifier ?? '—'}</td>
+                      <td>${when(p.date_created)}</td>
+                    </tr>`,
+                ),
+              )}`
         }
       </section>
       <section aria-labelledby="timeline-heading">

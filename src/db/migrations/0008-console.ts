@@ -5,12 +5,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Signed-in console sessions (/console). In the database, so a sign-out or an expiry applies on
   // every node. The cookie holds a random token; only its SHA-256 is kept, so a copy of the
   // database signs no one in. `credential_sid` is what signed in (the account SID or an API key
-  // SID): revoking that key ends the session.
+  // SID), and `credential_digest` the digest its secret matched (an auth token's SHA-256, or a key
+  // secret's salted hash as api_keys holds it): revoking that key,
+  // or rotating that token away, ends the session.
   await db.schema
     .createTable('console_sessions')
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('account_sid', 'text', (c) => c.notNull())
     .addColumn('credential_sid', 'text', (c) => c.notNull())
+    .addColumn('credential_digest', 'text', (c) => c.notNull())
     .addColumn('csrf_token', 'text', (c) => c.notNull())
     .addColumn('date_created', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
