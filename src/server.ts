@@ -65,6 +65,7 @@ function banner(app: FastifyInstance, config: Config): string {
     `  carrier      ${config.carrier}`,
     `  account SID  ${account.sid}${account.created ? '   (new)' : ''}`,
     `  auth token   ${token}`,
+    ...(config.console ? [`  web console  ${base}/console   (sign in with the account SID and auth token)`] : []),
     '',
     `  twilio-node:   const client = twilio('${account.sid}', '<auth token>'); client.proxy.baseUrl = '${base}';`,
     `  twilio-python: client = Client('${account.sid}', '<auth token>'); client.proxy.base_url = '${base}'`,

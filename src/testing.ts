@@ -33,6 +33,8 @@ export interface Emulator {
   readonly url: string;
   readonly accountSid: string;
   readonly authToken: string;
+  /** The web console (`${url}/console`): sign in with accountSid and authToken to look at what a test did. */
+  readonly consoleUrl: string;
   /** A handset texts `to` (a proxy number, usually); the simulator's record of the text. */
   text(from: string, to: string, body: string): Promise<SimulatedMessage>;
   /** A handset calls `to`; the simulated call (bridged or not). */
@@ -108,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     url,
     accountSid,
     authToken,
+    consoleUrl: `${url}/console`,
     text: (from, to, body) => request('POST', '/simulator/v1/Messages', { From: from, To: to, Body: body }),
     call: (from, to) => request('POST', '/simulator/v1/Calls', { From: from, To: to }),
     async inbox(number) {

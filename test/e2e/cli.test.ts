@@ -38,6 +38,7 @@ describe('the parley command', () => {
   test('serve prints working credentials once, keeps them across restarts and stops on SIGTERM', async () => {
     const first = await serve(env);
     assert.match(first.banner, /account SID {2}AC[0-9a-f]{32} {3}\(new\)/);
+    assert.ok(first.banner.includes(`web console  ${first.url}/console`), first.banner);
     const token = first.token ?? assert.fail(`the first start prints the generated token:\n${first.banner}`);
     const health = await fetch(`${first.url}/healthz`);
     assert.equal(health.status, 200);

@@ -40,6 +40,14 @@ test('a text between two masked participants arrives from the proxy number', asy
 test('the handle: a fresh account, calls, the clock, errors in Twilio shape', async () => {
   assert.match(emulator.accountSid, /^AC[0-9a-f]{32}$/);
   assert.match(emulator.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(emulator.consoleUrl, `${emulator.url}/console`);
+  const signIn = await fetch(`${emulator.consoleUrl}/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: emulator.accountSid, password: emulator.authToken }),
+    redirect: 'manual',
+  });
+  assert.equal(signIn.status, 303, 'the console takes the emulator account');
   const placed = await emulator.call('+12125550199', '+14155550199');
   assert.match(placed.sid, /^CA[0-9a-f]{32}$/);
   assert.equal(placed.session_sid, null, 'nothing routes a call to a number outside every pool');
