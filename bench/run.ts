@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CONNECTIONS, DURATION_SECONDS, HIGH_CONNECTIONS, measure, measureAcross } from './lib/load.js';
 import type { Measurement, Workload } from './lib/load.js';
+import { createPgDatabase, benchPostgresServer } from './lib/postgres.js';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley, startRaw } from './lib/processes.js';
 import { renderReport, updateReadme } from './lib/report.js';
 import type { LossCheck } from './lib/report.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const engines: Array<{ engine: string; url: (name: string) => Promise<string> }> = [
       { engine: 'SQLite', url: async (name) => `sqlite:${join(scratch, `${name}.db`)}` },
     ];
-    const pgServer = process.env.PARLEY_BENCH_DATABASE_URL ?? process.env.PARLEY_TEST_DATABASE_URL;
+    const pgServer = benchPostgresServer();
     if (pgServer) engines.push({ engine: 'PostgreSQL', url: (name) => createPgDatabase(pgServer, name) });
     else log('SKIPPED PostgreSQL: set PARLEY_BENCH_DATABASE_URL (or PARLEY_TEST_DATABASE_URL)');
 
@@ -208,21 +208,6 @@ async function main(): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-async function createPgDatabase(serverUrl: string, name: string): Promise<string> {
-  const database = `parley_bench_${name}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${database} with (force)`);
-    await client.query(`create database ${database}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 function log(message: string): void {

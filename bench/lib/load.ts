@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 export interface Measurement {
   requestsPerSecond: number;
   p50: number;
+  p97_5: number;
   p99: number;
   errors: number;
   non2xx: number;
@@ -20,6 +21,10 @@ export interface Workload {
   body?: string;
   /** A body per request, when each must differ. */
   bodyFor?: () => string;
+  /** Headers of every request besides the authorization (a console cookie, say). */
+  headers?: Record<string, string>;
+  /** Seconds to run (DURATION_SECONDS unless given). */
+  durationSeconds?: number;
 }
 
 export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 8);
@@ -27,7 +32,12 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 /** The 1,000-session workloads (and the raw server) are measured at this count too. */
 export const HIGH_CONNECTIONS = Number(process.env.BENCH_HIGH_CONNECTIONS ?? 50);
 
-export async function measure(baseUrl: string, authorization: string, workload: Workload, connections = CONNECTIONS): Promise<Measurement> {
+export async function measure(
+  baseUrl: string,
+  authorization: string | null,
+  workload: Workload,
+  connections = CONNECTIONS,
+): Promise<Measurement> {
   return measureAcross([baseUrl], authorization, workload, connections);
 }
 
@@ -37,7 +47,7 @@ export async function measure(baseUrl: string, authorization: string, workload: 
  */
 export async function measureAcross(
   baseUrls: string[],
-  authorization: string,
+  authorization: string | null,
   workload: Workload,
   connections = CONNECTIONS,
 ): Promise<Measurement> {
@@ -48,6 +58,7 @@ export async function measureAcross(
   return {
     requestsPerSecond: parts.reduce((sum, m) => sum + m.requestsPerSecond, 0),
     p50: Math.max(...parts.map((m) => m.p50)),
+    p97_5: Math.max(...parts.map((m) => m.p97_5)),
     p99: Math.max(...parts.map((m) => m.p99)),
     errors: parts.reduce((sum, m) => sum + m.errors, 0),
     non2xx: parts.reduce((sum, m) => sum + m.non2xx, 0),
@@ -57,17 +68,17 @@ export async function measureAcross(
 
 async function run(
   baseUrl: string,
-  authorization: string,
+  authorization: string | null,
   workload: Workload,
   connections: number,
   next: { value: number },
 ): Promise<Measurement> {
-  const headers: Record<string, string> = { authorization };
+  const headers: Record<string, string> = { ...(authorization === null ? {} : { authorization }), ...workload.headers };
   if (workload.method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
   const result = await autocannon({
     url: baseUrl,
     connections,
-    duration: DURATION_SECONDS,
+    duration: workload.durationSeconds ?? DURATION_SECONDS,
     requests: [
       {
         method: workload.method,
@@ -84,6 +95,7 @@ async function run(
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
+    p97_5: result.latency.p97_5,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,

@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Measurement } from './load.js';
 
 export interface LossCheck {
@@ -19,13 +19,18 @@ export interface Row extends Measurement {
   ratioOf?: string;
 }
 
+/** The cores, the CPU, the memory and Node's version. */
+export function machineDescription(): string {
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
 export function renderReport(
   rows: Row[],
   memory: Record<string, number>,
   setup: { durationSeconds: number; connections: number[] },
   lossCheck: Record<string, LossCheck> = {},
 ): string {
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const machine = machineDescription();
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; autocannon, ${setup.connections.join(' and ')} connections (column "conns"), ${setup.durationSeconds} s per row, server and load generator in separate processes on the loopback.`,
     '',
@@ -53,7 +58,17 @@ export function renderReport(
 }
 
 export function updateReadme(report: string): void {
-  const readme = readFileSync('README.md', 'utf8');
-  const updated = readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, `<!-- bench:start -->\n${report}\n<!-- bench:end -->`);
-  writeFileSync('README.md', updated);
+  replaceSection('README.md', 'bench', report);
+}
+
+/**
+ * Puts `content` between the file's `<!-- name:start -->` and `<!-- name:end -->` markers, leaving
+ * the rest of it as it was; a file that does not exist yet is created holding the section alone.
+ */
+export function replaceSection(path: string, name: string, content: string): void {
+  const section = `<!-- ${name}:start -->\n${content}\n<!-- ${name}:end -->`;
+  if (!existsSync(path)) return writeFileSync(path, section + '\n');
+  const text = readFileSync(path, 'utf8');
+  const markers = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);
+  writeFileSync(path, markers.test(text) ? text.replace(markers, () => section) : `${text.trimEnd()}\n\n${section}\n`);
 }

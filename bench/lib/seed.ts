@@ -115,41 +115,9 @@ export async function seedPool(
   const postgres = handle.engine === 'postgres';
   try {
     const serviceSid = await accountAndService(db);
-    const now = Date.now();
-    const numbers = validNumbers('+1415', counts.numbers);
-    for (let i = 0; i < numbers.length; i += 500) {
-      await db
-        .insertInto('phone_numbers')
-        .values(
-          numbers.slice(i, i + 500).map((e164, j) => ({
-            sid: `PN${(i + j).toString(16).padStart(32, '0')}`,
-            account_sid: BENCH_ACCOUNT_SID,
-            service_sid: serviceSid,
-            phone_number: e164,
-            owner_scope: BENCH_ACCOUNT_SID,
-            friendly_name: null,
-            iso_country: 'US',
-            area_code: '415',
-            cap_voice: 1,
-            cap_sms: 1,
-            cap_mms: 0,
-            cap_fax: 0,
-            is_reserved: 0,
-            in_use: 0,
-            last_assigned_at: 0,
-            date_created: now,
-            date_updated: now,
-          })),
-        )
-        .execute();
-    }
-    const series = (n: number, body: string) =>
-      postgres
-        ? sql.raw(`select ${body} from generate_series(0, ${n - 1}) as i`)
-        : sql.raw(
-            `select ${body} from (with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ${n - 1}) select i from seq)`,
-          );
-    const hex = (expr: string) => (postgres ? `lpad(to_hex(${expr}), 32, '0')` : `printf('%032x', ${expr})`);
+    await insertPoolNumbers(db, serviceSid, counts.numbers);
+    const series = (n: number, body: string) => seriesOf(postgres, n, body);
+    const hex = (expr: string) => hexOf(postgres, expr);
     const sessionRow = (offset: number) => `'KC' || ${hex(`i + ${offset}`)}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', null, 'open', null,
       'voice-and-message', 0, null, null, null, null, ${START} + i, null, ${START} + i, ${START} + i`;
     const sessionColumns = `(sid, account_sid, service_sid, unique_name, status, closed_reason, mode, ttl, date_expiry, date_started,
@@ -204,6 +172,52 @@ export async function seedPool(
   }
 }
 
+/** `count` pool numbers for the service, PN000…0 onwards (valid +1 415 numbers), idle. */
+async function insertPoolNumbers(db: Kysely<Database>, serviceSid: string, count: number): Promise<void> {
+  const now = Date.now();
+  const numbers = validNumbers('+1415', count);
+  for (let i = 0; i < numbers.length; i += 500) {
+    await db
+      .insertInto('phone_numbers')
+      .values(
+        numbers.slice(i, i + 500).map((e164, j) => ({
+          sid: `PN${(i + j).toString(16).padStart(32, '0')}`,
+          account_sid: BENCH_ACCOUNT_SID,
+          service_sid: serviceSid,
+          phone_number: e164,
+          owner_scope: BENCH_ACCOUNT_SID,
+          friendly_name: null,
+          iso_country: 'US',
+          area_code: '415',
+          cap_voice: 1,
+          cap_sms: 1,
+          cap_mms: 0,
+          cap_fax: 0,
+          is_reserved: 0,
+          in_use: 0,
+          last_assigned_at: 0,
+          date_created: now,
+          date_updated: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** `select <body> from` the integers 0 … n − 1 as `i`, in either engine's SQL. */
+function seriesOf(postgres: boolean, n: number, body: string) {
+  return postgres
+    ? sql.raw(`select ${body} from generate_series(0, ${n - 1}) as i`)
+    : sql.raw(
+        `select ${body} from (with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ${n - 1}) select i from seq)`,
+      );
+}
+
+/** An integer expression as 32 hex digits (the tail of a seeded SID). */
+function hexOf(postgres: boolean, expr: string): string {
+  return postgres ? `lpad(to_hex(${expr}), 32, '0')` : `printf('%032x', ${expr})`;
+}
+
 /** `count` distinct valid numbers starting with `prefix` (checked the way Parley checks them). */
 export function validNumbers(prefix: string, count: number): string[] {
   const found: string[] = [];
@@ -230,4 +244,163 @@ export async function countRouted(databaseUrl: string): Promise<{ inbound: numbe
   } finally {
     await handle.destroy();
   }
+}
+
+export interface ConsoleCounts {
+  sessions: number;
+  numbers: number;
+  /** Interactions on one active session (its timeline). */
+  interactions: number;
+  /** Callback log entries (settled status callbacks) of the account. */
+  callbacks: number;
+}
+
+export interface SeededConsole {
+  serviceSid: string;
+  /** The active session holding the interactions. */
+  timelineSessionSid: string;
+  sessionsByStatus: Record<string, number>;
+  assignments: number;
+}
+
+/**
+ * The console's data set: one service of `sessions` sessions named order-000001 onwards, one a
+ * minute up to now (the highest number the newest); of every 20, two open, one in-progress and
+ * the rest closed. Each has two participants with identifiers of their own, holding pool numbers
+ * in turn; the active sessions' participants hold assignments (distinct identifiers: the masking
+ * index never collides), the closed ones none. The newest open session has the interactions; the
+ * account has the callback log. Each table is one INSERT … SELECT, one transaction apiece.
+ */
+export async function seedConsole(databaseUrl: string, counts: ConsoleCounts): Promise<SeededConsole> {
+  const handle = openDatabase(databaseUrl, { timeoutMs: 600_000 });
+  const { db } = handle;
+  const postgres = handle.engine === 'postgres';
+  const hex = (expr: string) => hexOf(postgres, expr);
+  const now = Date.now();
+  const base = now - counts.sessions * 60_000;
+  try {
+    const serviceSid = await accountAndService(db);
+    await insertPoolNumbers(db, serviceSid, counts.numbers);
+    const created = `(${base} + cast(i as bigint) * 60000)`;
+    const phase = `(i % 20)`;
+    const status = `case when ${phase} < 2 then 'open' when ${phase} = 2 then 'in-progress' else 'closed' end`;
+    const closed = `${phase} > 2`;
+    const uniqueName = postgres ? `'order-' || lpad((i + 1)::text, 6, '0')` : `printf('order-%06d', i + 1)`;
+    // Closed sessions lived their five-minute TTL; active ones have none (nothing expires mid-run).
+    const ended = `case when ${closed} then ${created} + 300000 end`;
+    await sql`insert into sessions (sid, account_sid, service_sid, unique_name, status, closed_reason, mode, ttl, date_expiry,
+        date_started, date_ended, date_last_interaction, ttl_started_at, expires_at, date_created, date_updated)
+      ${seriesOf(
+        postgres,
+        counts.sessions,
+        `'KC' || ${hex('i')}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', ${uniqueName}, ${status}, case when ${closed} then 'ttl' end,
+        'voice-and-message', case when ${closed} then 300 else 0 end, null, case when ${phase} = 2 then ${created} end, ${ended}, null,
+        ${created}, ${ended}, ${created}, coalesce(${ended}, ${created})`,
+      )}`.execute(db);
+    // Participant k of session i: identifier +1 646 220-0000 + 2i + k, pool number (2i + k) mod pool.
+    for (const k of [0, 1]) {
+      const series = postgres
+        ? sql.raw(`generate_series(0, ${counts.sessions - 1}) as s(i)`)
+        : sql.raw(
+            `(with recursive seq(i) as (select 0 union all select i + 1 from seq where i < ${counts.sessions - 1}) select i from seq) as s`,
+          );
+      await sql`insert into participants (sid, account_sid, service_sid, session_sid, identifier, friendly_name, proxy_identifier,
+          proxy_identifier_sid, date_deleted, date_created, date_updated)
+        select ${sql.raw(`'KP' || ${hex(`2 * i + ${k}`)}, '${BENCH_ACCOUNT_SID}', '${serviceSid}', 'KC' || ${hex('i')},
+          '+1646' || (2200000 + 2 * i + ${k}), ${k === 0 ? `'Customer'` : `'Courier'`}, n.phone_number, n.sid, null,
+          ${created} + ${k * 1000}, ${created} + ${k * 1000}`)}
+        from ${series} join phone_numbers n on n.sid = ${sql.raw(`'PN' || ${hex(`(2 * i + ${k}) % ${counts.numbers}`)}`)}`.execute(db);
+    }
+    await sql`insert into assignments (participant_sid, service_sid, session_sid, identifier, phone_number_sid, date_created)
+      select p.sid, p.service_sid, p.session_sid, p.identifier, p.proxy_identifier_sid, p.date_created
+      from participants p join sessions s on s.sid = p.session_sid
+      where s.status in ('open', 'in-progress')`.execute(db);
+    await sql`update phone_numbers set in_use = a.n, last_assigned_at = a.latest
+      from (select phone_number_sid, count(*) as n, max(date_created) as latest from assignments group by phone_number_sid) as a
+      where a.phone_number_sid = phone_numbers.sid`.execute(db);
+
+    // The timeline: the newest open session's two participants write to each other, a minute apart.
+    const timeline = Math.floor((counts.sessions - 1) / 20) * 20;
+    const [session, customer, courier] = [`KC${h(timeline)}`, `KP${h(2 * timeline)}`, `KP${h(2 * timeline + 1)}`];
+    const started = base + timeline * 60_000;
+    if (counts.interactions > 0) {
+      await db
+        .insertInto('interactions')
+        .values(
+          Array.from({ length: counts.interactions }, (_, n) => {
+            const [from, to] = n % 2 === 0 ? [customer, courier] : [courier, customer];
+            const at = Math.min(now, started + 1000 + n * 1000);
+            return {
+              sid: `KI${h(n)}`,
+              account_sid: BENCH_ACCOUNT_SID,
+              service_sid: serviceSid,
+              session_sid: session,
+              type: 'message',
+              data: JSON.stringify({ body: `Message ${n + 1} about order ${timeline + 1}: on my way, about ${n + 2} minutes out.` }),
+              participant_sid: null,
+              inbound_participant_sid: from,
+              inbound_resource_sid: `SM${h(2 * n)}`,
+              inbound_resource_status: 'received',
+              inbound_resource_type: 'message',
+              inbound_resource_url: null,
+              outbound_participant_sid: to,
+              outbound_resource_sid: `SM${h(2 * n + 1)}`,
+              outbound_resource_status: 'delivered',
+              outbound_resource_type: 'message',
+              outbound_resource_url: null,
+              error_code: null,
+              date_created: at,
+              date_updated: at,
+            };
+          }),
+        )
+        .execute();
+      await db
+        .updateTable('sessions')
+        .set({ status: 'in-progress', date_started: started + 1000, date_last_interaction: started + counts.interactions * 1000 })
+        .where('sid', '=', session)
+        .execute();
+    }
+
+    // The callback log: status callbacks over the last week (inside the retention), one in 20 given up.
+    const week = 7 * 86_400_000;
+    const at = `(${now - week} + cast(i as bigint) * ${Math.floor(week / Math.max(1, counts.callbacks))})`;
+    const failed = `(i % 20 = 7)`;
+    if (counts.callbacks > 0) {
+      await sql`insert into outbox (sid, account_sid, kind, payload, status, attempts, next_attempt_at, locked_until, last_error,
+          response_status, outcome, date_created, date_updated)
+        ${seriesOf(
+          postgres,
+          counts.callbacks,
+          `'OB' || ${hex('i')}, '${BENCH_ACCOUNT_SID}', 'callback',
+          '{"url":"https://shop.example.com/parley/callback?token=secret","params":{"interactionSid":"KI' || ${hex('i')} || '","outboundResourceStatus":"delivered"}}',
+          case when ${failed} then 'failed' else 'done' end, case when ${failed} then 20 else 1 end, ${at}, null,
+          case when ${failed} then 'HTTP 503 from the callback URL' end, case when ${failed} then 503 else 200 end, null, ${at}, ${at}`,
+        )}`.execute(db);
+    }
+    if (postgres) await sql`analyze`.execute(db);
+
+    const statuses = await db
+      .selectFrom('sessions')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
+    const assigned = await db
+      .selectFrom('assignments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return {
+      serviceSid,
+      timelineSessionSid: session,
+      sessionsByStatus: Object.fromEntries(statuses.map((row) => [row.status, Number(row.n)])),
+      assignments: Number(assigned.n),
+    };
+  } finally {
+    await handle.destroy();
+  }
+}
+
+/** 32 hex digits: the tail of the SIDs the SQL above makes. */
+function h(n: number): string {
+  return n.toString(16).padStart(32, '0');
 }
