@@ -12,7 +12,8 @@ import { assertErrorPage, assertSeeOther, ConsoleClient } from '../helpers/conso
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
 import { expectError } from '../helpers/http-client.js';
-import { ALICE, BOB, twilioEnv } from '../helpers/twilio-webhooks.js';
+import { ALICE, BOB } from '../helpers/carrier-harness.js';
+import { twilioEnv } from '../helpers/twilio-webhooks.js';
 import { maskedPair } from '../helpers/factories.js';
 
 const A = { username: TEST_ACCOUNT_SID, password: TEST_AUTH_TOKEN };

@@ -1,12 +1,14 @@
 // A small local stand-in for Twilio's REST API (api.twilio.com) on a loopback port: it records
-// every request Parley makes and answers message creates as Twilio does (201, a JSON Message with
-// an SM… SID, status "queued"). `failNext` makes the next requests fail with a chosen status,
-// `dropNext` closes their connections unanswered (a network error), and `beforeAnswer` runs a
-// hook once a message's SID is chosen but before Twilio's answer leaves (to race status callbacks).
+// every request Parley makes and answers message creates as Twilio does (201, a JSON Message with an
+// SM… SID, status "queued"). `failNext` makes the next requests fail with a chosen status, `dropNext`
+// closes their connections unanswered (a network error), and `beforeAnswer` runs a hook once a
+// message's SID is chosen but before Twilio's answer leaves (to race status callbacks). It is also
+// the carrier scenarios' FakeCarrierApi (carrier-adapter.ts), in those words.
 
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { FakeCarrierApi, SendFailure, SentMessage } from './carrier-adapter.js';
 import { GENEROUS_MS } from './eventually.js';
 
 export type FakeParams = Record<string, string | string[]>;
@@ -36,7 +38,15 @@ interface Failure {
 
 const MESSAGES = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
 
-export class FakeTwilio {
+/** Twilio's error bodies for the scenarios' failures (carrier-adapter.ts SendFailure). */
+const FAILURES: Record<Exclude<SendFailure, 'dropped'>, { status: number; code: number; message: string }> = {
+  refused: { status: 400, code: 21211, message: "The 'To' number is not a valid phone number." },
+  'server-error': { status: 500, code: 20500, message: 'Internal Server Error' },
+  unavailable: { status: 503, code: 20503, message: 'Service Unavailable' },
+  throttled: { status: 429, code: 20429, message: 'Too Many Requests' },
+};
+
+export class FakeTwilio implements FakeCarrierApi {
   readonly requests: RecordedRequest[] = [];
   #server: Server | null = null;
   #failures: Failure[] = [];
@@ -88,6 +98,29 @@ export class FakeTwilio {
     this.beforeAnswer = null;
   }
 
+  failSends(how: SendFailure, count = 1): void {
+    if (how === 'dropped') return this.dropNext(count);
+    const { status, code, message } = FAILURES[how];
+    this.failNext(status, count, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+  }
+
+  sends(): SentMessage[] {
+    return this.messageRequests().map(sentMessage);
+  }
+
+  async waitForSends(count: number): Promise<SentMessage[]> {
+    await this.#waitUntil(() => this.messageRequests().length >= count, `${count} message create(s)`);
+    return this.sends().slice(0, count);
+  }
+
+  onSendAccepted(hook: ((sent: SentMessage) => Promise<void>) | null): void {
+    this.beforeAnswer = hook === null ? null : (request) => hook(sentMessage(request));
+  }
+
+  requestCount(): number {
+    return this.requests.length;
+  }
+
   /** Requests that created (or tried to create) a message. */
   messageRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'POST' && MESSAGES.test(r.path));
@@ -95,10 +128,15 @@ export class FakeTwilio {
 
   /** Resolves once `count` requests have been recorded in all; rejects after `timeoutMs` (generous: a busy machine only waits longer). */
   async waitForRequests(count: number, timeoutMs = GENEROUS_MS): Promise<RecordedRequest[]> {
+    await this.#waitUntil(() => this.requests.length >= count, `${count} request(s)`, timeoutMs);
+    return this.requests.slice(0, count);
+  }
+
+  async #waitUntil(done: () => boolean, what: string, timeoutMs = GENEROUS_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.requests.length < count) {
+    while (!done()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`fake Twilio: expected ${count} request(s), got ${this.requests.length} within ${timeoutMs} ms`);
+      if (left <= 0) throw new Error(`fake Twilio: expected ${what}, got ${this.requests.length} request(s) within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -107,7 +145,6 @@ export class FakeTwilio {
         });
       });
     }
-    return this.requests.slice(0, count);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -140,10 +177,10 @@ export class FakeTwilio {
         status: failure.status,
       };
     } else {
-      const match = MESSAGES.exec(path);
-      if (request.method === 'POST' && match !== null) {
+      const message = MESSAGES.exec(path);
+      if (request.method === 'POST' && message !== null) {
         status = 201;
-        body = messageResource(match[1]!, recorded.params);
+        body = messageResource(message[1]!, recorded.params);
         recorded.sid = body.sid as string;
       } else {
         status = 404;
@@ -202,6 +239,23 @@ function messageResource(accountSid: string, params: FakeParams): Record<string,
     subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
     to: first('To'),
     uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+  };
+}
+
+/** A recorded message create, in the carrier scenarios' words. */
+function sentMessage(request: RecordedRequest): SentMessage {
+  const first = (name: string) => {
+    const value = request.params[name];
+    return (Array.isArray(value) ? value[0] : value) ?? '';
+  };
+  const media = request.params.MediaUrl;
+  return {
+    from: first('From'),
+    to: first('To'),
+    body: first('Body'),
+    mediaUrls: media === undefined ? [] : ([] as string[]).concat(media),
+    id: request.sid,
+    answered: request.status,
   };
 }
 

@@ -1,18 +1,16 @@
 // Twilio's side of the Twilio carrier tests: its account, signed webhooks built as Twilio builds
 // them (form params, X-Twilio-Signature over PARLEY_PUBLIC_URL + path), its TwiML answers, and
-// the masked pair (Alice and Bob, test/helpers/factories.ts) to send them to; and, for a describe
-// block, an app on the Twilio carrier with a fake Twilio and a fresh pair for each test.
+// the settings that run Parley on it. The people and the pool are carrier-harness.ts's; the
+// scenarios' adapter is twilio-adapter.ts.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, before, beforeEach } from 'node:test';
 import twilio from 'twilio';
-import { startTestApp } from './app.js';
 import type { TestApp } from './app.js';
-import { maskedPair } from './factories.js';
-import type { MaskedPair } from './factories.js';
-import { startFakeTwilio } from './fake-twilio.js';
+import type { CarrierWebhook } from './carrier-adapter.js';
+import { deliver } from './carrier-adapter.js';
 import type { FakeTwilio } from './fake-twilio.js';
+import { formEncode } from './http-client.js';
 import type { Response } from './http-client.js';
 
 export const TWILIO_ACCOUNT_SID = 'AC5ef8732a3c49700934481addd5ce1659';
@@ -20,11 +18,6 @@ export const TWILIO_AUTH_TOKEN = 'twilio-auth-token-for-the-tests-0123';
 export const OTHER_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 /** Where Twilio reaches Parley (a real carrier requires PARLEY_PUBLIC_URL); webhooks are signed over it. */
 export const PUBLIC_URL = 'https://parley.example.com';
-
-export const ALICE = '+12125550101';
-export const BOB = '+12125550102';
-export const STRANGER = '+12125550199';
-export const NUMBERS = ['+14155550100', '+14155550101'];
 
 export type Params = Record<string, string>;
 
@@ -56,31 +49,32 @@ export function assertTwiml(response: Response): void {
 export const isEmptyResponse = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*(<Response\s*\/>|<Response>\s*<\/Response>)\s*$/.test(xml);
 export const isReject = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Reject\s*\/>\s*<\/Response>\s*$/.test(xml);
 
-/** A service with the two NUMBERS in its pool and a session between Alice (A) and Bob (B). */
-export function twilioPair(t: TestApp): Promise<MaskedPair> {
-  return maskedPair(t.api, {
-    pool: NUMBERS,
-    a: { Identifier: ALICE, FriendlyName: 'Alice' },
-    b: { Identifier: BOB, FriendlyName: 'Bob' },
-    session: { UniqueName: 'twilio' },
-  });
+export interface SigningOptions {
+  /** The signature to send as it is (null: none); by default the right one. */
+  signature?: string | null;
+  /** The URL signed over; PUBLIC_URL + path by default. */
+  signedUrl?: string;
+  /** The auth token signed with; TWILIO_AUTH_TOKEN by default. */
+  token?: string;
+  headers?: Record<string, string>;
 }
 
-/** Posts a Twilio webhook as Twilio does: form params, X-Twilio-Signature over `signedUrl` + params. */
-export function webhook(
-  t: TestApp,
-  path: string,
-  params: Params,
-  options: { signature?: string | null; signedUrl?: string; token?: string; headers?: Record<string, string> } = {},
-): Promise<Response> {
+/** A Twilio webhook as Twilio sends it: form params, X-Twilio-Signature over `signedUrl` + params. */
+export function signedWebhook(path: string, params: Params, options: SigningOptions = {}): CarrierWebhook {
   const signedUrl = options.signedUrl ?? PUBLIC_URL + path;
   const signature =
     options.signature === undefined
       ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, signedUrl, params)
       : options.signature;
-  const headers: Record<string, string> = { ...options.headers };
+  // Twilio sends its form bodies with a charset.
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', ...options.headers };
   if (signature !== null) headers['x-twilio-signature'] = signature;
-  return t.anonymous.post(path, params, { headers });
+  return { path, headers, body: formEncode(params) };
+}
+
+/** Posts a Twilio webhook as Twilio does (signedWebhook). */
+export function webhook(t: TestApp, path: string, params: Params, options: SigningOptions = {}): Promise<Response> {
+  return deliver(t, signedWebhook(path, params, options));
 }
 
 export function inboundSms(from: string, to: string, body: string, extra: Params = {}): Params {
@@ -137,61 +131,5 @@ export function twilioEnv(fake: FakeTwilio, extra: Record<string, string> = {}):
     PARLEY_PUBLIC_URL: PUBLIC_URL,
     PARLEY_OUTBOX_POLL_MS: '20',
     ...extra,
-  };
-}
-
-type Row = Record<string, any>;
-
-export interface TwilioCarrierFixture {
-  readonly t: TestApp;
-  readonly fake: FakeTwilio;
-  /** This test's pair (its service is removed after the test: pool numbers are unique per account). */
-  readonly pair: MaskedPair;
-  /** The interactions of the pair's session. */
-  interactions(): Promise<Row[]>;
-  /** The one interaction of the pair's session (the test fails if there are others). */
-  onlyInteraction(): Promise<Row>;
-  /** Every Twilio send job in the outbox (shared by every test of the app). */
-  sendJobs(): Promise<Row[]>;
-  /** The Twilio send jobs of one interaction. */
-  sendJobsFor(interactionSid: string): Promise<Row[]>;
-}
-
-/** For a describe block: a fake Twilio, an app sending to it (twilioEnv with `extra`), a pair per test. */
-export function twilioCarrier(extra: Record<string, string> = {}): TwilioCarrierFixture {
-  const state = {} as { t: TestApp; fake: FakeTwilio; pair: MaskedPair };
-  before(async () => {
-    state.fake = await startFakeTwilio();
-    state.t = await startTestApp(twilioEnv(state.fake, extra));
-  });
-  after(async () => {
-    await state.t.close();
-    await state.fake.stop();
-  });
-  beforeEach(async () => {
-    state.fake.reset();
-    state.pair = await twilioPair(state.t);
-  });
-  afterEach(() => state.t.api.delete(state.pair.service));
-  const interactions = async () => (await state.t.api.get(`${state.pair.session}/Interactions`)).body.interactions as Row[];
-  const sendJobs = () => state.t.app.parley.database.db.selectFrom('outbox').selectAll().where('kind', '=', 'twilio-message').execute();
-  return {
-    get t() {
-      return state.t;
-    },
-    get fake() {
-      return state.fake;
-    },
-    get pair() {
-      return state.pair;
-    },
-    interactions,
-    onlyInteraction: async () => {
-      const all = await interactions();
-      assert.equal(all.length, 1, JSON.stringify(all));
-      return all[0]!;
-    },
-    sendJobs,
-    sendJobsFor: async (interactionSid) => (await sendJobs()).filter((job) => JSON.parse(job.payload).interactionSid === interactionSid),
   };
 }

@@ -12,7 +12,8 @@ import { maskedPair, pooledService, text } from '../helpers/factories.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import { logCollector } from '../helpers/log-collector.js';
 import { CallbackReceiver } from '../helpers/receiver.js';
-import { ALICE, BOB, inboundSms, twilioEnv, twilioPair, webhook } from '../helpers/twilio-webhooks.js';
+import { ALICE, BOB, carrierPair } from '../helpers/carrier-harness.js';
+import { inboundSms, twilioEnv, webhook } from '../helpers/twilio-webhooks.js';
 
 const PASSWORD = 'pa55-w0rd-in-a-url';
 const SECRETS = { alice: '+12125550161', bob: '+12125550162', pool: '+14155550161', stranger: '+12125550169' };
@@ -102,7 +103,7 @@ describe('log redaction', () => {
     const fake = await startFakeTwilio();
     const t = await startTestApp(twilioEnv(fake, { PARLEY_LOG_LEVEL: 'trace' }), { logStream: log.stream });
     try {
-      const pair = await twilioPair(t);
+      const pair = await carrierPair(t);
       fake.failNext(400, 1, { code: 21211, message: `The 'To' number ${BOB} is not a valid phone number.`, status: 400 });
       await webhook(t, '/carriers/twilio/messages', inboundSms(ALICE, pair.a.proxy, BODIES[0]!));
       await t.app.parley.components.outbox.drain();
