@@ -10,9 +10,9 @@ import { interactionByResource, interactionBySid } from '../../resources/interac
 import type { Router, Routed } from '../../routing/router.js';
 import type { WebhookAnswer } from '../webhook-answers.repository.js';
 import { WebhookReplay } from '../webhook-replay.js';
-import { keepEarlyReport } from './carrier-status.repository.js';
-import { callUrl, messageUrl } from './twilio.carrier.js';
-import { laterStatus, resourceStatus } from './twilio-status.js';
+import { keepEarlyReport } from '../carrier-status.repository.js';
+import { laterStatus } from '../leg-status.js';
+import { callUrl, messageUrl, resourceStatus } from './twilio.carrier.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
 
@@ -106,12 +106,12 @@ export class TwilioWebhooks {
     );
   }
 
-  /** A leg's status moved; reports can come out of order, and a status never moves back (twilio-status.ts). */
+  /** A leg's status moved; reports can come out of order, and a status never moves back (../leg-status.ts). */
   async statusReported(report: StatusReport): Promise<void> {
     if (report.messageSid !== '' && report.messageStatus !== '') {
       const found = await interactionByResource(this.db, report.messageSid);
       const reported = resourceStatus(report.messageStatus);
-      // A report that beat Twilio's answer to the send waits for its SID (twilio.carrier.ts takes it).
+      // A report that beat Twilio's answer to the send waits for its SID (../message-sender.ts takes it).
       if (found === undefined) return keepEarlyReport(this.db, report.messageSid, reported, this.clock.now());
       const status = laterStatus(found.row, found.leg, reported);
       await this.router.recordStatus(
