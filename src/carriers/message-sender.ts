@@ -13,7 +13,7 @@ import type { OutboxKind } from '../outbox/outbox.repository.js';
 import type { JobHandler } from '../outbox/outbox.worker.js';
 import { PermanentFailure } from '../outbox/outbox.worker.js';
 import { interactionBySid } from '../resources/interactions/interactions.service.js';
-import type { OutboundMessage, SentLeg } from '../routing/carrier.js';
+import type { Carrier, OutboundMessage, PlannedFault, SentLeg } from '../routing/carrier.js';
 import type { Router } from '../routing/router.js';
 import { takeEarlyReport } from './carrier-status.repository.js';
 import { advances } from './leg-status.js';
@@ -32,6 +32,23 @@ export interface Accepted {
   resourceSid: string;
   status: string;
   url: string;
+}
+
+const NO_FAULTS: Promise<readonly PlannedFault[]> = Promise.resolve([]);
+
+/** A real carrier, as the masking engine sees it: its sends go through the outbox as jobs of `sendKind`. */
+export abstract class OutboxCarrier implements Carrier {
+  abstract readonly name: Carrier['name'];
+  protected abstract readonly sendKind: OutboxKind;
+
+  /** Faults on demand are the simulator's: a real carrier fails on its own. */
+  plannedFaults(): Promise<readonly PlannedFault[]> {
+    return NO_FAULTS;
+  }
+
+  sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg {
+    return queueSend(uow, this.sendKind, message);
+  }
 }
 
 /** Queues the send in the routing unit of work: the leg is queued until the worker hears the API's answer. */

@@ -3,31 +3,20 @@
 // (../message-sender.ts); Twilio's answer and later delivery statuses update the interaction.
 
 import type { Config } from '../../config.js';
-import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
+import type { Db } from '../../db/unit-of-work.js';
 import type { OutboundClient } from '../../outbound/outbound-client.js';
 import type { JobHandler } from '../../outbox/outbox.worker.js';
 import { PermanentFailure } from '../../outbox/outbox.worker.js';
-import type { Carrier, OutboundMessage, PlannedFault, SentLeg } from '../../routing/carrier.js';
 import type { Router } from '../../routing/router.js';
 import { legStatus } from '../leg-status.js';
-import { checkAnswer, messageSender, queueSend } from '../message-sender.js';
+import { OutboxCarrier, checkAnswer, messageSender } from '../message-sender.js';
 import type { Accepted, SendJob } from '../message-sender.js';
 
 type TwilioSettings = NonNullable<Config['twilio']>;
 
-const NO_FAULTS: Promise<readonly PlannedFault[]> = Promise.resolve([]);
-
-export class TwilioCarrier implements Carrier {
+export class TwilioCarrier extends OutboxCarrier {
   readonly name = 'twilio';
-
-  /** Faults on demand are the simulator's: a real carrier fails on its own. */
-  plannedFaults(): Promise<readonly PlannedFault[]> {
-    return NO_FAULTS;
-  }
-
-  sendMessage(uow: UnitOfWork, message: OutboundMessage): SentLeg {
-    return queueSend(uow, 'twilio-message', message);
-  }
+  protected readonly sendKind = 'twilio-message';
 }
 
 /** Twilio's statuses, in the Interaction's enum ("read" is a delivered message; anything new is unknown). */
