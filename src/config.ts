@@ -2,7 +2,7 @@
 
 import { isIP } from 'node:net';
 
-export type Carrier = 'simulator' | 'twilio';
+export type Carrier = 'simulator' | 'twilio' | 'telnyx';
 /** How strict a phone number must be: `valid` (in an assigned range) or `possible` (a possible length). */
 export type NumberCheck = 'possible' | 'valid';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,6 +38,8 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** The Twilio account Parley sends through and checks webhook signatures with (carrier twilio). */
   readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly apiUrl: string } | null;
+  /** The Telnyx account Parley sends through (API key) and checks webhook signatures with (public key) (carrier telnyx). */
+  readonly telnyx: TelnyxSettings | null;
   /** How long the intercept and out-of-session callbacks may take before Parley goes on without them. */
   readonly interceptTimeoutMs: number;
   /** How long one delivery of a service callback may take. */
@@ -71,6 +73,17 @@ export interface Config {
   readonly authFailureLimit: number;
 }
 
+export interface TelnyxSettings {
+  /** PARLEY_TELNYX_API_KEY: the Bearer key of the Messaging API. */
+  readonly apiKey: string;
+  /** PARLEY_TELNYX_PUBLIC_KEY: the account's Ed25519 public key (base64 of 32 bytes), for webhook signatures. */
+  readonly publicKey: string;
+  /** PARLEY_TELNYX_MESSAGING_PROFILE_ID: sent with every message when set. */
+  readonly messagingProfileId: string | null;
+  /** PARLEY_TELNYX_API_URL: https://api.telnyx.com unless a test points it at a fake. */
+  readonly apiUrl: string;
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -85,7 +98,7 @@ type Env = Record<string, string | undefined>;
 
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const CARRIERS: readonly Carrier[] = ['simulator', 'twilio'];
+const CARRIERS: readonly Carrier[] = ['simulator', 'twilio', 'telnyx'];
 const NUMBER_CHECKS: readonly NumberCheck[] = ['possible', 'valid'];
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/parley.db';
@@ -148,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolMaxReserved: integer(env, 'PARLEY_POOL_MAX_RESERVED', 0, 0, 10_000_000),
     idempotencyTtlSeconds: integer(env, 'PARLEY_IDEMPOTENCY_TTL', 86_400, 1, 30 * 86_400),
     twilio: twilioCarrier(env),
+    telnyx: telnyxCarrier(env),
     interceptTimeoutMs: integer(env, 'PARLEY_INTERCEPT_TIMEOUT_MS', 5000, 10, 60_000),
     callbackTimeoutMs: integer(env, 'PARLEY_CALLBACK_TIMEOUT_MS', 10_000, 10, 120_000),
     callbackMaxAttempts: integer(env, 'PARLEY_CALLBACK_MAX_ATTEMPTS', 20, 1, 100),
@@ -182,6 +196,29 @@ function twilioCarrier(env: Env): Config['twilio'] {
   const apiUrl = optional(env, 'PARLEY_TWILIO_API_URL') ?? 'https://api.twilio.com';
   if (!/^https?:\/\/[^/?#]+/.test(apiUrl)) throw new ConfigError('PARLEY_TWILIO_API_URL', `must be an http(s) URL, got "${apiUrl}"`);
   return Object.freeze({ accountSid, authToken, apiUrl: apiUrl.replace(/\/+$/, '') });
+}
+
+/** PARLEY_TELNYX_* are required with PARLEY_CARRIER=telnyx (but the profile) and ignored otherwise. */
+function telnyxCarrier(env: Env): Config['telnyx'] {
+  if ((optional(env, 'PARLEY_CARRIER') ?? 'simulator') !== 'telnyx') return null;
+  const apiKey = optional(env, 'PARLEY_TELNYX_API_KEY');
+  if (apiKey === null) throw new ConfigError('PARLEY_TELNYX_API_KEY', 'must be set when PARLEY_CARRIER=telnyx (Mission Control: API Keys)');
+  const publicKey = optional(env, 'PARLEY_TELNYX_PUBLIC_KEY');
+  // Telnyx shows the key as base64 of its 32 raw bytes; anything else cannot verify a signature.
+  if (publicKey === null || !/^[A-Za-z0-9+/]{43}=$/.test(publicKey)) {
+    throw new ConfigError(
+      'PARLEY_TELNYX_PUBLIC_KEY',
+      "must be your Telnyx account's public key (base64 of 32 bytes, Mission Control: Keys & Credentials → Public Key) when PARLEY_CARRIER=telnyx",
+    );
+  }
+  const apiUrl = optional(env, 'PARLEY_TELNYX_API_URL') ?? 'https://api.telnyx.com';
+  if (!/^https?:\/\/[^/?#]+/.test(apiUrl)) throw new ConfigError('PARLEY_TELNYX_API_URL', `must be an http(s) URL, got "${apiUrl}"`);
+  return Object.freeze({
+    apiKey,
+    publicKey,
+    messagingProfileId: optional(env, 'PARLEY_TELNYX_MESSAGING_PROFILE_ID'),
+    apiUrl: apiUrl.replace(/\/+$/, ''),
+  });
 }
 
 function optional(env: Env, name: string): string | null {

@@ -63,3 +63,40 @@ test('each invalid variable is named in the error', () => {
 test('PARLEY_PUBLIC_URL loses its trailing slash', () => {
   assert.equal(loadConfig({ PARLEY_PUBLIC_URL: 'https://proxy.example.com/base/' }).publicUrl, 'https://proxy.example.com/base');
 });
+
+test('PARLEY_CARRIER=telnyx: the API key, the account public key and the public URL are required; the rest has defaults', () => {
+  const publicKey = Buffer.alloc(32, 7).toString('base64');
+  const telnyx = {
+    PARLEY_CARRIER: 'telnyx',
+    PARLEY_TELNYX_API_KEY: 'KEY-for-the-tests',
+    PARLEY_TELNYX_PUBLIC_KEY: publicKey,
+    PARLEY_PUBLIC_URL: 'https://parley.example.com',
+  };
+  const config = loadConfig(telnyx);
+  assert.equal(config.carrier, 'telnyx');
+  assert.deepEqual(config.telnyx, { apiKey: 'KEY-for-the-tests', publicKey, messagingProfileId: null, apiUrl: 'https://api.telnyx.com' });
+  assert.equal(config.twilio, null);
+  assert.equal(config.numberCheck, 'valid', 'a real carrier');
+  assert.equal(config.console, false, 'a real carrier');
+  const custom = loadConfig({ ...telnyx, PARLEY_TELNYX_MESSAGING_PROFILE_ID: 'profile-1', PARLEY_TELNYX_API_URL: 'http://127.0.0.1:9/' });
+  assert.equal(custom.telnyx?.messagingProfileId, 'profile-1');
+  assert.equal(custom.telnyx?.apiUrl, 'http://127.0.0.1:9');
+  // Ignored with another carrier.
+  assert.equal(loadConfig({ PARLEY_TELNYX_API_KEY: 'KEY' }).telnyx, null);
+
+  const refused: Array<[Record<string, string | undefined>, string]> = [
+    [{ PARLEY_TELNYX_API_KEY: undefined }, 'PARLEY_TELNYX_API_KEY'],
+    [{ PARLEY_TELNYX_PUBLIC_KEY: undefined }, 'PARLEY_TELNYX_PUBLIC_KEY'],
+    [{ PARLEY_TELNYX_PUBLIC_KEY: Buffer.alloc(31).toString('base64') }, 'PARLEY_TELNYX_PUBLIC_KEY'],
+    [{ PARLEY_TELNYX_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----' }, 'PARLEY_TELNYX_PUBLIC_KEY'],
+    [{ PARLEY_TELNYX_API_URL: 'api.telnyx.com' }, 'PARLEY_TELNYX_API_URL'],
+    [{ PARLEY_PUBLIC_URL: undefined }, 'PARLEY_PUBLIC_URL'],
+  ];
+  for (const [change, variable] of refused) {
+    assert.throws(
+      () => loadConfig({ ...telnyx, ...change }),
+      (err: unknown) => err instanceof ConfigError && err.variable === variable,
+      JSON.stringify(change),
+    );
+  }
+});
