@@ -39,6 +39,7 @@ import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
 import { callbackLogRoutes } from './callbacks/callback-log.routes.js';
 import { consoleRoutes } from './console/console.routes.js';
 import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
+import { telnyxRoutes } from './carriers/telnyx/telnyx.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
 
@@ -220,5 +221,7 @@ function createServer(
   if (config.carrier === 'simulator' && config.adminToken !== null) adminRoutes(app, components.accountAdmin, config.adminToken);
   // Twilio's webhooks carry its signature instead of Basic credentials.
   if (config.twilio !== null && components.twilioWebhooks !== null) twilioRoutes(app, components.twilioWebhooks, config.twilio, links);
+  // Telnyx's carry its Ed25519 signature.
+  if (components.telnyxWebhooks !== null) telnyxRoutes(app, components.telnyxWebhooks);
   return app;
 }

@@ -16,6 +16,8 @@ import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
 import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
 import { TwilioWebhooks } from './carriers/twilio/twilio-webhooks.service.js';
+import { TelnyxCarrier, telnyxMessageSender } from './carriers/telnyx/telnyx.carrier.js';
+import { TelnyxWebhooks } from './carriers/telnyx/telnyx-webhooks.service.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { expirySweeper } from './jobs/expiry-sweeper.js';
@@ -56,6 +58,8 @@ export interface Components {
   callbackLog: CallbackLog;
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
   twilioWebhooks: TwilioWebhooks | null;
+  /** With PARLEY_CARRIER=telnyx: what its webhooks mean. */
+  telnyxWebhooks: TelnyxWebhooks | null;
   authenticator: Authenticator;
   /** Accounts created and deleted over HTTP (the emulator's admin API). */
   accountAdmin: AccountAdmin;
@@ -80,9 +84,10 @@ export function createComponents(
   const limits = { maxResponseBytes: config.callbackMaxResponseBytes };
   const accountHttp = new OutboundClient({ ...limits, refusePrivate: !config.callbackAllowPrivate, lookup });
   const carrierHttp = new OutboundClient({ ...limits, refusePrivate: false });
-  const carrier: Carrier = config.twilio !== null ? new TwilioCarrier() : new SimulatorCarrier();
+  const carrier: Carrier =
+    config.twilio !== null ? new TwilioCarrier() : config.telnyx !== null ? new TelnyxCarrier() : new SimulatorCarrier();
   // The router wakes the outbox after each commit (only ever at request time, once both exist);
-  // the outbox's Twilio sender reports back to the router.
+  // the outbox's carrier senders report back to the router.
   const router = new Router({
     db,
     sessions,
@@ -100,7 +105,10 @@ export function createComponents(
     clock,
     {
       callback: callbackDelivery(db, accountHttp, config.callbackTimeoutMs),
-      'twilio-message': config.twilio !== null ? twilioMessageSender(db, router, carrierHttp, config.twilio, config.publicUrl) : noTwilio,
+      'twilio-message':
+        config.twilio !== null ? twilioMessageSender(db, router, carrierHttp, config.twilio, config.publicUrl) : notConfigured('Twilio'),
+      'telnyx-message':
+        config.telnyx !== null ? telnyxMessageSender(db, router, carrierHttp, config.telnyx, config.publicUrl!) : notConfigured('Telnyx'),
     },
     {
       pollMs: config.outboxPollMs,
@@ -132,12 +140,15 @@ export function createComponents(
     callbackLog: new CallbackLog(db, clock, () => outbox.kick()),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
     twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock.base, router, config.twilio, config.publicUrl!),
+    telnyxWebhooks: config.telnyx === null ? null : new TelnyxWebhooks(db, clock.base, router, config.telnyx, config.publicUrl!),
     authenticator,
     accountAdmin: new AccountAdmin(db, transactions, clock, authenticator, config.accountSid),
   };
 }
 
-/** A job queued for Twilio while another carrier is configured cannot be sent (the config changed). */
-async function noTwilio(): Promise<void> {
-  throw new PermanentFailure('PARLEY_CARRIER is not twilio: a queued Twilio message cannot be sent');
+/** A job queued for a carrier no longer configured cannot be sent (the config changed). */
+function notConfigured(carrier: 'Twilio' | 'Telnyx'): () => Promise<void> {
+  return async () => {
+    throw new PermanentFailure(`PARLEY_CARRIER is not ${carrier.toLowerCase()}: a queued ${carrier} message cannot be sent`);
+  };
 }
