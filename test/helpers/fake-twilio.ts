@@ -6,8 +6,9 @@
 // the carrier scenarios' FakeCarrierApi (carrier-adapter.ts), in those words.
 
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from './loopback-server.js';
+import type { Loopback } from './loopback-server.js';
 import type { FakeCarrierApi, SendFailure, SentMessage } from './carrier-adapter.js';
 import { GENEROUS_MS } from './eventually.js';
 
@@ -48,7 +49,7 @@ const FAILURES: Record<Exclude<SendFailure, 'dropped'>, { status: number; code: 
 
 export class FakeTwilio implements FakeCarrierApi {
   readonly requests: RecordedRequest[] = [];
-  #server: Server | null = null;
+  #server: Loopback | null = null;
   #failures: Failure[] = [];
   #waiters: Array<() => void> = [];
   url = '';
@@ -57,28 +58,13 @@ export class FakeTwilio implements FakeCarrierApi {
 
   /** Starts listening on 127.0.0.1 on a free port; `url` is then its base URL (no trailing slash). */
   async start(): Promise<this> {
-    const server = createServer((request, response) => {
-      this.#handle(request, response).catch((err: unknown) => {
-        response.statusCode = 500;
-        response.end(String(err));
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#server = server;
-    const address = server.address() as { port: number };
-    this.url = `http://127.0.0.1:${address.port}`;
+    this.#server = await listenOnLoopback((request, response) => this.#handle(request, response));
+    this.url = this.#server.url;
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = null;
-    if (server === null) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.#server?.stop();
   }
 
   /** The next `count` requests are answered with `status` (and a Twilio error body, or `body`). */
