@@ -38,7 +38,7 @@ import { faultRoutes } from './carriers/simulator/faults.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
 import { callbackLogRoutes } from './callbacks/callback-log.routes.js';
 import { consoleRoutes } from './console/console.routes.js';
-import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
+import { compatibleRoutes } from './carriers/twilio-compatible/compatible.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
 
@@ -219,6 +219,6 @@ function createServer(
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.
   if (config.carrier === 'simulator' && config.adminToken !== null) adminRoutes(app, components.accountAdmin, config.adminToken);
   // Twilio's webhooks carry its signature instead of Basic credentials.
-  if (config.twilio !== null && components.twilioWebhooks !== null) twilioRoutes(app, components.twilioWebhooks, config.twilio, links);
+  if (components.twilioWebhooks !== null) compatibleRoutes(app, components.twilioWebhooks, links);
   return app;
 }

@@ -14,8 +14,10 @@ import { Faults } from './carriers/simulator/faults.service.js';
 import type { Carrier } from './routing/carrier.js';
 import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
-import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
-import { TwilioWebhooks } from './carriers/twilio/twilio-webhooks.service.js';
+import { twilioApi } from './carriers/twilio/twilio.api.js';
+import type { CompatibleApi } from './carriers/twilio-compatible/compatible-api.js';
+import { CompatibleCarrier, compatibleMessageSender } from './carriers/twilio-compatible/compatible.carrier.js';
+import { CompatibleWebhooks } from './carriers/twilio-compatible/compatible-webhooks.service.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { expirySweeper } from './jobs/expiry-sweeper.js';
@@ -55,7 +57,7 @@ export interface Components {
   /** Every call to an account's URLs (GET /parley/v1/Callbacks). */
   callbackLog: CallbackLog;
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
-  twilioWebhooks: TwilioWebhooks | null;
+  twilioWebhooks: CompatibleWebhooks | null;
   authenticator: Authenticator;
   /** Accounts created and deleted over HTTP (the emulator's admin API). */
   accountAdmin: AccountAdmin;
@@ -80,9 +82,12 @@ export function createComponents(
   const limits = { maxResponseBytes: config.callbackMaxResponseBytes };
   const accountHttp = new OutboundClient({ ...limits, refusePrivate: !config.callbackAllowPrivate, lookup });
   const carrierHttp = new OutboundClient({ ...limits, refusePrivate: false });
-  const carrier: Carrier = config.twilio !== null ? new TwilioCarrier() : new SimulatorCarrier();
+  // Twilio is a Twilio-compatible carrier with its own API (carriers/twilio-compatible/).
+  const twilio = config.twilio === null ? null : twilioApi(config.twilio);
+  const compatible = twilio;
+  const carrier: Carrier = compatible !== null ? new CompatibleCarrier(compatible) : new SimulatorCarrier();
   // The router wakes the outbox after each commit (only ever at request time, once both exist);
-  // the outbox's Twilio sender reports back to the router.
+  // the outbox's carrier sender reports back to the router.
   const router = new Router({
     db,
     sessions,
@@ -94,13 +99,15 @@ export function createComponents(
     outOfSession: new OutOfSession(db, clock, sessions, services, accountHttp, config.interceptTimeoutMs, log),
     kickOutbox: () => outbox.kick(),
   });
+  const sender = (api: CompatibleApi | null, name: string) =>
+    api !== null ? compatibleMessageSender(db, router, carrierHttp, api, config.publicUrl) : notConfigured(name);
   const outbox = new OutboxWorker(
     db,
     clock.base,
     clock,
     {
       callback: callbackDelivery(db, accountHttp, config.callbackTimeoutMs),
-      'twilio-message': config.twilio !== null ? twilioMessageSender(db, router, carrierHttp, config.twilio, config.publicUrl) : noTwilio,
+      'twilio-message': sender(twilio, 'twilio'),
     },
     {
       pollMs: config.outboxPollMs,
@@ -131,13 +138,15 @@ export function createComponents(
     consoleSessions: new ConsoleSessions(db, authenticator, clock.base),
     callbackLog: new CallbackLog(db, clock, () => outbox.kick()),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
-    twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock.base, router, config.twilio, config.publicUrl!),
+    twilioWebhooks: twilio === null ? null : new CompatibleWebhooks(db, clock.base, router, twilio, config.publicUrl!),
     authenticator,
     accountAdmin: new AccountAdmin(db, transactions, clock, authenticator, config.accountSid),
   };
 }
 
-/** A job queued for Twilio while another carrier is configured cannot be sent (the config changed). */
-async function noTwilio(): Promise<void> {
-  throw new PermanentFailure('PARLEY_CARRIER is not twilio: a queued Twilio message cannot be sent');
+/** A job queued for a carrier while another is configured cannot be sent (the config changed). */
+function notConfigured(carrier: string): () => Promise<void> {
+  return async () => {
+    throw new PermanentFailure(`PARLEY_CARRIER is not ${carrier}: a message queued for ${carrier} cannot be sent`);
+  };
 }

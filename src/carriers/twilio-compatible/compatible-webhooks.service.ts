@@ -1,20 +1,20 @@
-// What Twilio's webhooks mean for the masking engine: a message arrived, a call arrived, a leg's
-// status changed. Each inbound message or call is answered once per SID (webhook-replay.ts); the
-// answer is TwiML: an empty <Response> for a routed message, a <Dial> that bridges a call with the
-// partner's proxy number as caller ID, an out-of-session callback's TwiML, or <Reject/>.
+// What a Twilio-compatible carrier's webhooks mean for the masking engine: a message arrived, a
+// call arrived, a leg's status changed. Each inbound message or call is answered once per SID
+// (webhook-replay.ts); the answer is TwiML (SignalWire's cXML is the same): an empty <Response>
+// for a routed message, a <Dial> that bridges a call with the partner's proxy number as caller
+// ID, an out-of-session callback's TwiML, or <Reject/>. The carrier's ids are recorded as
+// CompatibleApi.resourceSid says (Twilio's SIDs as they are).
 
 import type { Clock } from '../../common/clock.js';
-import type { Config } from '../../config.js';
 import type { Db } from '../../db/unit-of-work.js';
 import { interactionByResource, interactionBySid } from '../../resources/interactions/interactions.service.js';
 import type { Router, Routed } from '../../routing/router.js';
 import type { WebhookAnswer } from '../webhook-answers.repository.js';
 import { WebhookReplay } from '../webhook-replay.js';
-import { keepEarlyReport } from './carrier-status.repository.js';
-import { callUrl, messageUrl } from './twilio.carrier.js';
-import { laterStatus, resourceStatus } from './twilio-status.js';
-
-type TwilioSettings = NonNullable<Config['twilio']>;
+import { keepEarlyReport } from '../twilio/carrier-status.repository.js';
+import { laterStatus, resourceStatus } from '../twilio/twilio-status.js';
+import type { CompatibleApi } from './compatible-api.js';
+import { resourceUrl, statusRoute } from './compatible-api.js';
 
 export interface ArrivingMessage {
   sid: string;
@@ -48,46 +48,48 @@ function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-export class TwilioWebhooks {
+export class CompatibleWebhooks {
   readonly #replay: WebhookReplay;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly router: Router,
-    private readonly twilio: TwilioSettings,
-    /** PARLEY_PUBLIC_URL: where Twilio reports the bridged legs' statuses. */
+    readonly api: CompatibleApi,
+    /** PARLEY_PUBLIC_URL: where the carrier reports the bridged legs' statuses. */
     private readonly publicUrl: string,
   ) {
-    this.#replay = new WebhookReplay(db, clock, 'twilio');
+    this.#replay = new WebhookReplay(db, clock, api.name);
   }
 
   messageArrived(message: ArrivingMessage): Promise<WebhookAnswer> {
+    const sid = message.sid === '' ? '' : this.api.resourceSid('Message', message.sid);
     const inbound = {
       ...message,
       accountSid: null,
-      resourceSid: message.sid,
-      resourceUrl: message.sid === '' ? null : messageUrl(this.twilio, message.sid),
+      resourceSid: sid,
+      resourceUrl: message.sid === '' ? null : resourceUrl(this.api, 'Message', message.sid),
     };
     return this.#replay.answer(
-      message.sid,
+      sid,
       (also) => this.router.routeMessage(inbound, also),
       (routed) => (routed.outOfSession?.twiml ? twiml(routed.outOfSession.twiml) : EMPTY),
     );
   }
 
   callArrived(call: ArrivingCall): Promise<WebhookAnswer> {
+    const sid = call.sid === '' ? '' : this.api.resourceSid('Call', call.sid);
     const inbound = {
       accountSid: null,
       from: call.from,
       to: call.to,
-      resourceSid: call.sid,
-      resourceUrl: callUrl(this.twilio, call.sid),
+      resourceSid: sid,
+      resourceUrl: resourceUrl(this.api, 'Call', call.sid),
       outboundResourceSid: null,
       outboundStatus: 'initiated',
     };
     return this.#replay.answer(
-      call.sid,
+      sid,
       (also) => this.router.routeCall(inbound, also),
       (routed) => this.#bridge(routed),
     );
@@ -97,7 +99,7 @@ export class TwilioWebhooks {
   #bridge(routed: Routed): WebhookAnswer {
     if (routed.bridge === null || routed.interaction === null)
       return routed.outOfSession?.twiml ? twiml(routed.outOfSession.twiml) : REJECT;
-    const statusUrl = `${this.publicUrl}/carriers/twilio/status?Interaction=${routed.interaction.sid}`;
+    const statusUrl = `${this.publicUrl}${statusRoute(this.api)}?Interaction=${routed.interaction.sid}`;
     return twiml(
       '<?xml version="1.0" encoding="UTF-8"?><Response>' +
         `<Dial callerId="${escapeXml(routed.bridge.from)}">` +
@@ -109,10 +111,11 @@ export class TwilioWebhooks {
   /** A leg's status moved; reports can come out of order, and a status never moves back (twilio-status.ts). */
   async statusReported(report: StatusReport): Promise<void> {
     if (report.messageSid !== '' && report.messageStatus !== '') {
-      const found = await interactionByResource(this.db, report.messageSid);
+      const messageSid = this.api.resourceSid('Message', report.messageSid);
+      const found = await interactionByResource(this.db, messageSid);
       const reported = resourceStatus(report.messageStatus);
-      // A report that beat Twilio's answer to the send waits for its SID (twilio.carrier.ts takes it).
-      if (found === undefined) return keepEarlyReport(this.db, report.messageSid, reported, this.clock.now());
+      // A report that beat the carrier's answer to the send waits for its SID (compatible.carrier.ts takes it).
+      if (found === undefined) return keepEarlyReport(this.db, messageSid, reported, this.clock.now());
       const status = laterStatus(found.row, found.leg, reported);
       await this.router.recordStatus(
         found.row,
@@ -121,18 +124,17 @@ export class TwilioWebhooks {
       return;
     }
     if (report.callSid === '') return;
+    const callSid = this.api.resourceSid('Call', report.callSid);
     const found =
-      report.interactionSid !== undefined
-        ? await this.#bridgedLeg(report.interactionSid)
-        : await interactionByResource(this.db, report.callSid);
+      report.interactionSid !== undefined ? await this.#bridgedLeg(report.interactionSid) : await interactionByResource(this.db, callSid);
     if (found === undefined) return;
     const status = resourceStatus(report.callStatus);
     const changes =
       found.leg === 'outbound'
         ? {
-            outbound_resource_sid: report.callSid,
+            outbound_resource_sid: callSid,
             outbound_resource_status: laterStatus(found.row, 'outbound', status),
-            outbound_resource_url: callUrl(this.twilio, report.callSid),
+            outbound_resource_url: resourceUrl(this.api, 'Call', report.callSid),
           }
         : { inbound_resource_status: laterStatus(found.row, 'inbound', status) };
     await this.router.recordStatus(
