@@ -218,7 +218,8 @@ function createServer(
   }
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.
   if (config.carrier === 'simulator' && config.adminToken !== null) adminRoutes(app, components.accountAdmin, config.adminToken);
-  // Twilio's webhooks carry its signature instead of Basic credentials.
+  // Twilio's and SignalWire's webhooks carry their signature instead of Basic credentials.
   if (components.twilioWebhooks !== null) compatibleRoutes(app, components.twilioWebhooks, links);
+  if (components.signalwireWebhooks !== null) compatibleRoutes(app, components.signalwireWebhooks, links);
   return app;
 }

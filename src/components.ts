@@ -14,6 +14,7 @@ import { Faults } from './carriers/simulator/faults.service.js';
 import type { Carrier } from './routing/carrier.js';
 import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
+import { signalwireApi } from './carriers/signalwire/signalwire.api.js';
 import { twilioApi } from './carriers/twilio/twilio.api.js';
 import type { CompatibleApi } from './carriers/twilio-compatible/compatible-api.js';
 import { CompatibleCarrier, compatibleMessageSender } from './carriers/twilio-compatible/compatible.carrier.js';
@@ -58,6 +59,8 @@ export interface Components {
   callbackLog: CallbackLog;
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
   twilioWebhooks: CompatibleWebhooks | null;
+  /** With PARLEY_CARRIER=signalwire: what its (Compatibility API) webhooks mean. */
+  signalwireWebhooks: CompatibleWebhooks | null;
   authenticator: Authenticator;
   /** Accounts created and deleted over HTTP (the emulator's admin API). */
   accountAdmin: AccountAdmin;
@@ -82,9 +85,10 @@ export function createComponents(
   const limits = { maxResponseBytes: config.callbackMaxResponseBytes };
   const accountHttp = new OutboundClient({ ...limits, refusePrivate: !config.callbackAllowPrivate, lookup });
   const carrierHttp = new OutboundClient({ ...limits, refusePrivate: false });
-  // Twilio is a Twilio-compatible carrier with its own API (carriers/twilio-compatible/).
+  // Twilio and SignalWire are one Twilio-compatible carrier, each with its own API (carriers/twilio-compatible/).
   const twilio = config.twilio === null ? null : twilioApi(config.twilio);
-  const compatible = twilio;
+  const signalwire = config.signalwire === null ? null : signalwireApi(config.signalwire);
+  const compatible = twilio ?? signalwire;
   const carrier: Carrier = compatible !== null ? new CompatibleCarrier(compatible) : new SimulatorCarrier();
   // The router wakes the outbox after each commit (only ever at request time, once both exist);
   // the outbox's carrier sender reports back to the router.
@@ -108,6 +112,7 @@ export function createComponents(
     {
       callback: callbackDelivery(db, accountHttp, config.callbackTimeoutMs),
       'twilio-message': sender(twilio, 'twilio'),
+      'signalwire-message': sender(signalwire, 'signalwire'),
     },
     {
       pollMs: config.outboxPollMs,
@@ -139,6 +144,7 @@ export function createComponents(
     callbackLog: new CallbackLog(db, clock, () => outbox.kick()),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
     twilioWebhooks: twilio === null ? null : new CompatibleWebhooks(db, clock.base, router, twilio, config.publicUrl!),
+    signalwireWebhooks: signalwire === null ? null : new CompatibleWebhooks(db, clock.base, router, signalwire, config.publicUrl!),
     authenticator,
     accountAdmin: new AccountAdmin(db, transactions, clock, authenticator, config.accountSid),
   };

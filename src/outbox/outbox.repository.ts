@@ -10,7 +10,7 @@ import type { Database, OutboxRow } from '../db/schema.js';
 import type { Db } from '../db/unit-of-work.js';
 import { newSid } from '../common/sids.js';
 
-export type OutboxKind = 'callback' | 'twilio-message';
+export type OutboxKind = 'callback' | 'twilio-message' | 'signalwire-message';
 
 const insertJob = prepareInsert('outbox');
 

@@ -22,7 +22,7 @@ export interface WebhookSigning {
 
 export interface CompatibleApi {
   /** Names the webhook routes (/carriers/<name>/…) and the webhook replay's records. */
-  readonly name: 'twilio';
+  readonly name: 'twilio' | 'signalwire';
   /** As messages name the carrier: "Twilio". */
   readonly title: string;
   /** The account the API's Basic credentials name, and the AccountSid its webhooks carry. */
