@@ -15,6 +15,7 @@ import type { Carrier } from './routing/carrier.js';
 import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
 import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
+import { TwilioNumbers } from './carriers/twilio/twilio-numbers.js';
 import { TwilioWebhooks } from './carriers/twilio/twilio-webhooks.service.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -117,7 +118,8 @@ export function createComponents(
   return {
     services,
     sessions,
-    numbers: new PhoneNumbersService(db, clock, config),
+    // A pool number added by Sid alone is looked up in the Twilio account (the simulator has no such record).
+    numbers: new PhoneNumbersService(db, clock, config, config.twilio === null ? null : new TwilioNumbers(carrierHttp, config.twilio)),
     participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),

@@ -1,6 +1,7 @@
 // A small local stand-in for Twilio's REST API (api.twilio.com) on a loopback port: it records
-// every request Parley makes and answers message creates as Twilio does (201, a JSON Message with an
-// SM… SID, status "queued"). `failNext` makes the next requests fail with a chosen status, `dropNext`
+// every request Parley makes, answers message creates as Twilio does (201, a JSON Message with an
+// SM… SID, status "queued") and fetches of the account's IncomingPhoneNumbers (`addIncomingNumber`,
+// 404 for any other SID; `holdNumbers` keeps their answers back). `failNext` makes the next requests fail with a chosen status, `dropNext`
 // closes their connections unanswered (a network error), and `beforeAnswer` runs a hook once a
 // message's SID is chosen but before Twilio's answer leaves (to race status callbacks). It is also
 // the carrier scenarios' FakeCarrierApi (carrier-adapter.ts), in those words.
@@ -36,7 +37,16 @@ interface Failure {
   body: Record<string, unknown> | undefined;
 }
 
+/** An IncomingPhoneNumber of the fake's account, as `addIncomingNumber` takes it. */
+export interface IncomingNumber {
+  phoneNumber: string;
+  /** The E.164 number when not given. */
+  friendlyName?: string;
+  capabilities?: { voice?: boolean; sms?: boolean; mms?: boolean; fax?: boolean };
+}
+
 const MESSAGES = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
+const INCOMING_NUMBER = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/IncomingPhoneNumbers\/(PN[0-9a-fA-F]{32})\.json$/;
 
 /** Twilio's error bodies for the scenarios' failures (carrier-adapter.ts SendFailure). */
 const FAILURES: Record<Exclude<SendFailure, 'dropped'>, { status: number; code: number; message: string }> = {
@@ -50,10 +60,13 @@ export class FakeTwilio implements FakeCarrierApi {
   readonly requests: RecordedRequest[] = [];
   #server: Server | null = null;
   #failures: Failure[] = [];
+  readonly #numbers = new Map<string, { accountSid: string; number: IncomingNumber }>();
   #waiters: Array<() => void> = [];
   url = '';
   /** Runs after a message create is recorded (with its SID) and before the fake answers it. */
   beforeAnswer: ((request: RecordedRequest) => Promise<void>) | null = null;
+  /** IncomingPhoneNumber fetches, once recorded, wait for this before they are answered. */
+  holdNumbers: Promise<void> | null = null;
 
   /** Starts listening on 127.0.0.1 on a free port; `url` is then its base URL (no trailing slash). */
   async start(): Promise<this> {
@@ -91,11 +104,20 @@ export class FakeTwilio implements FakeCarrierApi {
     this.#failures.push({ status: 0, remaining: count, body: undefined });
   }
 
-  /** Forgets the recorded requests, pending failures and the beforeAnswer hook. */
+  /** Forgets the recorded requests, pending failures, the beforeAnswer hook and the IncomingPhoneNumbers. */
   reset(): void {
     this.requests.length = 0;
     this.#failures = [];
     this.beforeAnswer = null;
+    this.holdNumbers = null;
+    this.#numbers.clear();
+  }
+
+  /** Puts a number in `accountSid`'s account, as buying it would; answers its PN SID. */
+  addIncomingNumber(accountSid: string, number: IncomingNumber): string {
+    const sid = 'PN' + randomBytes(16).toString('hex');
+    this.#numbers.set(sid, { accountSid, number });
+    return sid;
   }
 
   failSends(how: SendFailure, count = 1): void {
@@ -178,10 +200,15 @@ export class FakeTwilio implements FakeCarrierApi {
       };
     } else {
       const message = MESSAGES.exec(path);
+      const incoming = INCOMING_NUMBER.exec(path);
+      const owned = incoming === null ? undefined : this.#numbers.get(incoming[2]!);
       if (request.method === 'POST' && message !== null) {
         status = 201;
         body = messageResource(message[1]!, recorded.params);
         recorded.sid = body.sid as string;
+      } else if (request.method === 'GET' && incoming !== null && owned !== undefined && owned.accountSid === incoming[1]) {
+        status = 200;
+        body = incomingNumberResource(incoming[1]!, incoming[2]!, owned.number);
       } else {
         status = 404;
         body = {
@@ -200,6 +227,7 @@ export class FakeTwilio implements FakeCarrierApi {
       return;
     }
     if (recorded.sid !== null && this.beforeAnswer !== null) await this.beforeAnswer(recorded);
+    if (INCOMING_NUMBER.test(path) && this.holdNumbers !== null) await this.holdNumbers;
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     response.end(JSON.stringify(body));
   }
@@ -239,6 +267,24 @@ function messageResource(accountSid: string, params: FakeParams): Record<string,
     subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
     to: first('To'),
     uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+  };
+}
+
+/** Twilio's IncomingPhoneNumber resource, as its API answers a fetch (the fields Parley reads, and a few more). */
+function incomingNumberResource(accountSid: string, sid: string, number: IncomingNumber): Record<string, unknown> {
+  const { voice = true, sms = true, mms = false, fax = false } = number.capabilities ?? {};
+  return {
+    sid,
+    account_sid: accountSid,
+    api_version: '2010-04-01',
+    friendly_name: number.friendlyName ?? number.phoneNumber,
+    phone_number: number.phoneNumber,
+    capabilities: { voice, sms, mms, fax },
+    origin: 'twilio',
+    status: 'in-use',
+    sms_url: '',
+    voice_url: '',
+    uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${sid}.json`,
   };
 }
 

@@ -47,12 +47,22 @@ export class TwilioCarrier implements Carrier {
   }
 }
 
+/** The Twilio account's REST resources: `…/2010-04-01/Accounts/AC…`. */
+export function accountUrl(twilio: TwilioSettings): string {
+  return `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}`;
+}
+
+/** Basic credentials of the Twilio account, for its REST API. */
+export function authorization(twilio: TwilioSettings): string {
+  return 'Basic ' + Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64');
+}
+
 export function messageUrl(twilio: TwilioSettings, sid: string): string {
-  return `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages/${sid}.json`;
+  return `${accountUrl(twilio)}/Messages/${sid}.json`;
 }
 
 export function callUrl(twilio: TwilioSettings, sid: string): string {
-  return `${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Calls/${sid}.json`;
+  return `${accountUrl(twilio)}/Calls/${sid}.json`;
 }
 
 /**
@@ -99,9 +109,9 @@ async function send(
   const form = new URLSearchParams({ From: job.from, To: job.to, Body: job.body });
   for (const url of job.mediaUrls) form.append('MediaUrl', url);
   if (publicUrl !== null) form.set('StatusCallback', `${publicUrl}/carriers/twilio/status`);
-  const { status, body } = await http.post(`${twilio.apiUrl}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
+  const { status, body } = await http.post(`${accountUrl(twilio)}/Messages.json`, {
     headers: {
-      authorization: 'Basic ' + Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64'),
+      authorization: authorization(twilio),
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: form.toString(),
