@@ -19,6 +19,7 @@ import { twilioApi } from './carriers/twilio/twilio.api.js';
 import type { CompatibleApi } from './carriers/twilio-compatible/compatible-api.js';
 import { CompatibleCarrier, compatibleMessageSender } from './carriers/twilio-compatible/compatible.carrier.js';
 import { CompatibleWebhooks } from './carriers/twilio-compatible/compatible-webhooks.service.js';
+import { TwilioNumbers } from './carriers/twilio/twilio-numbers.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { expirySweeper } from './jobs/expiry-sweeper.js';
@@ -129,7 +130,8 @@ export function createComponents(
   return {
     services,
     sessions,
-    numbers: new PhoneNumbersService(db, clock, config),
+    // A pool number added by Sid alone is looked up in the Twilio account (the simulator has no such record).
+    numbers: new PhoneNumbersService(db, clock, config, twilio === null ? null : new TwilioNumbers(carrierHttp, twilio)),
     participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),

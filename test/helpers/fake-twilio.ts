@@ -1,6 +1,7 @@
 // A small local stand-in for Twilio's REST API (api.twilio.com) on a loopback port: it records
-// every request Parley makes and answers message creates as Twilio does (201, a JSON Message with an
-// SM… SID, status "queued"). `failNext` makes the next requests fail with a chosen status, `dropNext`
+// every request Parley makes, answers message creates as Twilio does (201, a JSON Message with an
+// SM… SID, status "queued") and fetches of the account's IncomingPhoneNumbers (`addIncomingNumber`,
+// 404 for any other SID; `holdNumbers` keeps their answers back). `failNext` makes the next requests fail with a chosen status, `dropNext`
 // closes their connections unanswered (a network error), and `beforeAnswer` runs a hook once a
 // message's SID is chosen but before Twilio's answer leaves (to race status callbacks). It is also
 // the carrier scenarios' FakeCarrierApi (carrier-adapter.ts), in those words. The same fake speaks
@@ -48,6 +49,9 @@ export interface FakeApiDialect {
   readonly account: RegExp;
   /** A new message id, as the carrier makes them. */
   newMessageId(): string;
+  /** A new IncomingPhoneNumber id, and the pattern of such ids. */
+  newNumberId(): string;
+  readonly numberId: RegExp;
   /** The id the scenarios know a sent message by: the `outbound_resource_sid` Parley records for `id`. */
   recordedId(id: string): string;
   /** Where an error's code is explained. */
@@ -59,9 +63,19 @@ export const TWILIO_DIALECT: FakeApiDialect = {
   accountPath: '/2010-04-01/Accounts/{account}',
   account: /AC[0-9a-fA-F]{32}/,
   newMessageId: () => 'SM' + randomBytes(16).toString('hex'),
+  newNumberId: () => 'PN' + randomBytes(16).toString('hex'),
+  numberId: /PN[0-9a-fA-F]{32}/,
   recordedId: (id) => id,
   moreInfo: (code) => `https://www.twilio.com/docs/errors/${code}`,
 };
+
+/** An IncomingPhoneNumber of the fake's account, as `addIncomingNumber` takes it. */
+export interface IncomingNumber {
+  phoneNumber: string;
+  /** The E.164 number when not given. */
+  friendlyName?: string;
+  capabilities?: { voice?: boolean; sms?: boolean; mms?: boolean; fax?: boolean };
+}
 
 /** Twilio's error bodies for the scenarios' failures (carrier-adapter.ts SendFailure). */
 const FAILURES: Record<Exclude<SendFailure, 'dropped'>, { status: number; code: number; message: string }> = {
@@ -74,16 +88,23 @@ const FAILURES: Record<Exclude<SendFailure, 'dropped'>, { status: number; code: 
 export class FakeTwilio implements FakeCarrierApi {
   readonly requests: RecordedRequest[] = [];
   readonly #messages: RegExp;
+  readonly #incomingNumber: RegExp;
   #server: Server | null = null;
   #failures: Failure[] = [];
+  readonly #numbers = new Map<string, { accountSid: string; number: IncomingNumber }>();
   #waiters: Array<() => void> = [];
   url = '';
   /** Runs after a message create is recorded (with its SID) and before the fake answers it. */
   beforeAnswer: ((request: RecordedRequest) => Promise<void>) | null = null;
+  /** IncomingPhoneNumber fetches, once recorded, wait for this before they are answered. */
+  holdNumbers: Promise<void> | null = null;
 
   constructor(readonly dialect: FakeApiDialect = TWILIO_DIALECT) {
     const [before, after] = dialect.accountPath.split('{account}').map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
     this.#messages = new RegExp(`^${before}(${dialect.account.source})${after}\\/Messages\\.json$`);
+    this.#incomingNumber = new RegExp(
+      `^${before}(${dialect.account.source})${after}\\/IncomingPhoneNumbers\\/(${dialect.numberId.source})\\.json$`,
+    );
   }
 
   /** The path of the account's REST root. */
@@ -127,11 +148,20 @@ export class FakeTwilio implements FakeCarrierApi {
     this.#failures.push({ status: 0, remaining: count, body: undefined });
   }
 
-  /** Forgets the recorded requests, pending failures and the beforeAnswer hook. */
+  /** Forgets the recorded requests, pending failures, the beforeAnswer hook and the IncomingPhoneNumbers. */
   reset(): void {
     this.requests.length = 0;
     this.#failures = [];
     this.beforeAnswer = null;
+    this.holdNumbers = null;
+    this.#numbers.clear();
+  }
+
+  /** Puts a number in `accountSid`'s account, as buying it would; answers its id (Twilio's PN SID). */
+  addIncomingNumber(accountSid: string, number: IncomingNumber): string {
+    const sid = this.dialect.newNumberId();
+    this.#numbers.set(sid, { accountSid, number });
+    return sid;
   }
 
   failSends(how: SendFailure, count = 1): void {
@@ -215,10 +245,15 @@ export class FakeTwilio implements FakeCarrierApi {
       };
     } else {
       const message = this.#messages.exec(path);
+      const incoming = this.#incomingNumber.exec(path);
+      const owned = incoming === null ? undefined : this.#numbers.get(incoming[2]!);
       if (request.method === 'POST' && message !== null) {
         status = 201;
         body = this.#messageResource(message[1]!, recorded.params);
         recorded.sid = body.sid as string;
+      } else if (request.method === 'GET' && incoming !== null && owned !== undefined && owned.accountSid === incoming[1]) {
+        status = 200;
+        body = this.#incomingNumberResource(incoming[1]!, incoming[2]!, owned.number);
       } else {
         status = 404;
         body = {
@@ -237,6 +272,7 @@ export class FakeTwilio implements FakeCarrierApi {
       return;
     }
     if (recorded.sid !== null && this.beforeAnswer !== null) await this.beforeAnswer(recorded);
+    if (this.#incomingNumber.test(path) && this.holdNumbers !== null) await this.holdNumbers;
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     response.end(JSON.stringify(body));
   }
@@ -272,6 +308,24 @@ export class FakeTwilio implements FakeCarrierApi {
       subresource_uris: { media: `${uri}/Media.json` },
       to: first('To'),
       uri: `${uri}.json`,
+    };
+  }
+
+  /** The carrier's IncomingPhoneNumber resource, as its API answers a fetch (the fields Parley reads, and a few more). */
+  #incomingNumberResource(accountSid: string, sid: string, number: IncomingNumber): Record<string, unknown> {
+    const { voice = true, sms = true, mms = false, fax = false } = number.capabilities ?? {};
+    return {
+      sid,
+      account_sid: accountSid,
+      api_version: '2010-04-01',
+      friendly_name: number.friendlyName ?? number.phoneNumber,
+      phone_number: number.phoneNumber,
+      capabilities: { voice, sms, mms, fax },
+      origin: this.dialect.name.toLowerCase(),
+      status: 'in-use',
+      sms_url: '',
+      voice_url: '',
+      uri: `${this.accountPath(accountSid)}/IncomingPhoneNumbers/${sid}.json`,
     };
   }
 

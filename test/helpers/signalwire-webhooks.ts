@@ -53,6 +53,8 @@ export const SIGNALWIRE_DIALECT: FakeApiDialect = {
   accountPath: '/api/laml/2010-04-01/Accounts/{account}',
   account: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
   newMessageId: () => randomUUID(),
+  newNumberId: () => randomUUID(),
+  numberId: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
   recordedId: (id) => recordedSid('Message', id),
   moreInfo: (code) => `https://developer.signalwire.com/compatibility-api/reference/error-codes#${code}`,
 };

@@ -46,3 +46,8 @@ export function resourceUrl(api: CompatibleApi, kind: ResourceKind, id: string):
 export function statusRoute(api: CompatibleApi): string {
   return `/carriers/${api.name}/status`;
 }
+
+/** The Basic credentials of the carrier's REST API. */
+export function authorization(api: CompatibleApi): string {
+  return 'Basic ' + Buffer.from(`${api.accountSid}:${api.authToken}`).toString('base64');
+}

@@ -13,7 +13,7 @@ import type { Router } from '../../routing/router.js';
 import type { Carrier, OutboundMessage, PlannedFault, SentLeg } from '../../routing/carrier.js';
 import type { Db, UnitOfWork } from '../../db/unit-of-work.js';
 import type { CompatibleApi } from './compatible-api.js';
-import { resourceUrl, statusRoute } from './compatible-api.js';
+import { authorization, resourceUrl, statusRoute } from './compatible-api.js';
 
 const NO_FAULTS: Promise<readonly PlannedFault[]> = Promise.resolve([]);
 
@@ -97,7 +97,7 @@ async function send(
   if (publicUrl !== null) form.set('StatusCallback', publicUrl + statusRoute(api));
   const { status, body } = await http.post(`${api.accountUrl}/Messages.json`, {
     headers: {
-      authorization: 'Basic ' + Buffer.from(`${api.accountSid}:${api.authToken}`).toString('base64'),
+      authorization: authorization(api),
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: form.toString(),
