@@ -2,19 +2,20 @@
 // call arrived, a leg's status changed. Each inbound message or call is answered once per SID
 // (webhook-replay.ts); the answer is TwiML (SignalWire's cXML is the same): an empty <Response>
 // for a routed message, a <Dial> that bridges a call with the partner's proxy number as caller
-// ID, an out-of-session callback's TwiML, or <Reject/>. The carrier's ids are recorded as
-// CompatibleApi.resourceSid says (Twilio's SIDs as they are).
+// ID, an out-of-session callback's TwiML, or <Reject/> (../voice-answers.ts). The carrier's ids
+// are recorded as CompatibleApi.resourceSid says (Twilio's SIDs as they are).
 
 import type { Clock } from '../../common/clock.js';
 import type { Db } from '../../db/unit-of-work.js';
 import { interactionByResource, interactionBySid } from '../../resources/interactions/interactions.service.js';
-import type { Router, Routed } from '../../routing/router.js';
+import type { Router } from '../../routing/router.js';
+import { callLegReported, messageLegReported } from '../leg-reports.js';
+import { EMPTY_RESPONSE, bridgeAnswer, xmlAnswer } from '../voice-answers.js';
 import type { WebhookAnswer } from '../webhook-answers.repository.js';
 import { WebhookReplay } from '../webhook-replay.js';
-import { keepEarlyReport } from '../twilio/carrier-status.repository.js';
-import { laterStatus, resourceStatus } from '../twilio/twilio-status.js';
 import type { CompatibleApi } from './compatible-api.js';
 import { resourceUrl, statusRoute } from './compatible-api.js';
+import { resourceStatus } from './compatible.carrier.js';
 
 export interface ArrivingMessage {
   sid: string;
@@ -38,14 +39,6 @@ export interface StatusReport {
   callStatus: string;
   duration: string;
   interactionSid: string | undefined;
-}
-
-const twiml = (xml: string): WebhookAnswer => ({ content_type: 'text/xml; charset=utf-8', answer: xml });
-const EMPTY = twiml('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-const REJECT = twiml('<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>');
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 export class CompatibleWebhooks {
@@ -73,7 +66,7 @@ export class CompatibleWebhooks {
     return this.#replay.answer(
       sid,
       (also) => this.router.routeMessage(inbound, also),
-      (routed) => (routed.outOfSession?.twiml ? twiml(routed.outOfSession.twiml) : EMPTY),
+      (routed) => (routed.outOfSession?.twiml ? xmlAnswer(routed.outOfSession.twiml) : EMPTY_RESPONSE),
     );
   }
 
@@ -91,56 +84,28 @@ export class CompatibleWebhooks {
     return this.#replay.answer(
       sid,
       (also) => this.router.routeCall(inbound, also),
-      (routed) => this.#bridge(routed),
+      (routed) => bridgeAnswer(routed, (interaction) => `${this.publicUrl}${statusRoute(this.api)}?Interaction=${interaction}`),
     );
   }
 
-  /** The partner's leg reports to the status route, which learns its Call SID from it. */
-  #bridge(routed: Routed): WebhookAnswer {
-    if (routed.bridge === null || routed.interaction === null)
-      return routed.outOfSession?.twiml ? twiml(routed.outOfSession.twiml) : REJECT;
-    const statusUrl = `${this.publicUrl}${statusRoute(this.api)}?Interaction=${routed.interaction.sid}`;
-    return twiml(
-      '<?xml version="1.0" encoding="UTF-8"?><Response>' +
-        `<Dial callerId="${escapeXml(routed.bridge.from)}">` +
-        `<Number statusCallback="${escapeXml(statusUrl)}" statusCallbackEvent="initiated ringing answered completed">${escapeXml(routed.bridge.to)}</Number>` +
-        '</Dial></Response>',
-    );
-  }
-
-  /** A leg's status moved; reports can come out of order, and a status never moves back (twilio-status.ts). */
+  /** A leg's status moved; reports can come out of order, and a status never moves back (../leg-status.ts). */
   async statusReported(report: StatusReport): Promise<void> {
     if (report.messageSid !== '' && report.messageStatus !== '') {
       const messageSid = this.api.resourceSid('Message', report.messageSid);
-      const found = await interactionByResource(this.db, messageSid);
-      const reported = resourceStatus(report.messageStatus);
-      // A report that beat the carrier's answer to the send waits for its SID (compatible.carrier.ts takes it).
-      if (found === undefined) return keepEarlyReport(this.db, messageSid, reported, this.clock.now());
-      const status = laterStatus(found.row, found.leg, reported);
-      await this.router.recordStatus(
-        found.row,
-        found.leg === 'outbound' ? { outbound_resource_status: status } : { inbound_resource_status: status },
-      );
-      return;
+      return messageLegReported(this.db, this.clock, this.router, messageSid, resourceStatus(report.messageStatus));
     }
     if (report.callSid === '') return;
     const callSid = this.api.resourceSid('Call', report.callSid);
+    // The partner's leg reports to the status URL its <Number> was given, which names the interaction.
     const found =
       report.interactionSid !== undefined ? await this.#bridgedLeg(report.interactionSid) : await interactionByResource(this.db, callSid);
     if (found === undefined) return;
-    const status = resourceStatus(report.callStatus);
-    const changes =
-      found.leg === 'outbound'
-        ? {
-            outbound_resource_sid: callSid,
-            outbound_resource_status: laterStatus(found.row, 'outbound', status),
-            outbound_resource_url: resourceUrl(this.api, 'Call', report.callSid),
-          }
-        : { inbound_resource_status: laterStatus(found.row, 'inbound', status) };
-    await this.router.recordStatus(
-      found.row,
-      report.duration === '' ? changes : { ...changes, data: JSON.stringify({ duration: report.duration }) },
-    );
+    await callLegReported(this.router, found, {
+      callSid,
+      url: resourceUrl(this.api, 'Call', report.callSid),
+      status: resourceStatus(report.callStatus),
+      duration: report.duration,
+    });
   }
 
   /** The <Number> leg of a bridged call reports with the interaction's SID in its URL. */

@@ -1,15 +1,15 @@
-// Twilio's status reports for a message or call leg. Reports can arrive out of order, and a
-// message's first report can arrive before Parley has stored the SID Twilio answered with; a
-// status never moves back (delivered stays delivered), and early reports wait for their SID
-// (carrier-status.repository.ts).
+// A carrier leg's status, in the Interaction's words, whichever carrier reported it. Carriers
+// report out of order (each report is its own HTTP request, retried on its own), so a status never
+// moves back: delivered stays delivered when a late "sent" arrives, completed stays completed when
+// a late "ringing" does. Each carrier maps its own words first (legStatus's `aliases`).
 
-import type { InteractionRow } from '../../db/schema.js';
-import { RESOURCE_STATUSES } from '../../resources/interactions/interactions.model.js';
+import type { InteractionRow } from '../db/schema.js';
+import { RESOURCE_STATUSES } from '../resources/interactions/interactions.model.js';
 
-/** Twilio's statuses, in the Interaction's enum ("read" is a delivered message; anything new is unknown). */
-export function resourceStatus(status: string | undefined): string {
-  if (status === 'read') return 'delivered';
-  return (RESOURCE_STATUSES as readonly string[]).includes(status ?? '') ? status! : 'unknown';
+/** A carrier's word as the Interaction's enum says it: its alias, else the word itself if the enum has it, else unknown. */
+export function legStatus(word: string | undefined, aliases: Readonly<Record<string, string>> = {}): string {
+  const aliased = aliases[word ?? ''] ?? word ?? '';
+  return (RESOURCE_STATUSES as readonly string[]).includes(aliased) ? aliased : 'unknown';
 }
 
 const RANK: Record<string, number> = {

@@ -1,8 +1,9 @@
-// Twilio can report a message's status before Parley has stored the SID Twilio answered with (the
-// report races the API's answer): such reports wait here until the SID is known.
+// A carrier can report a message's status before Parley has stored the id its API answered the send
+// with (the report races the API's answer): such reports wait here until the id is known. Twilio's
+// SIDs and Telnyx's UUIDs never collide, so the carriers share the table.
 
-import { first } from '../../db/unit-of-work.js';
-import type { Db } from '../../db/unit-of-work.js';
+import { first } from '../db/unit-of-work.js';
+import type { Db } from '../db/unit-of-work.js';
 
 /** Keeps a report for a SID no interaction has yet. */
 export async function keepEarlyReport(db: Db, resourceSid: string, status: string, now: number): Promise<void> {
