@@ -18,8 +18,8 @@ import { signalwireApi } from './carriers/signalwire/signalwire.api.js';
 import { twilioApi } from './carriers/twilio/twilio.api.js';
 import type { CompatibleApi } from './carriers/twilio-compatible/compatible-api.js';
 import { CompatibleCarrier, compatibleMessageSender } from './carriers/twilio-compatible/compatible.carrier.js';
+import { CompatibleNumbers } from './carriers/twilio-compatible/compatible-numbers.js';
 import { CompatibleWebhooks } from './carriers/twilio-compatible/compatible-webhooks.service.js';
-import { TwilioNumbers } from './carriers/twilio/twilio-numbers.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { expirySweeper } from './jobs/expiry-sweeper.js';
@@ -130,8 +130,8 @@ export function createComponents(
   return {
     services,
     sessions,
-    // A pool number added by Sid alone is looked up in the Twilio account (the simulator has no such record).
-    numbers: new PhoneNumbersService(db, clock, config, twilio === null ? null : new TwilioNumbers(carrierHttp, twilio)),
+    // A pool number added by Sid alone is looked up in the carrier account (the simulator has no such record).
+    numbers: new PhoneNumbersService(db, clock, config, compatible === null ? null : new CompatibleNumbers(carrierHttp, compatible)),
     participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),

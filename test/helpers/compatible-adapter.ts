@@ -25,6 +25,8 @@ export interface CompatibleCarrier {
   /** Another account of the same carrier (its webhooks must be refused). */
   readonly otherAccountSid: string;
   readonly signer: WebhookSigner;
+  /** The password of the REST API's Basic credentials (the account SID being the user). */
+  readonly apiToken: string;
   /** Secrets that are not the signing one, each named (a webhook signed with one is refused). */
   readonly wrongKeys: ReadonlyArray<{ name: string; key: string }>;
   readonly sendJobKind: string;
@@ -38,6 +40,8 @@ export interface CompatibleCarrier {
   recordedSid(kind: ResourceKind, id: string): string;
   /** The carrier's id again, from the SID Parley recorded. */
   carrierId(kind: ResourceKind, recordedSid: string): string;
+  /** The PN SID a pool number is added by for the carrier's IncomingPhoneNumber `id`. */
+  numberSid(id: string): string;
   /** The webhook of a message from a handset to a proxy number, as the carrier posts it (`media`: MediaUrl0…). */
   inboundSms(from: string, to: string, body: string, media: Params): Params;
   /** The webhook of a call from a handset to a proxy number. */

@@ -25,6 +25,7 @@ export const SIGNALWIRE: CompatibleCarrier = {
   accountSid: SIGNALWIRE_PROJECT_ID,
   otherAccountSid: OTHER_SIGNALWIRE_PROJECT_ID,
   signer: SIGNALWIRE_SIGNER,
+  apiToken: SIGNALWIRE_API_TOKEN,
   wrongKeys: [
     { name: 'the API token, not the Signing Key', key: SIGNALWIRE_API_TOKEN },
     { name: 'another Signing Key', key: 'PSK_some-other-signing-key' },
@@ -37,6 +38,8 @@ export const SIGNALWIRE: CompatibleCarrier = {
   newId: () => randomUUID(),
   recordedSid,
   carrierId: (_kind, recorded) => uuidOf(recorded),
+  // SignalWire's IncomingPhoneNumbers are UUIDs too: PN + their hex digits.
+  numberSid: (id) => 'PN' + id.replace(/-/g, ''),
   inboundSms: (from, to, body, media) => signalwireSms(from, to, body, media),
   inboundCall: (from, to) => signalwireCall(from, to),
   // X-SignalWire-Signature decides when it is there: a right X-Twilio-Signature beside a wrong one does not help.

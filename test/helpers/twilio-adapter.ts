@@ -5,7 +5,16 @@
 import { compatibleAdapter } from './compatible-adapter.js';
 import type { CompatibleCall, CompatibleCarrier } from './compatible-adapter.js';
 import { startFakeTwilio } from './fake-twilio.js';
-import { OTHER_TWILIO_ACCOUNT_SID, TWILIO_ACCOUNT_SID, TWILIO_SIGNER, inboundCall, inboundSms, sid, twilioEnv } from './twilio-webhooks.js';
+import {
+  OTHER_TWILIO_ACCOUNT_SID,
+  TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN,
+  TWILIO_SIGNER,
+  inboundCall,
+  inboundSms,
+  sid,
+  twilioEnv,
+} from './twilio-webhooks.js';
 
 export type TwilioCall = CompatibleCall;
 
@@ -15,6 +24,7 @@ export const TWILIO: CompatibleCarrier = {
   accountSid: TWILIO_ACCOUNT_SID,
   otherAccountSid: OTHER_TWILIO_ACCOUNT_SID,
   signer: TWILIO_SIGNER,
+  apiToken: TWILIO_AUTH_TOKEN,
   wrongKeys: [{ name: 'another auth token', key: 'some-other-auth-token' }],
   sendJobKind: 'twilio-message',
   messageStatuses: {
@@ -30,6 +40,7 @@ export const TWILIO: CompatibleCarrier = {
   newId: (kind) => sid(kind === 'Message' ? 'SM' : 'CA'),
   recordedSid: (_kind, id) => id,
   carrierId: (_kind, recorded) => recorded,
+  numberSid: (id) => id,
   inboundSms: (from, to, body, media) => inboundSms(from, to, body, media),
   inboundCall: (from, to) => inboundCall(from, to),
   moreForgeries: () => [],

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { signRequest, signatureMatches } from '../../src/callbacks/signature.js';
-import { signalwireResourceSid } from '../../src/carriers/signalwire/signalwire.api.js';
+import { signalwireNumberId, signalwireResourceSid } from '../../src/carriers/signalwire/signalwire.api.js';
 import { signalwireSignature } from '../helpers/signalwire-webhooks.js';
 
 const KEY = 'PSK_parley_signing_key_for_vectors';
@@ -77,4 +77,6 @@ test('SignalWire’s UUIDs become SIDs of the Proxy API’s shape; other ids sta
   assert.equal(signalwireResourceSid('Call', 'b3877c40-da60-4998-90ad-b792e98472af'), 'CAb3877c40da60499890adb792e98472af');
   assert.match(signalwireResourceSid('Call', 'b3877c40-da60-4998-90ad-b792e98472af'), /^[a-zA-Z]{2}[0-9a-fA-F]{32}$/);
   assert.equal(signalwireResourceSid('Message', 'not-a-uuid'), 'not-a-uuid');
+  // A pool number's PN SID names its IncomingPhoneNumber's UUID the same way.
+  assert.equal(signalwireNumberId('PNB3877C40DA60499890ADB792E98472AF'), 'b3877c40-da60-4998-90ad-b792e98472af');
 });

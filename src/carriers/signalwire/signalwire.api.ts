@@ -19,9 +19,10 @@
 //   toggled). Their JSON schemes (RELAY/SWML: hex HMAC-SHA1 over URL + raw body; JSON on the
 //   Compatibility surface: the URL with ?bodySHA256= signed over no parameters) sign JSON bodies,
 //   which Parley's webhooks do not take (form bodies only: a JSON body is a 415).
-// - Message and call ids are UUIDs. The Proxy API's resource SIDs are two letters and 32 hex
-//   digits, so Parley records SM (a message) or CA (a call) + the UUID's hex digits; the
-//   resource URL keeps the UUID as SignalWire spells it.
+// - Message, call and IncomingPhoneNumber ids are UUIDs. The Proxy API's SIDs are two letters
+//   and 32 hex digits, so Parley records SM (a message) or CA (a call) + the UUID's hex digits,
+//   the resource URL keeping the UUID as SignalWire spells it; and a pool number added by `Sid`
+//   alone names its IncomingPhoneNumber the same way, PN + the UUID's hex digits.
 
 import type { Config } from '../../config.js';
 import type { CompatibleApi, ResourceKind } from '../twilio-compatible/compatible-api.js';
@@ -34,6 +35,12 @@ export function signalwireResourceSid(kind: ResourceKind, id: string): string {
   return UUID.test(id) ? PREFIX[kind] + id.replace(/-/g, '').toLowerCase() : id;
 }
 
+/** The UUID of the IncomingPhoneNumber that `PN` + its 32 hex digits names. */
+export function signalwireNumberId(sid: string): string {
+  const hex = sid.slice(2).toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function signalwireApi(signalwire: NonNullable<Config['signalwire']>): CompatibleApi {
   return {
     name: 'signalwire',
@@ -44,5 +51,6 @@ export function signalwireApi(signalwire: NonNullable<Config['signalwire']>): Co
     sendJobKind: 'signalwire-message',
     signing: { headers: ['x-signalwire-signature', 'x-twilio-signature'], key: signalwire.signingKey, lists: 'as-sent' },
     resourceSid: signalwireResourceSid,
+    numberId: signalwireNumberId,
   };
 }

@@ -35,6 +35,8 @@ export interface CompatibleApi {
   readonly signing: WebhookSigning;
   /** The SID Parley records for the carrier's id of a message or call (the Proxy API's shape: two letters, 32 hex digits). */
   resourceSid(kind: ResourceKind, id: string): string;
+  /** The carrier's id of the IncomingPhoneNumber a pool number's PN SID names (the reverse of resourceSid, for numbers). */
+  numberId(sid: string): string;
 }
 
 /** The carrier's URL of its message or call `id` (the interaction's `*_resource_url`). */

@@ -16,5 +16,6 @@ export function twilioApi(twilio: NonNullable<Config['twilio']>): CompatibleApi 
     sendJobKind: 'twilio-message',
     signing: { headers: ['x-twilio-signature'], key: twilio.authToken, lists: 'distinct-sorted' },
     resourceSid: (_kind, id) => id,
+    numberId: (sid) => sid,
   };
 }
