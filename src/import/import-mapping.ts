@@ -74,10 +74,11 @@ function capability(capabilities: Json | null, name: 'voice' | 'sms' | 'mms' | '
 
 export function toSessionRow(record: Json, service: ServiceRow): SessionRow {
   const f = new RecordFields(record);
+  const sid = f.sid('sid', 'KC');
   const dateCreated = f.requiredDate('date_created');
   const lastInteraction = f.date('date_last_interaction');
   const row: SessionRow = {
-    sid: f.sid('sid', 'KC'),
+    sid,
     account_sid: service.account_sid,
     service_sid: service.sid,
     unique_name: f.text('unique_name'),

@@ -12,6 +12,7 @@ import type { PhoneNumberRow, ServiceRow } from '../db/schema.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { acquire, release } from '../pool/pool.repository.js';
 import { asOf, isActive } from '../resources/sessions/sessions.expiry.js';
+import { SESSION_STATUSES } from '../resources/sessions/sessions.model.js';
 import { step } from './import-context.js';
 import type { ImportContext } from './import-context.js';
 import { GoneError } from './import-errors.js';
@@ -31,7 +32,7 @@ export async function importSessions(ctx: ImportContext, service: ServiceRow, po
   const ended: Json[] = [];
   for await (const page of ctx.source.pages(list, 'sessions')) {
     total += page.length;
-    const candidates = page.filter((record) => endedAtSource(record, service, now));
+    const candidates = page.filter((record) => endsNow(record, service, now));
     const active = await activeSessionSids(
       ctx.database.queries,
       candidates.map((record) => record.sid as string),
@@ -44,7 +45,7 @@ export async function importSessions(ctx: ImportContext, service: ServiceRow, po
   for (let start = 0; start < ended.length; start += PAGE_SIZE) await writer.add(ended.slice(start, start + PAGE_SIZE));
   let done = 0;
   for await (const page of ctx.source.pages(list, 'sessions')) {
-    const chosen = page.filter((record) => !first.has(record.sid as string) && (ctx.includeClosed || activeAtSource(record)));
+    const chosen = page.filter((record) => !first.has(record.sid as string) && (ctx.includeClosed || !closedAtSource(record)));
     await writer.add(chosen);
     done += page.length;
     // Sessions created at the source since the first pass make the total grow.
@@ -54,12 +55,13 @@ export async function importSessions(ctx: ImportContext, service: ServiceRow, po
   await writer.finish();
 }
 
-function activeAtSource(record: Json): boolean {
-  return record.status === 'open' || record.status === 'in-progress';
+/** Closed (or failed, or unknown) as the source says: imported only with --include-closed. Anything else is mapped, and refused if it is no status at all. */
+function closedAtSource(record: Json): boolean {
+  return typeof record.status === 'string' && !isActive(record.status) && (SESSION_STATUSES as readonly string[]).includes(record.status);
 }
 
 /** Closed at the source, or past its expiry (the target's sweeper would close it). */
-function endedAtSource(record: Json, service: ServiceRow, now: number): boolean {
+function endsNow(record: Json, service: ServiceRow, now: number): boolean {
   if (typeof record.sid !== 'string') return false;
   try {
     return !isActive(asOf(toSessionRow(record, service), now).status);
