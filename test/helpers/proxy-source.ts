@@ -3,7 +3,8 @@
 // sessions through the API would take minutes), and then served by its API like any other.
 // Shape: one service, a pool of numbers, sessions whose first participant is a customer of their
 // own and whose second is one of a few couriers (each in many sessions, each time with another
-// number: the masking invariant holds). Every tenth session is closed. Dates fall on whole
+// number: the masking invariant holds). Every tenth session is closed. Interactions alternate
+// between routed messages and MessageInteractions. Dates fall on whole
 // seconds, as the API shows them, so the target's rows can equal the source's.
 
 import type { DatabaseHandle } from '../../src/db/database.js';
@@ -165,8 +166,10 @@ function participantRow(session: SessionRow, identifier: string, number: PhoneNu
   };
 }
 
+/** Even ones routed from the customer to the courier; odd ones MessageInteractions (sent through the API to the courier). */
 function interactionRow(session: SessionRow, [from, to]: ParticipantRow[], n: number) {
   const at = session.date_created + (n + 1) * 1000;
+  const routed = n % 2 === 0;
   return {
     sid: newSid('KI'),
     account_sid: session.account_sid,
@@ -174,11 +177,11 @@ function interactionRow(session: SessionRow, [from, to]: ParticipantRow[], n: nu
     session_sid: session.sid,
     type: 'message',
     data: JSON.stringify({ body: `message ${n} of ${session.sid}` }),
-    participant_sid: null,
-    inbound_participant_sid: from!.sid,
-    inbound_resource_sid: newSid('SM'),
-    inbound_resource_status: 'received',
-    inbound_resource_type: 'Message',
+    participant_sid: routed ? null : to!.sid,
+    inbound_participant_sid: routed ? from!.sid : null,
+    inbound_resource_sid: routed ? newSid('SM') : null,
+    inbound_resource_status: routed ? 'received' : null,
+    inbound_resource_type: routed ? 'Message' : null,
     inbound_resource_url: null,
     outbound_participant_sid: to!.sid,
     outbound_resource_sid: newSid('SM'),
