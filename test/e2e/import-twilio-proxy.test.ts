@@ -2,7 +2,8 @@
 // Parley playing Twilio (it speaks the same API), into a fresh database, as a user runs the
 // command. Every SID, date, expiry and proxy assignment arrives as the source holds it; a Parley
 // served on the target answers the source's SIDs with the source's resources; a second run
-// changes nothing and says so.
+// changes nothing and says so; a later run closes what closed at the source before it gives the
+// freed numbers to the sessions that took them there, wherever they are listed.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,10 @@ import type { TestApp } from '../helpers/app.js';
 import { HttpClient } from '../helpers/http-client.js';
 import { countsOf, importTarget, rowsOf, succeeded } from '../helpers/import.js';
 import type { ImportTarget } from '../helpers/import.js';
+import { newSid } from '../../src/common/sids.js';
+import { acquire } from '../../src/pool/pool.repository.js';
+import { insertParticipant } from '../../src/resources/participants/participants.repository.js';
+import { insertSession } from '../../src/resources/sessions/sessions.repository.js';
 import { populateSource } from '../helpers/proxy-source.js';
 import type { PopulatedSource } from '../helpers/proxy-source.js';
 
@@ -97,5 +102,50 @@ describe('parley import twilio-proxy: 10,000 sessions', () => {
     assert.deepEqual(countsOf(run, 'participants'), [0, 0, 2 * SESSIONS, 0]);
     assert.doesNotMatch(run.stdout, /refused \(/);
     assert.deepEqual(await rowsOf(target.handle()), afterFirst);
+  });
+
+  test('a session closed at the source since gives its numbers back before a session listed earlier takes them', async () => {
+    // At the source: a session of the last page closes, and its courier's number goes (sticky) to
+    // a session listed on the first page (created earlier, inserted straight into the database).
+    const ended = populated.sessions[SESSIONS - 10]!;
+    const courier = populated.participants.find((p) => p.session_sid === ended.sid && p.friendly_name === 'Courier')!;
+    const closed = await source.api.post(`/v1/Services/${populated.service.sid}/Sessions/${ended.sid}`, { Status: 'closed' });
+    assert.equal(closed.status, 200, closed.text);
+    const early = {
+      ...populated.sessions[0]!,
+      sid: newSid('KC'),
+      unique_name: null,
+      date_created: populated.sessions[0]!.date_created - 1000,
+    };
+    const member = {
+      ...courier,
+      sid: newSid('KP'),
+      session_sid: early.sid,
+      date_created: early.date_created,
+      date_updated: early.date_created,
+    };
+    await source.app.parley.database.transactions.run(async (uow) => {
+      insertSession(uow, early);
+      insertParticipant(uow, member);
+      acquire(uow, {
+        participant_sid: member.sid,
+        service_sid: member.service_sid,
+        session_sid: early.sid,
+        identifier: member.identifier,
+        phone_number_sid: member.proxy_identifier_sid,
+        date_created: member.date_created,
+      });
+    });
+
+    const run = succeeded(await target.run(source, '--include-closed'));
+    assert.deepEqual(countsOf(run, 'sessions'), [1, 1, SESSIONS - 1, 0]);
+    const held = await target
+      .handle()
+      .db.selectFrom('assignments')
+      .select('session_sid')
+      .where('identifier', '=', courier.identifier)
+      .where('phone_number_sid', '=', courier.proxy_identifier_sid)
+      .execute();
+    assert.deepEqual(held, [{ session_sid: early.sid }]);
   });
 });
