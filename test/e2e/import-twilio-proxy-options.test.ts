@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { countsOf, importTarget, rowsOf, succeeded } from '../helpers/import.js';
-import type { ImportTarget } from '../helpers/import.js';
+import { countsOf, rowsOf, succeeded, targetsPerTest } from '../helpers/import.js';
 import { populateSource } from '../helpers/proxy-source.js';
 import type { PopulatedSource } from '../helpers/proxy-source.js';
 
@@ -22,12 +21,7 @@ describe('parley import twilio-proxy options', () => {
   let source: TestApp;
   let first: PopulatedSource;
   let second: PopulatedSource;
-  const targets: ImportTarget[] = [];
-  const freshTarget = async () => {
-    const target = await importTarget();
-    targets.push(target);
-    return target;
-  };
+  const freshTarget = targetsPerTest();
 
   before(async () => {
     source = await startTestApp();
@@ -36,7 +30,6 @@ describe('parley import twilio-proxy options', () => {
     second = await populateSource(database, TEST_ACCOUNT_SID, { sessions: SESSIONS, poolSize: 10, couriers: 3, firstNumber: 100 });
   });
   after(async () => {
-    for (const target of targets) await target.close();
     await source.close();
   });
 

@@ -17,9 +17,8 @@ import { insertService } from '../../src/resources/services/services.repository.
 import { insertSession } from '../../src/resources/sessions/sessions.repository.js';
 import { startTestApp, TEST_ACCOUNT_SID } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
-import { countsOf, importTarget, succeeded } from '../helpers/import.js';
-import type { ImportTarget } from '../helpers/import.js';
-import { populateSource } from '../helpers/proxy-source.js';
+import { countsOf, succeeded, targetsPerTest } from '../helpers/import.js';
+import { assignmentOf, populateSource } from '../helpers/proxy-source.js';
 import type { PopulatedSource } from '../helpers/proxy-source.js';
 
 const SESSIONS = 20;
@@ -29,19 +28,13 @@ const NEWCOMER = '+19175559999';
 describe('parley import twilio-proxy refuses what would break the masking invariant', () => {
   let source: TestApp;
   let populated: PopulatedSource;
-  const targets: ImportTarget[] = [];
-  const freshTarget = async () => {
-    const target = await importTarget();
-    targets.push(target);
-    return target;
-  };
+  const freshTarget = targetsPerTest();
 
   before(async () => {
     source = await startTestApp();
     populated = await populateSource(source.app.parley.database, TEST_ACCOUNT_SID, { sessions: SESSIONS, poolSize: 10, couriers: 3 });
   });
   after(async () => {
-    for (const target of targets) await target.close();
     await source.close();
   });
 
@@ -56,7 +49,7 @@ describe('parley import twilio-proxy refuses what would break the masking invari
     await target.handle().transactions.run(async (uow) => {
       insertSession(uow, local as SessionRow);
       insertParticipant(uow, holder);
-      acquire(uow, { ...assignmentOf(holder) });
+      acquire(uow, assignmentOf(holder));
     });
     // ... and at the source, a new session gives it the same number; another new session is fine.
     const service = `/v1/Services/${populated.service.sid}`;
@@ -144,14 +137,3 @@ describe('parley import twilio-proxy refuses what would break the masking invari
     assert.deepEqual(numbers, [{ sid: numbers[0]!.sid, service_sid: other.sid }], 'the number stays where it was');
   });
 });
-
-function assignmentOf(participant: ParticipantRow) {
-  return {
-    participant_sid: participant.sid,
-    service_sid: participant.service_sid,
-    session_sid: participant.session_sid,
-    identifier: participant.identifier,
-    phone_number_sid: participant.proxy_identifier_sid,
-    date_created: participant.date_created,
-  };
-}

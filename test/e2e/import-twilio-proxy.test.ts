@@ -18,7 +18,7 @@ import { newSid } from '../../src/common/sids.js';
 import { acquire } from '../../src/pool/pool.repository.js';
 import { insertParticipant } from '../../src/resources/participants/participants.repository.js';
 import { insertSession } from '../../src/resources/sessions/sessions.repository.js';
-import { populateSource } from '../helpers/proxy-source.js';
+import { assignmentOf, populateSource } from '../helpers/proxy-source.js';
 import type { PopulatedSource } from '../helpers/proxy-source.js';
 
 const SESSIONS = 10_000;
@@ -127,14 +127,7 @@ describe('parley import twilio-proxy: 10,000 sessions', () => {
     await source.app.parley.database.transactions.run(async (uow) => {
       insertSession(uow, early);
       insertParticipant(uow, member);
-      acquire(uow, {
-        participant_sid: member.sid,
-        service_sid: member.service_sid,
-        session_sid: early.sid,
-        identifier: member.identifier,
-        phone_number_sid: member.proxy_identifier_sid,
-        date_created: member.date_created,
-      });
+      acquire(uow, assignmentOf(member));
     });
 
     const run = succeeded(await target.run(source, '--include-closed'));

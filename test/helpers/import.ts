@@ -3,6 +3,7 @@
 // against it as a user runs it, and its tables read back for comparison.
 
 import assert from 'node:assert/strict';
+import { after } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -51,6 +52,19 @@ export async function importTarget(): Promise<ImportTarget> {
       handle = null;
       await database.drop();
     },
+  };
+}
+
+/** For a describe block: a fresh target whenever a test asks, every one closed after the block. */
+export function targetsPerTest(): () => Promise<ImportTarget> {
+  const targets: ImportTarget[] = [];
+  after(async () => {
+    for (const target of targets) await target.close();
+  });
+  return async () => {
+    const target = await importTarget();
+    targets.push(target);
+    return target;
   };
 }
 

@@ -8,7 +8,7 @@
 // seconds, as the API shows them, so the target's rows can equal the source's.
 
 import type { DatabaseHandle } from '../../src/db/database.js';
-import type { ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../../src/db/schema.js';
+import type { AssignmentRow, ParticipantRow, PhoneNumberRow, ServiceRow, SessionRow } from '../../src/db/schema.js';
 import { newSid } from '../../src/common/sids.js';
 import { insertService } from '../../src/resources/services/services.repository.js';
 import { insertPhoneNumber } from '../../src/resources/phone-numbers/phone-numbers.repository.js';
@@ -82,16 +82,7 @@ export async function populateSource(database: DatabaseHandle, accountSid: strin
         insertSession(uow, session);
         for (const member of members) {
           insertParticipant(uow, member);
-          if (session.status !== 'closed') {
-            acquire(uow, {
-              participant_sid: member.sid,
-              service_sid: service.sid,
-              session_sid: session.sid,
-              identifier: member.identifier,
-              phone_number_sid: member.proxy_identifier_sid,
-              date_created: member.date_created,
-            });
-          }
+          if (session.status !== 'closed') acquire(uow, assignmentOf(member));
         }
         for (let n = 0; n < (shape.interactions ?? 0); n++) insertInteraction(uow, interactionRow(session, members, n));
         sessions.push(session);
@@ -100,6 +91,18 @@ export async function populateSource(database: DatabaseHandle, accountSid: strin
     });
   }
   return { service, pool, sessions, participants };
+}
+
+/** The assignment a participant of an active session holds: its identifier and its proxy number. */
+export function assignmentOf(participant: ParticipantRow): AssignmentRow {
+  return {
+    participant_sid: participant.sid,
+    service_sid: participant.service_sid,
+    session_sid: participant.session_sid,
+    identifier: participant.identifier,
+    phone_number_sid: participant.proxy_identifier_sid,
+    date_created: participant.date_created,
+  };
 }
 
 function poolRow(service: ServiceRow, k: number, reserved: boolean, base: number): PhoneNumberRow {
