@@ -24,6 +24,7 @@ import {
 import type { Json } from './proxy-api-client.js';
 import { RecordFields } from './record-fields.js';
 import { keyOf, Target } from './session-target.js';
+import type { Candidate } from './session-target.js';
 
 /** A session as the source lists it, with its participants and interactions. */
 export interface SourceSession {
@@ -51,12 +52,6 @@ export interface SessionPlan extends Plan {
   release: string[];
   acquire: AssignmentRow[];
   claims: Array<[string, string]>;
-}
-
-interface Candidate {
-  session: SessionRow;
-  participants: ParticipantRow[];
-  interactions: ImportedInteraction[];
 }
 
 export async function planSessions(db: Db, ctx: ImportContext, state: ServiceState, items: SourceSession[]): Promise<SessionPlan> {

@@ -58,7 +58,8 @@ export function keyOf(assignment: Pick<AssignmentRow, 'identifier' | 'phone_numb
   return `${assignment.identifier}\u0000${assignment.phone_number_sid}`;
 }
 
-interface Candidate {
+/** One session of the source as Parley would hold it, with its participants and interactions. */
+export interface Candidate {
   session: SessionRow;
   participants: ParticipantRow[];
   interactions: ImportedInteraction[];
