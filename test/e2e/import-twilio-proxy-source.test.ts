@@ -47,6 +47,25 @@ describe('parley import twilio-proxy from a broken or hostile source', () => {
     assert.deepEqual(await target.handle().db.selectFrom('accounts').selectAll().execute(), [], 'no account was created');
   }
 
+  test('usage errors exit 2 before anything is read or written', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['import'], /^parley: parley import twilio-proxy --account-sid AC… --auth-token TOKEN …$/m],
+      [['import', 'twilio-proxy'], /^parley: parley import twilio-proxy --account-sid AC… --auth-token TOKEN \[--service KS…\]/m],
+      [['import', 'twilio-proxy', '--account-sid', 'AC123', '--auth-token', 'x'], /--account-sid must be AC followed by 32 hex digits/],
+      [[...['import', 'twilio-proxy', ...CREDENTIALS], '--from-url', 'ftp://x'], /--from-url must be an http\(s\) URL, not "ftp:\/\/x"/],
+      [[...['import', 'twilio-proxy', ...CREDENTIALS], '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64/],
+      [[...['import', 'twilio-proxy', ...CREDENTIALS], '--dry-runn'], /Unknown option '--dry-runn' for parley import twilio-proxy/],
+    ];
+    source.requested.length = 0;
+    for (const [args, message] of cases) {
+      const run = await runCli(args.includes('--from-url') ? args : [...args, '--from-url', source.url], env);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+    }
+    assert.deepEqual(source.requested, []);
+    await assertNothingWritten();
+  });
+
   test('refused credentials: exit 1, the reason, and no account created', async () => {
     source.answers.set('/v1/Services', {
       status: 401,
