@@ -1,7 +1,8 @@
 // The one way Parley calls out over HTTP: callbacks, intercept, out-of-session, the carrier's REST
-// API (a POST, or a GET to read a resource). Every call is bounded: one deadline for the whole exchange, and at most maxResponseBytes of
-// answer (read as it streams; past the limit the connection is destroyed), so receivers that
-// answer slowly or endlessly cost a socket and a few kilobytes each, never the server's memory.
+// API (POST), the carriers' resources and the reads of `parley import twilio-proxy` (GET). Every
+// call is bounded: one deadline for the whole exchange, and at most maxResponseBytes of answer
+// (read as it streams; past the limit the connection is destroyed), so receivers that answer
+// slowly or endlessly cost a socket and a few kilobytes each, never the server's memory.
 // Redirects are never followed (a 3xx is just the answer). `user:password@` in the URL becomes an
 // Authorization: Basic header and leaves the request target. Errors name the URL redacted.
 
@@ -67,6 +68,7 @@ export class OutboundClient {
     return this.#call('POST', url, { ...headers, 'content-length': Buffer.byteLength(body) }, body, timeoutMs);
   }
 
+  /** The same bounds as post(): one deadline, at most maxResponseBytes, no redirects followed. */
   get(url: string, { headers, timeoutMs }: OutboundGet): Promise<OutboundAnswer> {
     return this.#call('GET', url, headers, '', timeoutMs);
   }
