@@ -27,6 +27,7 @@ const FEATURES = [
   'privacy',
   'idempotency',
   'phone',
+  'import',
 ];
 const APP_MODULES = ['**/app.js', '**/components.js', '**/server.js', '**/cli.js', '**/cli/**', '**/testing.js'];
 const EDGE_MODULES = [

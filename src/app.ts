@@ -38,7 +38,7 @@ import { faultRoutes } from './carriers/simulator/faults.routes.js';
 import { handsetRoutes } from './carriers/simulator/handsets.routes.js';
 import { callbackLogRoutes } from './callbacks/callback-log.routes.js';
 import { consoleRoutes } from './console/console.routes.js';
-import { twilioRoutes } from './carriers/twilio/twilio.routes.js';
+import { compatibleRoutes } from './carriers/twilio-compatible/compatible.routes.js';
 import { telnyxRoutes } from './carriers/telnyx/telnyx.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
@@ -219,8 +219,9 @@ function createServer(
   }
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.
   if (config.carrier === 'simulator' && config.adminToken !== null) adminRoutes(app, components.accountAdmin, config.adminToken);
-  // Twilio's webhooks carry its signature instead of Basic credentials.
-  if (config.twilio !== null && components.twilioWebhooks !== null) twilioRoutes(app, components.twilioWebhooks, config.twilio, links);
+  // Twilio's and SignalWire's webhooks carry their signature instead of Basic credentials.
+  if (components.twilioWebhooks !== null) compatibleRoutes(app, components.twilioWebhooks, links);
+  if (components.signalwireWebhooks !== null) compatibleRoutes(app, components.signalwireWebhooks, links);
   // Telnyx's carry its Ed25519 signature.
   if (components.telnyxWebhooks !== null) telnyxRoutes(app, components.telnyxWebhooks);
   return app;

@@ -14,8 +14,12 @@ import { Faults } from './carriers/simulator/faults.service.js';
 import type { Carrier } from './routing/carrier.js';
 import { Handsets } from './carriers/simulator/handsets.service.js';
 import { SimulatorCarrier } from './carriers/simulator/simulator.carrier.js';
-import { TwilioCarrier, twilioMessageSender } from './carriers/twilio/twilio.carrier.js';
-import { TwilioWebhooks } from './carriers/twilio/twilio-webhooks.service.js';
+import { signalwireApi } from './carriers/signalwire/signalwire.api.js';
+import { twilioApi } from './carriers/twilio/twilio.api.js';
+import type { CompatibleApi } from './carriers/twilio-compatible/compatible-api.js';
+import { CompatibleCarrier, compatibleMessageSender } from './carriers/twilio-compatible/compatible.carrier.js';
+import { CompatibleNumbers } from './carriers/twilio-compatible/compatible-numbers.js';
+import { CompatibleWebhooks } from './carriers/twilio-compatible/compatible-webhooks.service.js';
 import { TelnyxCarrier, telnyxMessageSender } from './carriers/telnyx/telnyx.carrier.js';
 import { TelnyxWebhooks } from './carriers/telnyx/telnyx-webhooks.service.js';
 import type { Config } from './config.js';
@@ -57,7 +61,9 @@ export interface Components {
   /** Every call to an account's URLs (GET /parley/v1/Callbacks). */
   callbackLog: CallbackLog;
   /** With PARLEY_CARRIER=twilio: what its webhooks mean. */
-  twilioWebhooks: TwilioWebhooks | null;
+  twilioWebhooks: CompatibleWebhooks | null;
+  /** With PARLEY_CARRIER=signalwire: what its (Compatibility API) webhooks mean. */
+  signalwireWebhooks: CompatibleWebhooks | null;
   /** With PARLEY_CARRIER=telnyx: what its webhooks mean. */
   telnyxWebhooks: TelnyxWebhooks | null;
   authenticator: Authenticator;
@@ -84,10 +90,14 @@ export function createComponents(
   const limits = { maxResponseBytes: config.callbackMaxResponseBytes };
   const accountHttp = new OutboundClient({ ...limits, refusePrivate: !config.callbackAllowPrivate, lookup });
   const carrierHttp = new OutboundClient({ ...limits, refusePrivate: false });
+  // Twilio and SignalWire are one Twilio-compatible carrier, each with its own API (carriers/twilio-compatible/).
+  const twilio = config.twilio === null ? null : twilioApi(config.twilio);
+  const signalwire = config.signalwire === null ? null : signalwireApi(config.signalwire);
+  const compatible = twilio ?? signalwire;
   const carrier: Carrier =
-    config.twilio !== null ? new TwilioCarrier() : config.telnyx !== null ? new TelnyxCarrier() : new SimulatorCarrier();
+    compatible !== null ? new CompatibleCarrier(compatible) : config.telnyx !== null ? new TelnyxCarrier() : new SimulatorCarrier();
   // The router wakes the outbox after each commit (only ever at request time, once both exist);
-  // the outbox's carrier senders report back to the router.
+  // the outbox's carrier sender reports back to the router.
   const router = new Router({
     db,
     sessions,
@@ -99,16 +109,18 @@ export function createComponents(
     outOfSession: new OutOfSession(db, clock, sessions, services, accountHttp, config.interceptTimeoutMs, log),
     kickOutbox: () => outbox.kick(),
   });
+  const sender = (api: CompatibleApi | null, name: string) =>
+    api !== null ? compatibleMessageSender(db, router, carrierHttp, api, config.publicUrl) : notConfigured(name);
   const outbox = new OutboxWorker(
     db,
     clock.base,
     clock,
     {
       callback: callbackDelivery(db, accountHttp, config.callbackTimeoutMs),
-      'twilio-message':
-        config.twilio !== null ? twilioMessageSender(db, router, carrierHttp, config.twilio, config.publicUrl) : notConfigured('Twilio'),
+      'twilio-message': sender(twilio, 'twilio'),
+      'signalwire-message': sender(signalwire, 'signalwire'),
       'telnyx-message':
-        config.telnyx !== null ? telnyxMessageSender(db, router, carrierHttp, config.telnyx, config.publicUrl!) : notConfigured('Telnyx'),
+        config.telnyx !== null ? telnyxMessageSender(db, router, carrierHttp, config.telnyx, config.publicUrl!) : notConfigured('telnyx'),
     },
     {
       pollMs: config.outboxPollMs,
@@ -125,7 +137,8 @@ export function createComponents(
   return {
     services,
     sessions,
-    numbers: new PhoneNumbersService(db, clock, config),
+    // A pool number added by Sid alone is looked up in the carrier account (the simulator has no such record).
+    numbers: new PhoneNumbersService(db, clock, config, compatible === null ? null : new CompatibleNumbers(carrierHttp, compatible)),
     participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),
@@ -139,16 +152,17 @@ export function createComponents(
     consoleSessions: new ConsoleSessions(db, authenticator, clock.base),
     callbackLog: new CallbackLog(db, clock, () => outbox.kick()),
     // A real carrier requires PARLEY_PUBLIC_URL (config.ts).
-    twilioWebhooks: config.twilio === null ? null : new TwilioWebhooks(db, clock.base, router, config.twilio, config.publicUrl!),
+    twilioWebhooks: twilio === null ? null : new CompatibleWebhooks(db, clock.base, router, twilio, config.publicUrl!),
+    signalwireWebhooks: signalwire === null ? null : new CompatibleWebhooks(db, clock.base, router, signalwire, config.publicUrl!),
     telnyxWebhooks: config.telnyx === null ? null : new TelnyxWebhooks(db, clock.base, router, config.telnyx, config.publicUrl!),
     authenticator,
     accountAdmin: new AccountAdmin(db, transactions, clock, authenticator, config.accountSid),
   };
 }
 
-/** A job queued for a carrier no longer configured cannot be sent (the config changed). */
-function notConfigured(carrier: 'Twilio' | 'Telnyx'): () => Promise<void> {
+/** A job queued for a carrier while another is configured cannot be sent (the config changed). */
+function notConfigured(carrier: string): () => Promise<void> {
   return async () => {
-    throw new PermanentFailure(`PARLEY_CARRIER is not ${carrier.toLowerCase()}: a queued ${carrier} message cannot be sent`);
+    throw new PermanentFailure(`PARLEY_CARRIER is not ${carrier}: a message queued for ${carrier} cannot be sent`);
   };
 }

@@ -2,7 +2,7 @@
 
 import { isIP } from 'node:net';
 
-export type Carrier = 'simulator' | 'twilio' | 'telnyx';
+export type Carrier = 'simulator' | 'twilio' | 'signalwire' | 'telnyx';
 /** How strict a phone number must be: `valid` (in an assigned range) or `possible` (a possible length). */
 export type NumberCheck = 'possible' | 'valid';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -38,6 +38,17 @@ export interface Config {
   readonly idempotencyTtlSeconds: number;
   /** The Twilio account Parley sends through and checks webhook signatures with (carrier twilio). */
   readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly apiUrl: string } | null;
+  /** The SignalWire project Parley sends through (its Compatibility API) and checks webhook signatures with (carrier signalwire). */
+  readonly signalwire: {
+    readonly projectId: string;
+    readonly apiToken: string;
+    /** Signs SignalWire's webhooks (not the API token). */
+    readonly signingKey: string;
+    /** The Space's host, e.g. example.signalwire.com. */
+    readonly spaceUrl: string;
+    /** Where the REST calls go: https://{spaceUrl} unless PARLEY_SIGNALWIRE_API_URL says otherwise. */
+    readonly apiUrl: string;
+  } | null;
   /** The Telnyx account Parley sends through (API key) and checks webhook signatures with (public key) (carrier telnyx). */
   readonly telnyx: TelnyxSettings | null;
   /** How long the intercept and out-of-session callbacks may take before Parley goes on without them. */
@@ -98,7 +109,7 @@ type Env = Record<string, string | undefined>;
 
 const ACCOUNT_SID = /^AC[0-9a-f]{32}$/;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const CARRIERS: readonly Carrier[] = ['simulator', 'twilio', 'telnyx'];
+const CARRIERS: readonly Carrier[] = ['simulator', 'twilio', 'signalwire', 'telnyx'];
 const NUMBER_CHECKS: readonly NumberCheck[] = ['possible', 'valid'];
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/parley.db';
@@ -161,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolMaxReserved: integer(env, 'PARLEY_POOL_MAX_RESERVED', 0, 0, 10_000_000),
     idempotencyTtlSeconds: integer(env, 'PARLEY_IDEMPOTENCY_TTL', 86_400, 1, 30 * 86_400),
     twilio: twilioCarrier(env),
+    signalwire: signalwireCarrier(env),
     telnyx: telnyxCarrier(env),
     interceptTimeoutMs: integer(env, 'PARLEY_INTERCEPT_TIMEOUT_MS', 5000, 10, 60_000),
     callbackTimeoutMs: integer(env, 'PARLEY_CALLBACK_TIMEOUT_MS', 10_000, 10, 120_000),
@@ -196,6 +208,30 @@ function twilioCarrier(env: Env): Config['twilio'] {
   const apiUrl = optional(env, 'PARLEY_TWILIO_API_URL') ?? 'https://api.twilio.com';
   if (!/^https?:\/\/[^/?#]+/.test(apiUrl)) throw new ConfigError('PARLEY_TWILIO_API_URL', `must be an http(s) URL, got "${apiUrl}"`);
   return Object.freeze({ accountSid, authToken, apiUrl: apiUrl.replace(/\/+$/, '') });
+}
+
+/** PARLEY_SIGNALWIRE_* are required with PARLEY_CARRIER=signalwire and ignored otherwise. */
+function signalwireCarrier(env: Env): Config['signalwire'] {
+  if ((optional(env, 'PARLEY_CARRIER') ?? 'simulator') !== 'signalwire') return null;
+  const required = (name: string, what: string) => {
+    const value = optional(env, name);
+    if (value === null) throw new ConfigError(name, `must be ${what} when PARLEY_CARRIER=signalwire`);
+    return value;
+  };
+  const projectId = required('PARLEY_SIGNALWIRE_PROJECT_ID', 'your SignalWire Project ID');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(projectId)) {
+    throw new ConfigError('PARLEY_SIGNALWIRE_PROJECT_ID', `must be your SignalWire Project ID (a UUID), got "${projectId}"`);
+  }
+  const apiToken = required('PARLEY_SIGNALWIRE_API_TOKEN', 'an API token of the project');
+  const signingKey = required('PARLEY_SIGNALWIRE_SIGNING_KEY', "the project's Signing Key (API Credentials; not the API token)");
+  const space = required('PARLEY_SIGNALWIRE_SPACE_URL', 'your Space URL (example.signalwire.com)');
+  const spaceUrl = space.replace(/^https:\/\//i, '').replace(/\/+$/, '');
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(spaceUrl)) {
+    throw new ConfigError('PARLEY_SIGNALWIRE_SPACE_URL', `must be your Space's host name (example.signalwire.com), got "${space}"`);
+  }
+  const apiUrl = optional(env, 'PARLEY_SIGNALWIRE_API_URL') ?? `https://${spaceUrl}`;
+  if (!/^https?:\/\/[^/?#]+/.test(apiUrl)) throw new ConfigError('PARLEY_SIGNALWIRE_API_URL', `must be an http(s) URL, got "${apiUrl}"`);
+  return Object.freeze({ projectId, apiToken, signingKey, spaceUrl, apiUrl: apiUrl.replace(/\/+$/, '') });
 }
 
 /** PARLEY_TELNYX_* are required with PARLEY_CARRIER=telnyx (but the profile) and ignored otherwise. */

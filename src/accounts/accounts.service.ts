@@ -75,6 +75,19 @@ export async function createAccount(db: Db, clock: Clock, input: NewAccount = {}
   return row;
 }
 
+/** An account whose SID was chosen elsewhere: `parley import twilio-proxy` keeps the Twilio account's. */
+export async function createAccountWithSid(
+  db: Db,
+  clock: Clock,
+  sid: string,
+  authToken: string,
+  friendlyName: string,
+): Promise<AccountRow> {
+  const row = accountRow(sid, authToken, friendlyName, clock.now());
+  await repo.insertAccount(db, row);
+  return row;
+}
+
 function accountRow(sid: string, authToken: string, friendlyName: string, now: number): AccountRow {
   return {
     sid,

@@ -27,6 +27,18 @@ const text = { type: 'string' } as const;
 const flag = { type: 'boolean' } as const;
 const DATABASE: OptionSpecs = { 'database-url': text };
 const ACCOUNT_FIELDS: OptionSpecs = { name: text, 'rate-limit': text, 'rate-burst': text };
+/** Declared here, not in import-command.ts: loading that module would load the importer for every command. */
+const IMPORT_OPTIONS: OptionSpecs = {
+  'account-sid': text,
+  'auth-token': text,
+  service: text,
+  'include-closed': flag,
+  interactions: flag,
+  'dry-run': flag,
+  'from-url': text,
+  'keep-auth-token': flag,
+  concurrency: text,
+};
 /** The variables options override, so that a bad value is reported by the option's name. */
 const OVERRIDES: Record<string, string> = { port: 'PORT', host: 'HOST', 'database-url': 'DATABASE_URL' };
 
@@ -102,10 +114,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'erase-number': admin({ account: text }, 1, async (context, call) =>
     (await import('./erase-command.js')).eraseCommand(context, call.args, call.options),
   ),
+  // Its own exit statuses (3: some records refused), so not admin()'s.
+  'import twilio-proxy': {
+    options: { ...IMPORT_OPTIONS, ...DATABASE },
+    args: 0,
+    run: async (call) => (await import('./import-command.js')).importCommand(configFor(call.options), call.options),
+  },
 };
 
 /** `parley accounts` and `parley keys` name a group; alone, they are answered with its actions. */
 export const GROUPS: Readonly<Record<string, string>> = {
   accounts: 'parley accounts create|list|set|token|secondary-token|delete …',
   keys: 'parley keys create|list|revoke …',
+  import: 'parley import twilio-proxy --account-sid AC… --auth-token TOKEN …',
 };

@@ -20,6 +20,15 @@ Commands:
   keys list --account AC…                 the account's API keys
   keys revoke SK…                         the key stops working (within 5 seconds on a running server)
   erase-number +1… --account AC…          erase one person's number from the account (prints counts)
+  import twilio-proxy --account-sid AC… --auth-token T [--service KS…] [--include-closed]
+        [--interactions] [--dry-run] [--keep-auth-token] [--concurrency N] [--from-url URL]
+                                          copy the account's Proxy data from Twilio (SIDs kept; a second
+                                          run updates, never duplicates): services, pools, open and
+                                          in-progress sessions (closed too with --include-closed),
+                                          participants and their numbers, interactions (--interactions);
+                                          into account AC…, created if missing (new auth token printed,
+                                          or Twilio's with --keep-auth-token); --dry-run writes nothing.
+                                          Exit 3: some records refused (listed); 1: the import stopped
   version, --version                      print Parley's version
   help, --help                            show this text
 

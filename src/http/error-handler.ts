@@ -25,9 +25,14 @@ function send(reply: FastifyReply, error: ApiError) {
 /** The Twilio error a failure answers with; a server-side one is logged (the console renders the same). */
 export function reportedError(error: FastifyError, request: FastifyRequest): ApiError {
   const apiError = toApiError(error);
-  // The error as the database gave it: the log is where "disk full" or "read-only" must show.
-  if (apiError.status === 503) request.log.warn({ err: error, path: pathOf(request) }, 'database unavailable or storage failing');
-  else if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
+  // The error as the database gave it: the log is where "disk full" or "read-only" must show. A
+  // 503 thrown as such is another service's outage (the carrier's API), its detail saying which.
+  if (apiError.status === 503) {
+    request.log.warn(
+      { err: error, path: pathOf(request) },
+      error instanceof ApiError ? 'unavailable' : 'database unavailable or storage failing',
+    );
+  } else if (apiError.status >= 500) request.log.error({ err: error, path: pathOf(request) }, 'request failed');
   return apiError;
 }
 

@@ -23,6 +23,8 @@ const SENSITIVE_KEYS = new Set([
   'authtoken',
   'auth_token',
   'secondary_auth_token',
+  'apitoken',
+  'signingkey',
   'body',
   'params',
   'payload',

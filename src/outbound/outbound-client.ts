@@ -1,7 +1,8 @@
 // The one way Parley calls out over HTTP: callbacks, intercept, out-of-session, the carrier's REST
-// API. Every call is bounded: one deadline for the whole exchange, and at most maxResponseBytes of
-// answer (read as it streams; past the limit the connection is destroyed), so receivers that
-// answer slowly or endlessly cost a socket and a few kilobytes each, never the server's memory.
+// API (POST), the carriers' resources and the reads of `parley import twilio-proxy` (GET). Every
+// call is bounded: one deadline for the whole exchange, and at most maxResponseBytes of answer
+// (read as it streams; past the limit the connection is destroyed), so receivers that answer
+// slowly or endlessly cost a socket and a few kilobytes each, never the server's memory.
 // Redirects are never followed (a 3xx is just the answer). `user:password@` in the URL becomes an
 // Authorization: Basic header and leaves the request target. Errors name the URL redacted.
 
@@ -21,10 +22,13 @@ export interface OutboundOptions {
   lookup?: LookupFunction;
 }
 
-export interface OutboundPost {
+export interface OutboundGet {
   headers: OutgoingHttpHeaders;
-  body: string;
   timeoutMs: number;
+}
+
+export interface OutboundPost extends OutboundGet {
+  body: string;
 }
 
 export interface OutboundAnswer {
@@ -38,8 +42,9 @@ export class OutboundError extends Error {
   constructor(
     url: string,
     readonly reason: string,
+    method = 'POST',
   ) {
-    super(`POST ${redactUrl(url)} failed: ${reason}`);
+    super(`${method} ${redactUrl(url)} failed: ${reason}`);
     this.name = 'OutboundError';
   }
 }
@@ -59,24 +64,28 @@ export class OutboundClient {
     this.#lookup = options.refusePrivate ? guardedLookup(lookup) : lookup;
   }
 
-  async post(url: string, { headers, body, timeoutMs }: OutboundPost): Promise<OutboundAnswer> {
+  post(url: string, { headers, body, timeoutMs }: OutboundPost): Promise<OutboundAnswer> {
+    return this.#call('POST', url, { ...headers, 'content-length': Buffer.byteLength(body) }, body, timeoutMs);
+  }
+
+  /** The same bounds as post(): one deadline, at most maxResponseBytes, no redirects followed. */
+  get(url: string, { headers, timeoutMs }: OutboundGet): Promise<OutboundAnswer> {
+    return this.#call('GET', url, headers, '', timeoutMs);
+  }
+
+  async #call(method: 'GET' | 'POST', url: string, headers: OutgoingHttpHeaders, body: string, timeoutMs: number): Promise<OutboundAnswer> {
     try {
       const target = new URL(url);
       if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('not an http(s) URL');
       if (this.options.refusePrivate) checkLiteral(target);
-      return await this.#exchange(
-        target,
-        { ...credentials(target), ...headers, 'content-length': Buffer.byteLength(body) },
-        body,
-        timeoutMs,
-      );
+      return await this.#exchange(method, target, { ...credentials(target), ...headers }, body, timeoutMs);
     } catch (err) {
       // Only the message travels on: Node's errors may carry the URL it was given, credentials and all.
-      throw new OutboundError(url, reasonOf(err));
+      throw new OutboundError(url, reasonOf(err), method);
     }
   }
 
-  #exchange(target: URL, headers: OutgoingHttpHeaders, body: string, timeoutMs: number): Promise<OutboundAnswer> {
+  #exchange(method: string, target: URL, headers: OutgoingHttpHeaders, body: string, timeoutMs: number): Promise<OutboundAnswer> {
     const https = target.protocol === 'https:';
     const limit = this.options.maxResponseBytes;
     return new Promise((resolve, reject) => {
@@ -86,7 +95,7 @@ export class OutboundClient {
           hostname: literalAddress(target) ?? target.hostname,
           port: target.port === '' ? undefined : Number(target.port),
           path: `${target.pathname}${target.search}`,
-          method: 'POST',
+          method,
           headers,
           agent: https ? this.#https : this.#http,
           lookup: this.#lookup,

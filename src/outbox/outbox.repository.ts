@@ -10,7 +10,7 @@ import type { Database, OutboxRow } from '../db/schema.js';
 import type { Db } from '../db/unit-of-work.js';
 import { newSid } from '../common/sids.js';
 
-export type OutboxKind = 'callback' | 'twilio-message' | 'telnyx-message';
+export type OutboxKind = 'callback' | 'twilio-message' | 'signalwire-message' | 'telnyx-message';
 
 const insertJob = prepareInsert('outbox');
 

@@ -35,7 +35,7 @@ export interface PlannedFault {
 }
 
 export interface Carrier {
-  readonly name: 'simulator' | 'twilio' | 'telnyx';
+  readonly name: 'simulator' | 'twilio' | 'signalwire' | 'telnyx';
   /**
    * What the carrier must know before sending an account's message: read in the routing unit,
    * beside the route, so that both take one round trip (and on PostgreSQL locked until the

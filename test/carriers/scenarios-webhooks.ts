@@ -32,7 +32,8 @@ export function refusalScenarios<Fake extends FakeCarrierApi, Call extends Answe
     test('a message, call or status webhook without its carrier’s valid signature is 403/80625 and changes nothing', async () => {
       const { fake, pair } = h;
       const message = adapter.inboundMessage({ from: ALICE, to: pair.a.proxy, body: 'let me in' });
-      const sent = { from: pair.b.proxy, to: ALICE, body: '', mediaUrls: [], id: `SM${'0'.repeat(32)}`, answered: 201 };
+      // A report on a message that was never sent: it is refused before anything looks it up.
+      const sent = { from: pair.b.proxy, to: ALICE, body: '', mediaUrls: [], id: 'never-sent', answered: 201 };
       const jobsBefore = (await h.sendJobs()).length;
       await refusesForgeries(adapter, h, 'message', message);
       await refusesForgeries(adapter, h, 'call', adapter.inboundCall({ from: ALICE, to: pair.a.proxy }));

@@ -25,6 +25,8 @@ const ADMIN_COMMANDS: string[][] = [
   ['keys', 'list', '--account', SOME_ACCOUNT],
   ['keys', 'revoke', `SK${'1'.repeat(32)}`],
   ['erase-number', '+12125550123', '--account', SOME_ACCOUNT],
+  // The database is checked before the source is read (nothing listens on port 9).
+  ['import', 'twilio-proxy', '--account-sid', SOME_ACCOUNT, '--auth-token', 'token', '--from-url', 'http://127.0.0.1:9'],
 ];
 
 describe('parley administration commands need an existing database', () => {

@@ -1,6 +1,7 @@
 // Parley as an npm package: `npm pack` (which builds dist/ first when the sources changed), then,
 // in an empty folder, `npm install ./parley-*.tgz` and `npx parley serve`, and
-// `import { startEmulator } from 'parley/testing'` from the installed package, types included.
+// `import { startEmulator } from 'parley/testing'` from the installed package, types included, and
+// `npx parley import twilio-proxy` (no `twilio` package at run time: it is a devDependency).
 // The install is offline-friendly: runtime dependencies come from the npm cache (--prefer-offline),
 // and better-sqlite3's native binding is this checkout's own build when the versions match (it
 // would otherwise compile, a minute or more), else it is rebuilt from source.
@@ -12,8 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { testEngine } from '../helpers/database.js';
 import { eventually } from '../helpers/eventually.js';
+import { populateSource } from '../helpers/proxy-source.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
@@ -135,5 +138,28 @@ describe('the npm package', { skip: testEngine() === 'postgres' && 'the package 
     const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
     const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom'];
     await run(process.execPath, [tsc, ...flags, 'check.ts'], { cwd: app, env: userEnv() });
+  });
+
+  test('npx parley import twilio-proxy copies from a source that speaks the Proxy API, with the runtime dependencies only', async () => {
+    assert.ok(!existsSync(join(app, 'node_modules', 'twilio')), 'twilio is not installed with the package');
+    const source = await startTestApp();
+    try {
+      await populateSource(source.app.parley.database, TEST_ACCOUNT_SID, { sessions: 30, poolSize: 10, couriers: 3 });
+      const env = { ...userEnv(), DATABASE_URL: 'sqlite:./imported.db' };
+      await run(npx, ['parley', 'migrate'], { cwd: app, env });
+      const credentials = ['--account-sid', TEST_ACCOUNT_SID, '--auth-token', TEST_AUTH_TOKEN];
+      const imported = await run(
+        npx,
+        ['parley', 'import', 'twilio-proxy', ...credentials, '--from-url', source.baseUrl, '--include-closed'],
+        {
+          cwd: app,
+          env,
+        },
+      );
+      assert.match(imported.stdout, /^ {2}sessions +30 +0 +0 +0$/m, imported.stdout);
+      assert.match(imported.stdout, /^ {2}participants +60 +0 +0 +0$/m);
+    } finally {
+      await source.close();
+    }
   });
 });

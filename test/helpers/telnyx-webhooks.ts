@@ -97,7 +97,8 @@ export function receivedMessage(from: string, to: string, text: string, mediaUrl
  * message UUID's hex digits, and back; CA and the first 32 hex digits of a CallSid's SHA-256.
  */
 export const messageSid = (uuid: string) => 'SM' + uuid.replace(/-/g, '');
-export const messageUuid = (sid: string) => sid.slice(2).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+export const messageUuid = (sid: string) =>
+  /^SM[0-9a-f]{32}$/.test(sid) ? sid.slice(2).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : sid;
 export const callResourceSid = (callSid: string) => 'CA' + createHash('sha256').update(callSid).digest('hex').slice(0, 32);
 
 /** A TeXML request's form, as Telnyx encodes it. */

@@ -10,14 +10,16 @@ import type { TestApp } from './app.js';
 import type { CarrierWebhook } from './carrier-adapter.js';
 import { deliver } from './carrier-adapter.js';
 import type { FakeTwilio } from './fake-twilio.js';
-import { formEncode } from './http-client.js';
 import type { Response } from './http-client.js';
+import { PUBLIC_URL, signWebhook } from './webhook-signing.js';
+import type { SigningOptions, WebhookSigner } from './webhook-signing.js';
+
+export { PUBLIC_URL } from './webhook-signing.js';
+export type { SigningOptions } from './webhook-signing.js';
 
 export const TWILIO_ACCOUNT_SID = 'AC5ef8732a3c49700934481addd5ce1659';
 export const TWILIO_AUTH_TOKEN = 'twilio-auth-token-for-the-tests-0123';
 export const OTHER_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
-/** Where Twilio reaches Parley (a real carrier requires PARLEY_PUBLIC_URL); webhooks are signed over it. */
-export const PUBLIC_URL = 'https://parley.example.com';
 
 export type Params = Record<string, string>;
 
@@ -49,27 +51,16 @@ export function assertTwiml(response: Response): void {
 export const isEmptyResponse = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*(<Response\s*\/>|<Response>\s*<\/Response>)\s*$/.test(xml);
 export const isReject = (xml: string) => /^(?:<\?xml[^>]*\?>)?\s*<Response>\s*<Reject\s*\/>\s*<\/Response>\s*$/.test(xml);
 
-export interface SigningOptions {
-  /** The signature to send as it is (null: none); by default the right one. */
-  signature?: string | null;
-  /** The URL signed over; PUBLIC_URL + path by default. */
-  signedUrl?: string;
-  /** The auth token signed with; TWILIO_AUTH_TOKEN by default. */
-  token?: string;
-  headers?: Record<string, string>;
-}
+/** Twilio signs with the account's auth token, as twilio-node's own validator checks it. */
+export const TWILIO_SIGNER: WebhookSigner = {
+  header: 'x-twilio-signature',
+  key: TWILIO_AUTH_TOKEN,
+  sign: (key, url, params) => twilio.getExpectedTwilioSignature(key, url, params),
+};
 
-/** A Twilio webhook as Twilio sends it: form params, X-Twilio-Signature over `signedUrl` + params. */
+/** A Twilio webhook as Twilio sends it: form params, X-Twilio-Signature over `signedUrl` + params (`token`: TWILIO_AUTH_TOKEN by default). */
 export function signedWebhook(path: string, params: Params, options: SigningOptions = {}): CarrierWebhook {
-  const signedUrl = options.signedUrl ?? PUBLIC_URL + path;
-  const signature =
-    options.signature === undefined
-      ? twilio.getExpectedTwilioSignature(options.token ?? TWILIO_AUTH_TOKEN, signedUrl, params)
-      : options.signature;
-  // Twilio sends its form bodies with a charset.
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', ...options.headers };
-  if (signature !== null) headers['x-twilio-signature'] = signature;
-  return { path, headers, body: formEncode(params) };
+  return signWebhook(TWILIO_SIGNER, path, params, options);
 }
 
 /** Posts a Twilio webhook as Twilio does (signedWebhook). */

@@ -10,6 +10,7 @@ import { ownerScope } from '../../pool/number-ownership.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
 import * as repo from './phone-numbers.repository.js';
+import type { CarrierNumber, CarrierNumbers } from './carrier-numbers.js';
 import type { Capability } from './phone-numbers.model.js';
 import type { Db } from '../../db/unit-of-work.js';
 
@@ -27,18 +28,37 @@ export class PhoneNumbersService {
     private readonly db: Db,
     private readonly clock: AccountClock,
     private readonly limits: Pick<Config, 'poolMaxUnreserved' | 'poolMaxReserved' | 'carrier' | 'numberCheck'>,
+    /** The carrier account's own numbers (Twilio's IncomingPhoneNumbers); null under the simulator. */
+    private readonly carrierNumbers: CarrierNumbers | null,
   ) {}
 
   async create(service: ServiceRow, input: NewPhoneNumber): Promise<PhoneNumberRow> {
-    if (input.phoneNumber === undefined) {
-      // Twilio resolves a bare Sid through the account's IncomingPhoneNumbers; Parley only knows
-      // the numbers already in one of the account's pools.
-      if (input.sid === undefined) throw missingParameter('PhoneNumber');
-      await this.#refuseTaken(service, { sid: input.sid });
-      throw new ApiError(80301, {
-        detail: `Parley knows only numbers given with PhoneNumber, and not ${input.sid}: send PhoneNumber (and Sid to keep that SID).`,
-      });
-    }
+    if (input.phoneNumber !== undefined) return this.#add(service, { ...input, phoneNumber: input.phoneNumber }, null);
+    if (input.sid === undefined) throw missingParameter('PhoneNumber');
+    await this.#refuseTaken(service, { sid: input.sid });
+    // As on Twilio, a bare Sid names a number of the carrier account, asked for here: no unit of
+    // work is open (nothing waits on the network inside one), and the insert below comes after.
+    const known = await this.#carrierNumber(input.sid);
+    // The carrier's record says what the number can carry; Parley's Capabilities, if sent, still wins.
+    return this.#add(
+      service,
+      { ...input, phoneNumber: known.phoneNumber, capabilities: input.capabilities ?? known.capabilities },
+      known.friendlyName,
+    );
+  }
+
+  async #carrierNumber(sid: string): Promise<CarrierNumber> {
+    const known = this.carrierNumbers === null ? undefined : await this.carrierNumbers.bySid(sid);
+    if (known !== undefined) return known;
+    throw new ApiError(80301, {
+      detail:
+        this.carrierNumbers === null
+          ? `The simulator knows only numbers given with PhoneNumber, and not ${sid}: send PhoneNumber (and Sid to keep that SID).`
+          : `The carrier's account has no number ${sid}.`,
+    });
+  }
+
+  async #add(service: ServiceRow, input: NewPhoneNumber & { phoneNumber: string }, friendlyName: string | null): Promise<PhoneNumberRow> {
     const number = parsePhoneNumber(input.phoneNumber, this.limits.numberCheck);
     if (number === null) {
       throw new ApiError(80406, { detail: `'${input.phoneNumber}' is not a valid phone number in E.164 format (+14155551212)` });
@@ -54,7 +74,7 @@ export class PhoneNumbersService {
       service_sid: service.sid,
       phone_number: number.e164,
       owner_scope: ownerScope(this.limits.carrier, service.account_sid),
-      friendly_name: number.national,
+      friendly_name: friendlyName ?? number.national,
       iso_country: number.country,
       area_code: number.areaCode,
       cap_voice: capabilities.has('voice') ? 1 : 0,

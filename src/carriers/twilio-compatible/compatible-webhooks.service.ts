@@ -1,10 +1,11 @@
-// What Twilio's webhooks mean for the masking engine: a message arrived, a call arrived, a leg's
-// status changed. Each inbound message or call is answered once per SID (webhook-replay.ts); the
-// answer is TwiML: an empty <Response> for a routed message, a <Dial> that bridges a call with the
-// partner's proxy number as caller ID, an out-of-session callback's TwiML, or <Reject/>.
+// What a Twilio-compatible carrier's webhooks mean for the masking engine: a message arrived, a
+// call arrived, a leg's status changed. Each inbound message or call is answered once per SID
+// (webhook-replay.ts); the answer is TwiML (SignalWire's cXML is the same): an empty <Response>
+// for a routed message, a <Dial> that bridges a call with the partner's proxy number as caller
+// ID, an out-of-session callback's TwiML, or <Reject/> (../voice-answers.ts). The carrier's ids
+// are recorded as CompatibleApi.resourceSid says (Twilio's SIDs as they are).
 
 import type { Clock } from '../../common/clock.js';
-import type { Config } from '../../config.js';
 import type { Db } from '../../db/unit-of-work.js';
 import { interactionByResource, interactionBySid } from '../../resources/interactions/interactions.service.js';
 import type { Router } from '../../routing/router.js';
@@ -12,9 +13,9 @@ import { callLegReported, messageLegReported } from '../leg-reports.js';
 import { EMPTY_RESPONSE, bridgeAnswer, xmlAnswer } from '../voice-answers.js';
 import type { WebhookAnswer } from '../webhook-answers.repository.js';
 import { WebhookReplay } from '../webhook-replay.js';
-import { callUrl, messageUrl, resourceStatus } from './twilio.carrier.js';
-
-type TwilioSettings = NonNullable<Config['twilio']>;
+import type { CompatibleApi } from './compatible-api.js';
+import { resourceUrl, statusRoute } from './compatible-api.js';
+import { resourceStatus } from './compatible.carrier.js';
 
 export interface ArrivingMessage {
   sid: string;
@@ -40,66 +41,68 @@ export interface StatusReport {
   interactionSid: string | undefined;
 }
 
-export class TwilioWebhooks {
+export class CompatibleWebhooks {
   readonly #replay: WebhookReplay;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly router: Router,
-    private readonly twilio: TwilioSettings,
-    /** PARLEY_PUBLIC_URL: where Twilio reports the bridged legs' statuses. */
+    readonly api: CompatibleApi,
+    /** PARLEY_PUBLIC_URL: where the carrier reports the bridged legs' statuses. */
     private readonly publicUrl: string,
   ) {
-    this.#replay = new WebhookReplay(db, clock, 'twilio');
+    this.#replay = new WebhookReplay(db, clock, api.name);
   }
 
   messageArrived(message: ArrivingMessage): Promise<WebhookAnswer> {
+    const sid = message.sid === '' ? '' : this.api.resourceSid('Message', message.sid);
     const inbound = {
       ...message,
       accountSid: null,
-      resourceSid: message.sid,
-      resourceUrl: message.sid === '' ? null : messageUrl(this.twilio, message.sid),
+      resourceSid: sid,
+      resourceUrl: message.sid === '' ? null : resourceUrl(this.api, 'Message', message.sid),
     };
     return this.#replay.answer(
-      message.sid,
+      sid,
       (also) => this.router.routeMessage(inbound, also),
       (routed) => (routed.outOfSession?.twiml ? xmlAnswer(routed.outOfSession.twiml) : EMPTY_RESPONSE),
     );
   }
 
   callArrived(call: ArrivingCall): Promise<WebhookAnswer> {
+    const sid = call.sid === '' ? '' : this.api.resourceSid('Call', call.sid);
     const inbound = {
       accountSid: null,
       from: call.from,
       to: call.to,
-      resourceSid: call.sid,
-      resourceUrl: callUrl(this.twilio, call.sid),
+      resourceSid: sid,
+      resourceUrl: resourceUrl(this.api, 'Call', call.sid),
       outboundResourceSid: null,
       outboundStatus: 'initiated',
     };
     return this.#replay.answer(
-      call.sid,
+      sid,
       (also) => this.router.routeCall(inbound, also),
-      (routed) => bridgeAnswer(routed, (sid) => `${this.publicUrl}/carriers/twilio/status?Interaction=${sid}`),
+      (routed) => bridgeAnswer(routed, (interaction) => `${this.publicUrl}${statusRoute(this.api)}?Interaction=${interaction}`),
     );
   }
 
   /** A leg's status moved; reports can come out of order, and a status never moves back (../leg-status.ts). */
   async statusReported(report: StatusReport): Promise<void> {
     if (report.messageSid !== '' && report.messageStatus !== '') {
-      return messageLegReported(this.db, this.clock, this.router, report.messageSid, resourceStatus(report.messageStatus));
+      const messageSid = this.api.resourceSid('Message', report.messageSid);
+      return messageLegReported(this.db, this.clock, this.router, messageSid, resourceStatus(report.messageStatus));
     }
     if (report.callSid === '') return;
+    const callSid = this.api.resourceSid('Call', report.callSid);
     // The partner's leg reports to the status URL its <Number> was given, which names the interaction.
     const found =
-      report.interactionSid !== undefined
-        ? await this.#bridgedLeg(report.interactionSid)
-        : await interactionByResource(this.db, report.callSid);
+      report.interactionSid !== undefined ? await this.#bridgedLeg(report.interactionSid) : await interactionByResource(this.db, callSid);
     if (found === undefined) return;
     await callLegReported(this.router, found, {
-      callSid: report.callSid,
-      url: callUrl(this.twilio, report.callSid),
+      callSid,
+      url: resourceUrl(this.api, 'Call', report.callSid),
       status: resourceStatus(report.callStatus),
       duration: report.duration,
     });
