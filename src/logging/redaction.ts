@@ -24,6 +24,8 @@ const SENSITIVE_KEYS = new Set([
   'auth_token',
   'secondary_auth_token',
   'apitoken',
+  'apikey',
+  'api_key',
   'signingkey',
   'body',
   'params',
