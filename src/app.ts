@@ -20,6 +20,7 @@ import { loadColumns } from './db/table-columns.js';
 import { applyOwnership } from './pool/number-ownership.js';
 import { loggerOptions } from './logging/log-options.js';
 import { registerRequestLog } from './logging/request-log.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './http/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** The rate limiter's time source, in milliseconds (tests); by default the wall clock, Date.now. */
   rateClock?: () => number;
+  /** How long GET /metrics reuses a reading of the database gauges (tests: 0); components.ts METRICS_CACHE_MS by default. */
+  metricsCacheMs?: number;
 }
 
 /** What the running app exposes to `parley serve` and to tests. */
@@ -137,18 +140,20 @@ function createServer(
   // Past the cap, new connections are closed at once rather than queued.
   app.server.maxConnections = config.maxConnections;
   const db = database.queries;
-  const components = createComponents(config, database, clock, app.log, options.lookup);
-  const { sweeper, outbox, retention } = components;
+  const components = createComponents(config, database, clock, app.log, options.lookup, options.metricsCacheMs);
+  const { sweeper, outbox, retention, sessionCounts } = components;
   app.decorate('parley', { config, database, clock, account, components });
   app.addHook('onReady', async () => {
     sweeper.start();
     outbox.start();
     retention.start();
+    sessionCounts?.start();
   });
   app.addHook('onClose', async () => {
     await sweeper.stop();
     await outbox.stop();
     await retention.stop();
+    await sessionCounts?.stop();
     await database.destroy();
   });
 
@@ -157,6 +162,10 @@ function createServer(
   app.decorateRequest('account', null);
   registerErrorHandling(app);
   if (config.logRequests) registerRequestLog(app);
+  if (components.metrics !== null) {
+    components.metrics.http.register(app);
+    metricsRoutes(app, components.metrics, config.metricsToken!);
+  }
   // Form bodies only, like Twilio; any other content type is a 415.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {

@@ -39,6 +39,10 @@ import { SessionsService } from './resources/sessions/sessions.service.js';
 import { Interceptor } from './routing/intercept.js';
 import { OutOfSession } from './routing/out-of-session.js';
 import { Router } from './routing/router.js';
+import { NO_METRICS } from './metrics/metrics.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { countingRefusals } from './metrics/selection-refusals.js';
+import { sessionCountsJob } from './jobs/session-counts.js';
 
 export interface Components {
   services: ServicesService;
@@ -69,7 +73,14 @@ export interface Components {
   authenticator: Authenticator;
   /** Accounts created and deleted over HTTP (the emulator's admin API). */
   accountAdmin: AccountAdmin;
+  /** GET /metrics's metrics, with PARLEY_METRICS_TOKEN set; null: metrics are off. */
+  metrics: PrometheusMetrics | null;
+  /** PostgreSQL: folds the session counters' deltas (jobs/session-counts.ts); null on SQLite. */
+  sessionCounts: PeriodicJob | null;
 }
+
+/** How long a reading of the database gauges serves scrapes, unless AppOptions.metricsCacheMs says otherwise. */
+export const METRICS_CACHE_MS = 5000;
 
 export function createComponents(
   config: Config,
@@ -77,11 +88,18 @@ export function createComponents(
   clock: AccountClocks,
   log: FastifyBaseLogger,
   lookup?: LookupFunction,
+  metricsCacheMs = METRICS_CACHE_MS,
 ): Components {
   const { queries: db, transactions } = database;
+  const metrics =
+    config.metricsToken === null
+      ? null
+      : new PrometheusMetrics(database, clock.base, log, { perService: config.metricsPerService, cacheMs: metricsCacheMs });
+  const counted = metrics ?? NO_METRICS;
+  const add = metrics === null ? addParticipant : countingRefusals(addParticipant, metrics);
   const authenticator = new Authenticator(db);
   const interactions = new InteractionsService(db, clock);
-  const sessions = new SessionsService(db, clock, transactions, addParticipant, config.numberCheck);
+  const sessions = new SessionsService(db, clock, transactions, add, config.numberCheck);
   const services = new ServicesService(db, clock, transactions, config.callbackAllowPrivate, (uow, sid, ttl) =>
     sessions.followDefaultTtl(uow, sid, ttl),
   );
@@ -108,6 +126,7 @@ export function createComponents(
     interceptor: new Interceptor(db, clock, accountHttp, config.interceptTimeoutMs, log),
     outOfSession: new OutOfSession(db, clock, sessions, services, accountHttp, config.interceptTimeoutMs, log),
     kickOutbox: () => outbox.kick(),
+    metrics: counted,
   });
   const sender = (api: CompatibleApi | null, name: string) =>
     api !== null ? compatibleMessageSender(db, router, carrierHttp, api, config.publicUrl) : notConfigured(name);
@@ -130,6 +149,7 @@ export function createComponents(
       concurrencyPerAccount: config.callbackConcurrencyPerAccount,
     },
     log,
+    counted,
   );
   const faults = new Faults(db, clock);
   const sweeper = expirySweeper(sessions, clock, config.expirySweepIntervalMs, log);
@@ -139,7 +159,7 @@ export function createComponents(
     sessions,
     // A pool number added by Sid alone is looked up in the carrier account (the simulator has no such record).
     numbers: new PhoneNumbersService(db, clock, config, compatible === null ? null : new CompatibleNumbers(carrierHttp, compatible)),
-    participants: new ParticipantsService(db, clock, transactions, config.numberCheck),
+    participants: new ParticipantsService(db, clock, transactions, config.numberCheck, add),
     interactions,
     messageInteractions: new MessageInteractionsService(db, clock, interactions, router),
     router,
@@ -157,6 +177,8 @@ export function createComponents(
     telnyxWebhooks: config.telnyx === null ? null : new TelnyxWebhooks(db, clock.base, router, config.telnyx, config.publicUrl!),
     authenticator,
     accountAdmin: new AccountAdmin(db, transactions, clock, authenticator, config.accountSid),
+    metrics,
+    sessionCounts: database.engine === 'postgres' ? sessionCountsJob(db, log) : null,
   };
 }
 

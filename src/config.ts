@@ -82,6 +82,10 @@ export interface Config {
   readonly retentionDays: number;
   /** Failed sign-ins from one client address within a minute before it gets 429s; 0 for no limit. */
   readonly authFailureLimit: number;
+  /** GET /metrics answers to `Authorization: Bearer <this>`; null: no /metrics (a 404). */
+  readonly metricsToken: string | null;
+  /** Whether metrics carry a service_sid label (sessions, pool, refusals, routed interactions); otherwise totals only. */
+  readonly metricsPerService: boolean;
 }
 
 export interface TelnyxSettings {
@@ -150,6 +154,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminToken !== null && (adminToken.length < 16 || adminToken.length > 256)) {
     throw new ConfigError('PARLEY_ADMIN_TOKEN', 'must be 16 to 256 characters long');
   }
+  const metricsToken = optional(env, 'PARLEY_METRICS_TOKEN');
+  // Sent as a bearer token: no whitespace, and long enough not to be guessed.
+  if (metricsToken !== null && !/^\S{16,256}$/.test(metricsToken)) {
+    throw new ConfigError('PARLEY_METRICS_TOKEN', 'must be 16 to 256 characters long, without spaces');
+  }
   const requestTimeoutMs = integer(env, 'PARLEY_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -193,6 +202,8 @@ export function loadConfig(env: Env = process.env): Config {
     callbackConcurrencyPerAccount: integer(env, 'PARLEY_CALLBACK_CONCURRENCY_PER_ACCOUNT', 10, 1, 10_000),
     retentionDays: integer(env, 'PARLEY_RETENTION_DAYS', 30, 0, 36_500),
     authFailureLimit: integer(env, 'PARLEY_AUTH_FAILURE_LIMIT', realCarrier ? 20 : 0, 0, 1_000_000),
+    metricsToken,
+    metricsPerService: boolean(env, 'PARLEY_METRICS_PER_SERVICE', false),
   });
 }
 

@@ -42,9 +42,21 @@ export interface DatabaseHandle {
    * query can outlast PARLEY_DB_TIMEOUT_MS, which is meant for requests, not for starting up.
    */
   maintain<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** How busy its connections are right now (GET /metrics). */
+  connections(): ConnectionUse;
   /** Answers whether the database is reachable right now and, after a storage fault, takes writes again. */
   ping(): Promise<boolean>;
   destroy(): Promise<void>;
+}
+
+/**
+ * PostgreSQL: pg's pool (its size, connections checked out, requests waiting for one). SQLite: its
+ * one connection, in use while a group commit runs, and the units of work queued for the next.
+ */
+export interface ConnectionUse {
+  size: number;
+  inUse: number;
+  waiting: number;
 }
 
 export interface DatabaseOptions {
@@ -85,6 +97,10 @@ function openSqlite(path: string, options: DatabaseOptions): DatabaseHandle {
     queries: autocommit(db, direct.outside),
     db,
     transactions,
+    connections: () => {
+      const { busy, queued } = committer.load();
+      return { size: 1, inUse: busy ? 1 : 0, waiting: queued };
+    },
     // One connection, and no statement timeout to lift.
     maintain: (work) => work(db),
     ping: async () => sqlite.open && (await health.check(transactions)),
@@ -111,9 +127,10 @@ function pgTypes(pg: typeof pgModule): pgModule.CustomTypesConfig {
 function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pg = requirePg();
+  const poolSize = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max: poolSize,
     types: pgTypes(pg),
     // During an outage requests fail with a 503 after this long instead of hanging.
     connectionTimeoutMillis: timeoutMs,
@@ -144,6 +161,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
     queries: autocommit(db),
     db,
     transactions,
+    connections: () => ({ size: poolSize, inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }),
     maintain: async (work) => {
       // A connection of its own, without query_timeout; still bounded in how long it waits to connect.
       const maintenance = new Kysely<Database>({

@@ -40,6 +40,11 @@ export class GroupCommitter {
     private readonly runStatement: Runner,
   ) {}
 
+  /** For GET /metrics: whether a batch holds the connection now, and the units waiting for the next one. */
+  load(): { busy: boolean; queued: number } {
+    return { busy: this.#running, queued: this.#queue.length };
+  }
+
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

@@ -8,6 +8,7 @@ import * as ownership from './migrations/0005-ownership-webhooks-retention.js';
 import * as accountClocks from './migrations/0006-account-clocks.js';
 import * as callbackLog from './migrations/0007-callback-log-and-faults.js';
 import * as consoleMigration from './migrations/0008-console.js';
+import * as sessionStatusCounts from './migrations/0009-session-status-counts.js';
 
 // Listed explicitly (not read from disk) so the compiled server and the tests run the same set.
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-account-clocks': accountClocks,
   '0007-callback-log-and-faults': callbackLog,
   '0008-console': consoleMigration,
+  '0009-session-status-counts': sessionStatusCounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -243,6 +243,20 @@ export interface ConsoleSessionsTable {
   expires_at: number;
 }
 
+/** Sessions by service and status, kept by triggers (migration 0009; metrics/session-counts.repository.ts). */
+export interface SessionStatusCountsTable {
+  service_sid: string;
+  status: string;
+  total: number;
+}
+
+/** PostgreSQL: the triggers' +1/-1 rows not yet folded into session_status_counts. */
+export interface SessionStatusDeltasTable {
+  service_sid: string;
+  status: string;
+  delta: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -261,6 +275,8 @@ export interface Database {
   carrier_webhooks: CarrierWebhooksTable;
   storage_probe: StorageProbeTable;
   console_sessions: ConsoleSessionsTable;
+  session_status_counts: SessionStatusCountsTable;
+  session_status_deltas: SessionStatusDeltasTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

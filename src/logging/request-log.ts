@@ -6,8 +6,16 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: the route's requests write no line (GET /metrics, scraped every few seconds). */
+    requestLog?: boolean;
+  }
+}
+
 export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.config.requestLog === false) return;
     request.log.info(
       {
         method: request.method,

@@ -22,6 +22,8 @@ import { Backoff } from '../jobs/backoff.js';
 import type { OutboxKind } from './outbox.repository.js';
 import { claimDue, giveUp, markDone, scheduleRetry } from './outbox.repository.js';
 import type { Db } from '../db/unit-of-work.js';
+import { NO_METRICS } from '../metrics/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /**
  * Runs one job; throws to have it retried. `lastAttempt`: no retry follows a failure of this one.
@@ -74,6 +76,8 @@ export class OutboxWorker {
     private readonly handlers: Record<OutboxKind, JobHandler>,
     private readonly options: OutboxOptions,
     private readonly log: Logger,
+    /** Counts each attempt's recorded outcome (GET /metrics). */
+    private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.#backoff = new Backoff({ job: 'outbox worker', log });
   }
@@ -189,17 +193,22 @@ export class OutboxWorker {
 
   async #record(job: OutboxRow, failure: { err: unknown } | null, responseStatus: number | null): Promise<void> {
     const now = this.clocks.now(job.account_sid);
-    if (failure === null) return markDone(this.db, job.sid, now, responseStatus);
+    if (failure === null) {
+      await markDone(this.db, job.sid, now, responseStatus);
+      return this.metrics.delivery(job.kind, 'delivered');
+    }
     const { err } = failure;
     const message = err instanceof Error ? err.message : String(err);
     const outcome = { error: message, responseStatus: err instanceof AnsweredFailure ? err.responseStatus : null };
     if (err instanceof PermanentFailure || job.attempts >= this.options.maxAttempts) {
       this.log.warn({ job: job.sid, kind: job.kind, attempts: job.attempts, error: message }, 'outbox job given up');
-      return giveUp(this.db, job.sid, outcome, now);
+      await giveUp(this.db, job.sid, outcome, now);
+      return this.metrics.delivery(job.kind, 'failed');
     }
     const delay = Math.min(RETRY_BASE_MS * 2 ** (job.attempts - 1), RETRY_MAX_MS);
     this.log.info({ job: job.sid, kind: job.kind, attempts: job.attempts, retryInMs: delay, error: message }, 'outbox job will be retried');
-    return scheduleRetry(this.db, job.sid, now + delay, outcome, now);
+    await scheduleRetry(this.db, job.sid, now + delay, outcome, now);
+    this.metrics.delivery(job.kind, 'retried');
   }
 
   /** Runs a statement of the worker's own; a failure is the storage's, reported through the backoff. */

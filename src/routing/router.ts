@@ -22,6 +22,8 @@ import type { Interceptor } from './intercept.js';
 import type { OutOfSession, OutOfSessionOutcome } from './out-of-session.js';
 import { findActiveRoute } from './routing.repository.js';
 import type { Db, UnitOfWork } from '../db/unit-of-work.js';
+import { NO_METRICS, routeOutcome } from '../metrics/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface InboundMessage {
   /** The account the traffic arrived for, when the carrier knows it (the simulator does). */
@@ -88,6 +90,8 @@ export interface RouterDeps {
   outOfSession: OutOfSession;
   /** Wakes the outbox worker after a commit that queued work. */
   kickOutbox: () => void;
+  /** Counts what became of routed traffic (GET /metrics); nothing by default. */
+  metrics?: Metrics;
 }
 
 /** What differs between routing a message and a call. */
@@ -124,7 +128,11 @@ type Step =
 class SessionNoLongerActive extends Error {}
 
 export class Router {
-  constructor(private readonly deps: RouterDeps) {}
+  readonly #metrics: Metrics;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.#metrics = deps.metrics ?? NO_METRICS;
+  }
 
   /**
    * Routes a message. `alsoInTransaction` lets the carrier record its own view of the inbound
@@ -274,6 +282,8 @@ export class Router {
       if (step === null) continue; // the session closed meanwhile: read the route again
       if (step.kind === 'routed') {
         if (step.queued) this.deps.kickOutbox();
+        const { type, error_code, service_sid } = step.routed.interaction!;
+        this.#metrics.interactionRouted(type, routeOutcome(error_code), service_sid);
         return step.routed;
       }
       if (step.kind === 'ask-intercept') {
@@ -295,6 +305,7 @@ export class Router {
           for (const call of calls) logCall(uow, call);
         });
       }
+      this.#metrics.interactionRouted(traffic.draft.type!, 'out_of_session', null);
       return routed;
     }
   }

@@ -6,11 +6,10 @@
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { AccountAdmin } from '../../accounts/account-admin.js';
 import { formatDate } from '../../common/dates.js';
-import { ApiError } from '../../errors/api-error.js';
+import { bearerAuth } from '../../http/bearer-auth.js';
 import { onlyMethods } from '../../http/routing.js';
 import { TextParam } from '../../http/schema-kit.js';
 
@@ -23,23 +22,9 @@ const AccountResource = Type.Object({
 
 const CreateBody = Type.Object({ FriendlyName: Type.Optional(TextParam('FriendlyName', 255)) });
 
-const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="Parley emulator admin"' };
-
-/** Checks `Authorization: Bearer <token>` against PARLEY_ADMIN_TOKEN in constant time (equal-length digests). */
-function bearer(token: string) {
-  const expected = createHash('sha256').update(token).digest();
-  return async function authorizeAdmin(request: FastifyRequest): Promise<void> {
-    const match = /^Bearer\s+(\S{1,1024})\s*$/i.exec(request.headers.authorization ?? '');
-    const given = createHash('sha256')
-      .update(match?.[1] ?? '')
-      .digest();
-    if (match === null || !timingSafeEqual(given, expected)) throw new ApiError(20003, { headers: CHALLENGE });
-  };
-}
-
 export function adminRoutes(app: FastifyInstance, admin: AccountAdmin, token: string): void {
   app.register(async (scope) => {
-    scope.addHook('onRequest', bearer(token));
+    scope.addHook('onRequest', bearerAuth(token, 'Parley emulator admin'));
     const api = scope.withTypeProvider<TypeBoxTypeProvider>();
 
     api.post('/simulator/v1/Accounts', { schema: { body: CreateBody, response: { 201: AccountResource } } }, async (request, reply) => {

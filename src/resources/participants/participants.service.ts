@@ -8,7 +8,7 @@ import { identifierLockKey, retryOnConflict, sessionLockKey } from '../../pool/c
 import { release } from '../../pool/pool.repository.js';
 import { findService } from '../services/services.repository.js';
 import type { ServiceKey } from '../../common/service-key.js';
-import type { ParticipantInput } from '../sessions/sessions.service.js';
+import type { AddParticipant, ParticipantInput } from '../sessions/sessions.service.js';
 import { asOf } from '../sessions/sessions.expiry.js';
 import { findSession } from '../sessions/sessions.repository.js';
 import { parseIdentifier } from '../../phone/phone-number.js';
@@ -22,6 +22,8 @@ export class ParticipantsService {
     private readonly clock: AccountClock,
     private readonly transactions: Transactions,
     private readonly numberCheck: NumberCheck,
+    /** How a participant is added (components.ts wraps it to count number-selection refusals). */
+    private readonly add: AddParticipant = addParticipant,
   ) {}
 
   /** Undefined when the session does not exist. */
@@ -41,7 +43,7 @@ export class ParticipantsService {
         ]);
         if (session === undefined || service === undefined) return undefined;
         const now = this.clock.now(key.accountSid);
-        return addParticipant(uow, { service, session: asOf(session, now), members }, input, identifier, now);
+        return this.add(uow, { service, session: asOf(session, now), members }, input, identifier, now, '');
       }),
     );
   }
