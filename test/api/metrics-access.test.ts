@@ -59,7 +59,10 @@ describe('GET /metrics', () => {
           assert.ok(inUse >= 0 && inUse <= size && size >= 1, `${inUse} of ${size}`);
         }
         assert.equal((await t.api.get('/v1/Services')).status, 200);
-        const routes = log.entries().filter((entry) => entry.msg === 'request').map((entry) => entry.route);
+        const routes = log
+          .entries()
+          .filter((entry) => entry.msg === 'request')
+          .map((entry) => entry.route);
         assert.deepEqual(routes, ['/v1/Services']);
       },
       { logStream: log.stream },
@@ -94,4 +97,3 @@ describe('GET /metrics', () => {
     assert.equal(loadConfig({ PARLEY_METRICS_PER_SERVICE: 'true' }).metricsPerService, true);
   });
 });
-

@@ -10,15 +10,7 @@ import { appAndReceiver } from '../helpers/app.js';
 import { advanceClock, call, handset, poolNumber, pooledService, sessionWith, text } from '../helpers/factories.js';
 import type { ServiceFixture } from '../helpers/factories.js';
 import { expectError } from '../helpers/http-client.js';
-import type { Exposition } from '../helpers/metrics.js';
-import { FRESH, METRICS_ON, scrape } from '../helpers/metrics.js';
-
-/** A label value that is (or holds) a phone number, or a SID of any kind. */
-export function leakedLabels(exposition: Exposition, allowed: RegExp | null = null): string[] {
-  return exposition.samples
-    .flatMap((sample) => Object.values(sample.labels))
-    .filter((value) => /\d{7,}/.test(value) || (/[A-Z]{2}[0-9a-f]{32}/.test(value) && !(allowed?.test(value) ?? false)));
-}
+import { FRESH, leakedLabels, METRICS_ON, scrape } from '../helpers/metrics.js';
 
 describe('metrics after a scenario', () => {
   const fixture = appAndReceiver(METRICS_ON, FRESH);
@@ -40,11 +32,7 @@ describe('metrics after a scenario', () => {
     await t.app.parley.components.outbox.drain();
     // Alice now holds both numbers: a second session takes the other one, a third finds none (80208).
     await sessionWith(api, main, [alice]);
-    expectError(
-      await api.post(`${main.service}/Sessions`, { Participants: [JSON.stringify({ Identifier: alice })] }),
-      400,
-      80208,
-    );
+    expectError(await api.post(`${main.service}/Sessions`, { Participants: [JSON.stringify({ Identifier: alice })] }), 400, 80208);
     assert.equal((await api.post(conversation.session, { Status: 'closed' })).status, 200);
 
     // Only a reserved number: 80207 (Participant create); a session with a TTL that expires.

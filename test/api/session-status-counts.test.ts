@@ -105,7 +105,10 @@ describe('session counters', () => {
       // Back to the schema before 0009, sessions and all, as a database of an earlier release.
       const { db } = t.app.parley.database;
       await dropCounters(db);
-      await db.deleteFrom('parley_migrations' as never).where('name' as never, '=', '0009-session-status-counts' as never).execute();
+      await db
+        .deleteFrom('parley_migrations' as never)
+        .where('name' as never, '=', '0009-session-status-counts' as never)
+        .execute();
       await sessionWith(t.api, service, []);
       await t.close();
       t = undefined;

@@ -36,6 +36,13 @@ export async function scrape(t: TestApp, token = METRICS_TOKEN): Promise<Exposit
   return parseExposition(text);
 }
 
+/** Label values that are (or hold) a phone number or a SID of any kind, but those `allowed` matches whole. */
+export function leakedLabels(exposition: Exposition, allowed: RegExp | null = null): string[] {
+  return exposition.samples
+    .flatMap((sample) => Object.values(sample.labels))
+    .filter((value) => !(allowed?.test(value) ?? false) && (/\d{7,}/.test(value) || /[A-Z]{2}[0-9a-f]{32}/.test(value)));
+}
+
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 // Values as Go's ParseFloat (Prometheus' parser) reads them: NaN and Inf in any case (prom-client writes `Nan`).
 const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})? ([-+]?(?:[0-9.]+(?:e[-+]?[0-9]+)?|inf|nan))$`, 'i');
@@ -70,7 +77,9 @@ export function parseExposition(text: string): Exposition {
     samples,
     types,
     value(name, labels = {}) {
-      const found = samples.filter((s) => s.name === name && matches(s, labels) && Object.keys(s.labels).length === Object.keys(labels).length);
+      const found = samples.filter(
+        (s) => s.name === name && matches(s, labels) && Object.keys(s.labels).length === Object.keys(labels).length,
+      );
       assert.ok(found.length <= 1, `${name} ${JSON.stringify(labels)} is given ${found.length} times`);
       return found[0]?.value;
     },
