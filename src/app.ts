@@ -20,6 +20,7 @@ import { loadColumns } from './db/table-columns.js';
 import { applyOwnership } from './pool/number-ownership.js';
 import { loggerOptions } from './logging/log-options.js';
 import { registerRequestLog } from './logging/request-log.js';
+import { observeRequests } from './metrics/metrics.hooks.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { answerClientError, frameworkError, registerErrorHandling } from './http/error-handler.js';
 import { addParleyVocabulary } from './http/ajv-setup.js';
@@ -163,7 +164,7 @@ function createServer(
   registerErrorHandling(app);
   if (config.logRequests) registerRequestLog(app);
   if (components.metrics !== null) {
-    components.metrics.http.register(app);
+    observeRequests(app, components.metrics.http);
     metricsRoutes(app, components.metrics, config.metricsToken!);
   }
   // Form bodies only, like Twilio; any other content type is a 415.

@@ -2,9 +2,8 @@
 // routeOptions.url, never the URL as received, whose path holds SIDs and phone numbers; a path no
 // route matches is `unmatched`) and status class (2xx … 5xx). Kept cheap, because it runs on every
 // request: the labelled child of each combination is looked up once and cached, and the duration
-// is Fastify's own reply.elapsedTime.
+// is Fastify's own reply.elapsedTime (metrics.hooks.ts feeds it).
 
-import type { FastifyInstance } from 'fastify';
 import { Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
 
@@ -40,13 +39,5 @@ export class HttpMetrics {
       this.#children.set(key, child);
     }
     child.observe(elapsedMs / 1000);
-  }
-
-  /** Observes every request of `app` once its answer is out. */
-  register(app: FastifyInstance): void {
-    app.addHook('onResponse', (request, reply, done) => {
-      this.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime);
-      done();
-    });
   }
 }
