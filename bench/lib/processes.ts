@@ -15,7 +15,8 @@ export interface Server {
 export const BENCH_ACCOUNT_SID = 'AC' + 'b'.repeat(32);
 export const BENCH_AUTH_TOKEN = 'bench-token-0123456789';
 
-export async function startParley(databaseUrl: string, port: number): Promise<Server> {
+/** `env` adds variables of the server's own (PARLEY_METRICS_TOKEN, say). */
+export async function startParley(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<Server> {
   // The same flags as `npm start` (package.json).
   const child = spawn(process.execPath, ['--max-semi-space-size=4', 'bin/parley.js', 'serve'], {
     env: {
@@ -26,6 +27,7 @@ export async function startParley(databaseUrl: string, port: number): Promise<Se
       PARLEY_ACCOUNT_SID: BENCH_ACCOUNT_SID,
       PARLEY_AUTH_TOKEN: BENCH_AUTH_TOKEN,
       PARLEY_LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

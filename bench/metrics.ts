@@ -1,0 +1,101 @@
+// `npx tsx bench/metrics.ts`: what enabling GET /metrics costs a session fetch (the target: under
+// 5% of its throughput). One SQLite database with 1,000 sessions; the built server started with
+// metrics off and on in turn, ROUNDS times each, alternating (so a drift of the machine's load
+// hits both alike), a fetch workload per start with autocannon, while a scraper reads /metrics
+// every SCRAPE_MS as Prometheus would. Each round and the on/off ratio of the medians go to
+// bench/results/metrics.md between its `metrics-bench` markers.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONNECTIONS, DURATION_SECONDS, measure } from './lib/load.js';
+import type { Measurement } from './lib/load.js';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, startParley } from './lib/processes.js';
+import { machineDescription, replaceSection } from './lib/report.js';
+import { seed } from './lib/seed.js';
+
+const AUTH = 'Basic ' + Buffer.from(`${BENCH_ACCOUNT_SID}:${BENCH_AUTH_TOKEN}`).toString('base64');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SESSIONS = 1_000;
+const SCRAPE_MS = 1_000;
+const TOKEN = 'bench-metrics-token-0123456789';
+
+interface Round {
+  round: number;
+  metrics: 'off' | 'on';
+  figures: Measurement;
+  scrapes: number;
+}
+
+async function main(): Promise<void> {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the build failed');
+  const scratch = mkdtempSync(join(tmpdir(), 'parley-bench-metrics-'));
+  try {
+    const url = `sqlite:${join(scratch, 'metrics.db')}`;
+    const seeded = await seed(url, SESSIONS);
+    const paths = seeded.sampleSids.map((sid) => `/v1/Services/${seeded.serviceSid}/Sessions/${sid}`);
+    const rounds: Round[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const metrics of ['off', 'on'] as const) {
+        const server = await startParley(url, 4150, metrics === 'on' ? { PARLEY_METRICS_TOKEN: TOKEN } : {});
+        try {
+          const scraper = metrics === 'on' ? scrapeEvery(server.url) : null;
+          const figures = await measure(server.url, AUTH, { method: 'GET', paths });
+          const scrapes = (await scraper?.stop()) ?? 0;
+          rounds.push({ round, metrics, figures, scrapes });
+          console.error(`round ${round}, metrics ${metrics}: ${figures.requestsPerSecond} requests/s`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+    const report = render(rounds);
+    console.log(report);
+    replaceSection('bench/results/metrics.md', 'metrics-bench', report);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Reads /metrics every SCRAPE_MS until stopped; answers how many scrapes succeeded. */
+function scrapeEvery(baseUrl: string): { stop(): Promise<number> } {
+  let scrapes = 0;
+  const timer = setInterval(() => {
+    fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      .then(async (response) => {
+        await response.text();
+        if (response.ok) scrapes++;
+      })
+      .catch(() => {});
+  }, SCRAPE_MS);
+  return { stop: async () => (clearInterval(timer), scrapes) };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function render(rounds: Round[]): string {
+  const of = (metrics: 'off' | 'on') => rounds.filter((r) => r.metrics === metrics).map((r) => r.figures.requestsPerSecond);
+  const [off, on] = [median(of('off')), median(of('on'))];
+  const pairs = [...new Set(rounds.map((r) => r.round))].map((round) => {
+    const [a, b] = (['off', 'on'] as const).map((m) => rounds.find((r) => r.round === round && r.metrics === m)!.figures.requestsPerSecond);
+    return b! / a!;
+  });
+  return [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}; SQLite, ${SESSIONS} sessions, session fetch, ` +
+      `autocannon ${CONNECTIONS} connections, ${DURATION_SECONDS} s per round, metrics on with a scrape every ${SCRAPE_MS / 1000} s.`,
+    '',
+    '| round | metrics | requests/s | p50 ms | p99 ms | errors | scrapes |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+    ...rounds.map(
+      (r) =>
+        `| ${r.round} | ${r.metrics} | ${r.figures.requestsPerSecond} | ${r.figures.p50} | ${r.figures.p99} | ${r.figures.errors + r.figures.non2xx} | ${r.metrics === 'on' ? r.scrapes : ''} |`,
+    ),
+    '',
+    `Median off ${off}/s, on ${on}/s: on/off ${(on / off).toFixed(3)} (${((1 - on / off) * 100).toFixed(1)}% cost); ` +
+      `round by round on/off ${pairs.map((p) => p.toFixed(3)).join(', ')}.`,
+  ].join('\n');
+}
+
+await main();
