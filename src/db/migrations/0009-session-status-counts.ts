@@ -13,7 +13,16 @@
 import type { Kysely } from 'kysely';
 import { PostgresAdapter, sql } from 'kysely';
 
+const onPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
+
 export async function up(db: Kysely<any>): Promise<void> {
+  // PostgreSQL runs each migration in a transaction; Kysely runs SQLite's outside one. The
+  // counters must appear with their triggers and the backfill, or not at all.
+  if (onPostgres(db)) await create(db, postgresTriggers);
+  else await db.transaction().execute((trx) => create(trx, sqliteTriggers));
+}
+
+async function create(db: Kysely<any>, triggers: (db: Kysely<any>) => Promise<void>): Promise<void> {
   await db.schema
     .createTable('session_status_counts')
     .addColumn('service_sid', 'text', (c) => c.notNull())
@@ -27,8 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('delta', 'integer', (c) => c.notNull())
     .execute();
-  if (db.getExecutor().adapter instanceof PostgresAdapter) await postgresTriggers(db);
-  else await sqliteTriggers(db);
+  await triggers(db);
   // The sessions already there. After the triggers: on PostgreSQL creating a trigger locks the
   // table against writes until this migration commits, so no session is missed or counted twice.
   await sql`
