@@ -8,7 +8,7 @@
 // bench/results/metrics.md between its `metrics-bench` markers.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONNECTIONS, DURATION_SECONDS, measure } from './lib/load.js';
@@ -28,6 +28,14 @@ interface Round {
   metrics: 'off' | 'on';
   figures: Measurement;
   scrapes: number;
+  /** The server's CPU time per answered request, in µs: less swayed by the machine's other load than requests/s. */
+  cpuMicros: number;
+}
+
+/** A process's user + system CPU time so far, in seconds (/proc/PID/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function main(): Promise<void> {
@@ -44,10 +52,12 @@ async function main(): Promise<void> {
         const server = await startParley(url, 4150, metrics === 'on' ? { PARLEY_METRICS_TOKEN: TOKEN } : {});
         try {
           const scraper = metrics === 'on' ? scrapeEvery(server.url) : null;
+          const cpuBefore = cpuSeconds(server.process.pid!);
           const figures = await measure(server.url, AUTH, { method: 'GET', paths });
+          const cpuMicros = Math.round(((cpuSeconds(server.process.pid!) - cpuBefore) * 1e6) / figures.ok);
           const scrapes = (await scraper?.stop()) ?? 0;
-          rounds.push({ round, metrics, figures, scrapes });
-          console.error(`round ${round}, metrics ${metrics}: ${figures.requestsPerSecond} requests/s`);
+          rounds.push({ round, metrics, figures, scrapes, cpuMicros });
+          console.error(`round ${round}, metrics ${metrics}: ${figures.requestsPerSecond} requests/s, ${cpuMicros} µs CPU each`);
         } finally {
           await server.stop();
         }
@@ -80,6 +90,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 function render(rounds: Round[]): string {
   const of = (metrics: 'off' | 'on') => rounds.filter((r) => r.metrics === metrics).map((r) => r.figures.requestsPerSecond);
   const [off, on] = [median(of('off')), median(of('on'))];
+  const cpu = (metrics: 'off' | 'on') => median(rounds.filter((r) => r.metrics === metrics).map((r) => r.cpuMicros));
   const pairs = [...new Set(rounds.map((r) => r.round))].map((round) => {
     const [a, b] = (['off', 'on'] as const).map((m) => rounds.find((r) => r.round === round && r.metrics === m)!.figures.requestsPerSecond);
     return b! / a!;
@@ -88,15 +99,16 @@ function render(rounds: Round[]): string {
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}; SQLite, ${SESSIONS} sessions, session fetch, ` +
       `autocannon ${CONNECTIONS} connections, ${DURATION_SECONDS} s per round, metrics on with a scrape every ${SCRAPE_MS / 1000} s.`,
     '',
-    '| round | metrics | requests/s | p50 ms | p99 ms | errors | scrapes |',
-    '|---:|---|---:|---:|---:|---:|---:|',
+    '| round | metrics | requests/s | server CPU µs per request | p50 ms | p99 ms | errors | scrapes |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
     ...rounds.map(
       (r) =>
-        `| ${r.round} | ${r.metrics} | ${r.figures.requestsPerSecond} | ${r.figures.p50} | ${r.figures.p99} | ${r.figures.errors + r.figures.non2xx} | ${r.metrics === 'on' ? r.scrapes : ''} |`,
+        `| ${r.round} | ${r.metrics} | ${r.figures.requestsPerSecond} | ${r.cpuMicros} | ${r.figures.p50} | ${r.figures.p99} | ${r.figures.errors + r.figures.non2xx} | ${r.metrics === 'on' ? r.scrapes : ''} |`,
     ),
     '',
     `Median off ${off}/s, on ${on}/s: on/off ${(on / off).toFixed(3)}; ` +
-      `round by round on/off ${pairs.map((p) => p.toFixed(3)).join(', ')} (median ${median(pairs).toFixed(3)}).`,
+      `round by round on/off ${pairs.map((p) => p.toFixed(3)).join(', ')} (median ${median(pairs).toFixed(3)}). ` +
+      `Server CPU per request, medians: off ${cpu('off')} µs, on ${cpu('on')} µs (on/off ${(cpu('on') / cpu('off')).toFixed(3)}).`,
   ].join('\n');
 }
 
