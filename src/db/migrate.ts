@@ -21,8 +21,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-console': consoleMigration,
 };
 
+/** The migrations this build knows, oldest first: a database that ran any other is from a newer Parley. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
-const MIGRATION_TABLE = 'parley_migrations';
+export const MIGRATION_TABLE = 'parley_migrations';
+export const MIGRATION_LOCK_TABLE = 'parley_migrations_lock';
 
 /** Whether Parley's migrations ever ran on this database (an empty or a foreign one: false). */
 export async function hasParleySchema(db: Kysely<any>): Promise<boolean> {
@@ -36,7 +40,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: 'parley_migrations_lock',
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error;
