@@ -3,6 +3,7 @@
 // FILE in one step; on PostgreSQL, the pg_dump command to run instead (pg-commands.ts).
 
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Config } from '../config.js';
 import { backupSqlite } from '../db/sqlite-backup.js';
 import { counts, out, UsageError } from './cli-kit.js';
@@ -16,6 +17,7 @@ export async function backupCommand(config: Config, args: string[], options: Opt
   if (file === undefined) throw new UsageError('parley backup FILE [--force]');
   const source = sqliteFileOf(config.databaseUrl, true);
   if (source === null) return printPgDump(config.databaseUrl, file);
+  if (!existsSync(dirname(file))) throw new UsageError(`${dirname(file)} does not exist: make the directory first`);
   const replace = options.force === true;
   if (existsSync(file)) {
     if (!replace) throw new UsageError(`${file} exists: pass --force to replace it`);

@@ -9,7 +9,8 @@
 // brought up to this build's schema, and only then renamed into place; the target's stale -wal and
 // -shm go first, as SQLite would otherwise replay the old WAL into the new file.
 
-import { chmodSync, constants, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { MIGRATION_NAMES, migrateToLatest } from './migrate.js';
@@ -26,6 +27,8 @@ export interface Restored extends BackupContents {
 export async function restoreSqlite(file: string, target: string): Promise<Restored> {
   if (!existsSync(file)) throw new BackupRefusal(`${file} does not exist`);
   await refuseUnlessEmpty(target);
+  // A new machine's data directory may not exist yet: made as the server would (sqlite-files.ts).
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const partial = partialPathFor(target);
   discardPartial(partial);
   try {
