@@ -87,7 +87,7 @@ describe('parley backup under write load', () => {
       service = await pooledService(server.api, [poolNumber(), poolNumber()]);
       load = new WriteLoad(server.api, service, 4);
       const running = load;
-      await eventually(() => assert.ok(running.acknowledged >= 45, `${running.acknowledged} writes so far`));
+      await eventually(() => assert.ok(running.acknowledged >= 30, `${running.acknowledged} writes so far`));
 
       load.backupStarting();
       const atStart = load.acknowledged;
@@ -96,7 +96,7 @@ describe('parley backup under write load', () => {
       assert.match(backup.stdout, /^backed up .+ to .+backup\.db: \d+ bytes, schema 0008-console, integrity check ok\n {2}accounts/);
       // The server still takes writes once the backup is done: it held nothing that stops them.
       const atEnd = load.acknowledged;
-      await eventually(() => assert.ok(running.acknowledged >= atEnd + 15, `${running.acknowledged - atEnd} writes since`));
+      await eventually(() => assert.ok(running.acknowledged >= atEnd + 6, `${running.acknowledged - atEnd} writes since`));
       t.diagnostic(`${atStart} writes before the backup, ${atEnd - atStart} while it ran`);
       await load.stop();
     } finally {
@@ -124,7 +124,7 @@ describe('parley backup under write load', () => {
 
     const inspected = inspectDatabase(restored);
     try {
-      assert.ok(load.before.size >= 15, `${load.before.size} sessions acknowledged before the backup`);
+      assert.ok(load.before.size >= 10, `${load.before.size} sessions acknowledged before the backup`);
       const rows = await inspected.db.selectFrom('participants').select(['sid', 'session_sid', 'identifier', 'proxy_identifier']).execute();
       const found = new Map(rows.map((row) => [row.sid, [row.session_sid, row.identifier, row.proxy_identifier]]));
       for (const [session, acknowledged] of load.before) {
