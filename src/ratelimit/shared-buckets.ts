@@ -16,8 +16,8 @@ export const RETRY_MS = 5000;
 
 export class SharedBuckets implements BucketStore {
   readonly #local = new MemoryBuckets();
-  /** Until this time Redis is skipped; null while it answers. */
-  #skipUntil: number | null = null;
+  /** When Redis last failed; null while it answers. */
+  #failedAt: number | null = null;
   #fallingBack = false;
 
   constructor(
@@ -27,7 +27,8 @@ export class SharedBuckets implements BucketStore {
   ) {}
 
   async take(key: string, rule: BucketRule, at: number): Promise<Verdict> {
-    if (this.#skipUntil !== null && at < this.#skipUntil) return this.#local.take(key, rule, at);
+    // A clock set back (NTP) ends the pause rather than stretching it.
+    if (this.#failedAt !== null && at >= this.#failedAt && at - this.#failedAt < RETRY_MS) return this.#local.take(key, rule, at);
     let verdict: Verdict;
     try {
       verdict = await this.redis.take(key, rule, at);
@@ -35,7 +36,7 @@ export class SharedBuckets implements BucketStore {
       this.#failed(err, at);
       return this.#local.take(key, rule, at);
     }
-    this.#skipUntil = null;
+    this.#failedAt = null;
     if (this.#fallingBack) {
       this.#fallingBack = false;
       this.log.info({ redis: this.redis.address }, 'rate limits: Redis answers again; limits are shared across nodes again');
@@ -57,7 +58,7 @@ export class SharedBuckets implements BucketStore {
   }
 
   #failed(err: unknown, at: number): void {
-    this.#skipUntil = at + RETRY_MS;
+    this.#failedAt = at;
     if (this.#fallingBack) return;
     this.#fallingBack = true;
     const reason = err instanceof Error ? err.message : String(err);
