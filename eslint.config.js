@@ -28,6 +28,7 @@ const FEATURES = [
   'idempotency',
   'phone',
   'import',
+  'ratelimit',
 ];
 const APP_MODULES = ['**/app.js', '**/components.js', '**/server.js', '**/cli.js', '**/cli/**', '**/testing.js'];
 const EDGE_MODULES = [

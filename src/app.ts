@@ -25,6 +25,7 @@ import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
 import { SignInGuard } from './http/sign-in-guard.js';
 import { rateLimiter } from './http/rate-limit.js';
+import { bucketStore } from './ratelimit/shared-buckets.js';
 import { parseFormBuffer, refuseNulInUrl } from './http/form-body.js';
 import { urls } from './http/routing.js';
 import { digestBody, IDEMPOTENCY_HEADER, registerIdempotency } from './idempotency/idempotency.hooks.js';
@@ -184,6 +185,12 @@ function createServer(
   // One failed-sign-in counter for the API's Basic auth and the console's sign-in form.
   const guard = new SignInGuard(config.authFailureLimit);
   const rateDefaults = { limit: config.rateLimit, burst: config.rateBurst };
+  // One set of buckets for the API and the console (their route patterns differ), in Redis when configured.
+  const rateNow = options.rateClock ?? Date.now;
+  const buckets = bucketStore(config.redis, app.log, rateNow);
+  app.addHook('onReady', () => buckets.start());
+  app.addHook('onClose', () => buckets.close());
+  const limitRate = rateLimiter(rateDefaults, buckets, rateNow);
   const authenticate = basicAuth(components.authenticator, guard);
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
@@ -193,7 +200,7 @@ function createServer(
       if (reading === undefined) done();
       else reading.then(() => done(), done);
     });
-    api.addHook('onRequest', rateLimiter(rateDefaults, options.rateClock));
+    api.addHook('onRequest', limitRate);
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, components.services, links);
     sessionsRoutes(api, components.services, components.sessions, links);
@@ -214,7 +221,7 @@ function createServer(
       clocks: clock,
       simulator: config.carrier === 'simulator' ? { handsets: components.handsets, clock: components.emulatorClock } : null,
       guard,
-      limitRate: rateLimiter(rateDefaults, options.rateClock),
+      limitRate,
     });
   }
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.

@@ -100,3 +100,24 @@ test('PARLEY_CARRIER=telnyx: the API key, the account public key and the public 
     );
   }
 });
+
+test('PARLEY_REDIS_URL: unset is no Redis; redis:// or rediss:// with a host, never echoed in the error', () => {
+  assert.equal(loadConfig({}).redis, null);
+  const redis = loadConfig({ PARLEY_REDIS_URL: 'rediss://default:s3cret@cache.internal:6380/2' }).redis;
+  assert.deepEqual(redis, { url: 'rediss://default:s3cret@cache.internal:6380/2', keyPrefix: 'parley:rate:', timeoutMs: 200 });
+  const tuned = loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1', PARLEY_REDIS_KEY_PREFIX: 'eu:rate:', PARLEY_REDIS_TIMEOUT_MS: '50' });
+  assert.deepEqual(tuned.redis, { url: 'redis://127.0.0.1', keyPrefix: 'eu:rate:', timeoutMs: 50 });
+  for (const url of ['http://cache:6379', 'redis://', 'redis://:s3cret@', 'cache.internal:6379']) {
+    assert.throws(
+      () => loadConfig({ PARLEY_REDIS_URL: url }),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'PARLEY_REDIS_URL' && !err.message.includes('s3cret'),
+      url,
+    );
+  }
+  for (const timeout of ['0', '5', 'fast', '60000']) {
+    assert.throws(
+      () => loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1', PARLEY_REDIS_TIMEOUT_MS: timeout }),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'PARLEY_REDIS_TIMEOUT_MS',
+    );
+  }
+});
