@@ -21,6 +21,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-console': consoleMigration,
 };
 
+/** The newest migration this build knows: the schema a started server runs on. */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
+
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 const MIGRATION_TABLE = 'parley_migrations';
 
@@ -41,4 +44,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error;
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Whether the database has this build's newest migration (for /healthz/ready: one primary-key lookup). */
+export async function hasLatestMigration(db: Kysely<any>): Promise<boolean> {
+  const row = await db.selectFrom(MIGRATION_TABLE).select('name').where('name', '=', LATEST_MIGRATION).executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,0 +1,62 @@
+// The graceful shutdown `parley serve` runs on SIGTERM or SIGINT (server.ts), in three steps:
+//   1. drain: /healthz/ready answers 503 for PARLEY_SHUTDOWN_DRAIN_MS while everything else is
+//      served as usual, so load balancers and orchestrators stop sending new work here first;
+//   2. close: the listener closes (new connections are refused), idle connections close, and each
+//      connection closes after its current answer (in-flight.ts); app.close() waits for the last
+//      one, then stops the background jobs (the outbox worker finishes the deliveries under way
+//      and records them) and closes the database;
+//   3. past PARLEY_SHUTDOWN_TIMEOUT_MS of step 2, what is left is cut: the connections still open
+//      are destroyed, the outbox stops waiting for its deliveries (they run again once their claims
+//      expire), and the counts are logged. The database is still closed, within one more timeout.
+// The outcome says whether anything was cut; server.ts turns it into the exit status.
+
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../common/logger.js';
+import type { OutboxWorker } from '../outbox/outbox.worker.js';
+import type { InFlightRequests } from './in-flight.js';
+import type { Readiness } from './readiness.js';
+import type { Timer } from './timer.js';
+
+export interface ShutdownOutcome {
+  /** What the timeout cut; null when everything finished. */
+  cut: { requests: number; deliveries: number } | null;
+}
+
+export interface ShutdownParts {
+  app: FastifyInstance;
+  readiness: Readiness;
+  requests: InFlightRequests;
+  outbox: OutboxWorker;
+  timer: Timer;
+  drainMs: number;
+  timeoutMs: number;
+  log: Logger;
+}
+
+/** The shutdown, run once however often it is asked for: later calls get the same outcome. */
+export function gracefulShutdown(parts: ShutdownParts): () => Promise<ShutdownOutcome> {
+  let running: Promise<ShutdownOutcome> | null = null;
+  return () => (running ??= shutDown(parts));
+}
+
+async function shutDown({ app, readiness, requests, outbox, timer, drainMs, timeoutMs, log }: ShutdownParts): Promise<ShutdownOutcome> {
+  readiness.drain();
+  if (drainMs > 0) {
+    log.info({ drainMs }, 'draining: /healthz/ready answers 503, requests are still served');
+    await timer.wait(drainMs);
+  }
+  log.info(
+    { requests: requests.count, deliveries: outbox.inFlight, timeoutMs },
+    'closing: no new connections, finishing the work under way',
+  );
+  requests.closeConnections();
+  const closed = app.close().then(() => true);
+  const expired = (): Promise<boolean> => timer.wait(timeoutMs).then(() => false);
+  if (await Promise.race([closed, expired()])) return { cut: null };
+
+  const cut = { requests: requests.count, deliveries: outbox.abandon() };
+  log.warn(cut, 'shutdown timeout: cutting the requests and callback deliveries still under way');
+  app.server.closeAllConnections();
+  if (!(await Promise.race([closed, expired()]))) log.error('the database did not close in time; exiting without it');
+  return { cut };
+}
