@@ -76,6 +76,8 @@ export interface Parley {
   readonly components: Components;
   /** Whether this node should get traffic (/healthz/ready); a shutdown makes it drain. */
   readonly readiness: Readiness;
+  /** The requests being answered right now (a shutdown lets them finish). */
+  readonly requests: InFlightRequests;
   /** The graceful shutdown (lifecycle/shutdown.ts): drain, close, finish or cut, close the database. */
   shutdown(): Promise<ShutdownOutcome>;
 }
@@ -157,17 +159,18 @@ function createServer(
   const { sweeper, outbox, retention } = components;
   const timer = options.timer ?? realTimer;
   const readiness = new Readiness(database, timer);
+  const requests = new InFlightRequests(app.server);
   const shutdown = gracefulShutdown({
     app,
     readiness,
-    requests: new InFlightRequests(app.server),
+    requests,
     outbox,
     timer,
     drainMs: config.shutdownDrainMs,
     timeoutMs: config.shutdownTimeoutMs,
     log: app.log,
   });
-  app.decorate('parley', { config, database, clock, account, components, readiness, shutdown });
+  app.decorate('parley', { config, database, clock, account, components, readiness, requests, shutdown });
   app.addHook('onReady', async () => {
     sweeper.start();
     outbox.start();

@@ -26,3 +26,29 @@ export function open(baseUrl: string): Promise<Connection> {
     socket.once('error', reject);
   });
 }
+
+export interface RawResponse {
+  status: number;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The complete responses in what a connection received (each with a Content-Length, as Parley sends them). */
+export function responses(received: string): RawResponse[] {
+  const parsed: RawResponse[] = [];
+  let rest = received;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return parsed;
+    const [statusLine = '', ...lines] = rest.slice(0, end).split('\r\n');
+    const headers = Object.fromEntries(
+      lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
+    const length = Number(headers['content-length'] ?? 0);
+    // Byte length: Parley's answers here are ASCII JSON.
+    if (rest.length < end + 4 + length) return parsed;
+    parsed.push({ status: Number(statusLine.split(' ')[1]), headers, body: rest.slice(end + 4, end + 4 + length) });
+    rest = rest.slice(end + 4 + length);
+  }
+}
