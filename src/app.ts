@@ -161,7 +161,8 @@ function createServer(
   const readiness = new Readiness(database, timer);
   const requests = new InFlightRequests(app.server);
   const shutdown = gracefulShutdown({
-    app,
+    server: app.server,
+    close: () => app.close(),
     readiness,
     requests,
     outbox,

@@ -2,7 +2,7 @@
 //   1. drain: /healthz/ready answers 503 for PARLEY_SHUTDOWN_DRAIN_MS while everything else is
 //      served as usual, so load balancers and orchestrators stop sending new work here first;
 //   2. close: the listener closes (new connections are refused), idle connections close, and each
-//      connection closes after its current answer (in-flight.ts); app.close() waits for the last
+//      connection closes after its current answer (in-flight.ts); the app's close waits for the last
 //      one, then stops the background jobs (the outbox worker finishes the deliveries under way
 //      and records them) and closes the database;
 //   3. past PARLEY_SHUTDOWN_TIMEOUT_MS of step 2, what is left is cut: the connections still open
@@ -10,7 +10,7 @@
 //      expire), and the counts are logged. The database is still closed, within one more timeout.
 // The outcome says whether anything was cut; server.ts turns it into the exit status.
 
-import type { FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import type { Logger } from '../common/logger.js';
 import type { OutboxWorker } from '../outbox/outbox.worker.js';
 import type { InFlightRequests } from './in-flight.js';
@@ -23,7 +23,9 @@ export interface ShutdownOutcome {
 }
 
 export interface ShutdownParts {
-  app: FastifyInstance;
+  /** The HTTP server, and what closes the whole app (Fastify's close: the listener, the jobs, the database). */
+  server: Server;
+  close(): Promise<unknown>;
   readiness: Readiness;
   requests: InFlightRequests;
   outbox: OutboxWorker;
@@ -39,7 +41,17 @@ export function gracefulShutdown(parts: ShutdownParts): () => Promise<ShutdownOu
   return () => (running ??= shutDown(parts));
 }
 
-async function shutDown({ app, readiness, requests, outbox, timer, drainMs, timeoutMs, log }: ShutdownParts): Promise<ShutdownOutcome> {
+async function shutDown({
+  server,
+  close,
+  readiness,
+  requests,
+  outbox,
+  timer,
+  drainMs,
+  timeoutMs,
+  log,
+}: ShutdownParts): Promise<ShutdownOutcome> {
   readiness.drain();
   if (drainMs > 0) {
     log.info({ drainMs }, 'draining: /healthz/ready answers 503, requests are still served');
@@ -50,13 +62,13 @@ async function shutDown({ app, readiness, requests, outbox, timer, drainMs, time
     'closing: no new connections, finishing the work under way',
   );
   requests.closeConnections();
-  const closed = app.close().then(() => true);
+  const closed = close().then(() => true);
   const expired = (): Promise<boolean> => timer.wait(timeoutMs).then(() => false);
   if (await Promise.race([closed, expired()])) return { cut: null };
 
   const cut = { requests: requests.count, deliveries: outbox.abandon() };
   log.warn(cut, 'shutdown timeout: cutting the requests and callback deliveries still under way');
-  app.server.closeAllConnections();
+  server.closeAllConnections();
   if (!(await Promise.race([closed, expired()]))) log.error('the database did not close in time; exiting without it');
   return { cut };
 }

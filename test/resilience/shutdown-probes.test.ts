@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { startTestApp } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { createTestDatabase, testEngine } from '../helpers/database.js';
@@ -67,46 +68,46 @@ describe(`the probes (${testEngine()})`, () => {
     assert.deepEqual(await ready(t, timer), READY);
   });
 
+  /** While `fault` holds, ready says "writes" (once the last answer has aged), live 200, reads work; then ready again. */
+  async function whileWritesFail(fault: { start(db: Kysely<any>): Promise<void>; end(db: Kysely<any>): Promise<void> }) {
+    const { db } = t.app.parley.database;
+    assert.deepEqual(await ready(t, timer), READY);
+    await fault.start(db);
+    try {
+      assert.deepEqual(await probe(t, '/healthz/ready'), READY, 'the answer of a moment ago is reused, nothing is written');
+      assert.deepEqual(await ready(t, timer), unready('writes'));
+      assert.deepEqual(await probe(t, '/healthz/live'), LIVE);
+      assert.equal((await t.api.get('/v1/Services')).status, 200, 'reads still work: only the writes fail');
+    } finally {
+      await fault.end(db);
+    }
+    assert.deepEqual(await ready(t, timer), READY);
+  }
+
   test(
-    'SQLite refusing writes: ready is 503 "writes" (after the last answer has aged), live stays 200',
-    {
-      skip: testEngine() !== 'sqlite' && 'an SQLite fault',
-    },
-    async () => {
-      const { db } = t.app.parley.database;
-      assert.deepEqual(await ready(t, timer), READY);
-      await sql`pragma query_only = 1`.execute(db);
-      try {
-        assert.deepEqual(await probe(t, '/healthz/ready'), READY, 'the answer of a moment ago is reused, nothing is written');
-        assert.deepEqual(await ready(t, timer), unready('writes'));
-        assert.deepEqual(await probe(t, '/healthz/live'), LIVE);
-        assert.equal((await t.api.get('/v1/Services')).status, 200, 'reads still work: only the writes fail');
-      } finally {
-        await sql`pragma query_only = 0`.execute(db);
-      }
-      assert.deepEqual(await ready(t, timer), READY);
-    },
+    'SQLite refusing writes (query_only): ready is 503 "writes", live stays 200',
+    { skip: testEngine() !== 'sqlite' && 'an SQLite fault' },
+    () =>
+      whileWritesFail({
+        start: (db) => sql`pragma query_only = 1`.execute(db).then(() => {}),
+        end: (db) => sql`pragma query_only = 0`.execute(db).then(() => {}),
+      }),
   );
 
   test(
     'PostgreSQL refusing writes (a trigger raising disk_full): ready is 503 "writes", live stays 200',
-    {
-      skip: testEngine() !== 'postgres' && 'a PostgreSQL fault',
-    },
-    async () => {
-      const { db } = t.app.parley.database;
-      assert.deepEqual(await ready(t, timer), READY);
-      await sql`create function parley_test_disk_full() returns trigger language plpgsql as $$
-      begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$`.execute(db);
-      await sql`create trigger disk_full before insert on storage_probe for each row execute function parley_test_disk_full()`.execute(db);
-      try {
-        assert.deepEqual(await ready(t, timer), unready('writes'));
-        assert.deepEqual(await probe(t, '/healthz/live'), LIVE);
-      } finally {
-        await sql`drop function parley_test_disk_full cascade`.execute(db);
-      }
-      assert.deepEqual(await ready(t, timer), READY);
-    },
+    { skip: testEngine() !== 'postgres' && 'a PostgreSQL fault' },
+    () =>
+      whileWritesFail({
+        start: async (db) => {
+          await sql`create function parley_test_disk_full() returns trigger language plpgsql as $$
+            begin raise exception 'could not extend file: No space left on device' using errcode = 'disk_full'; end $$`.execute(db);
+          await sql`create trigger disk_full before insert on storage_probe for each row execute function parley_test_disk_full()`.execute(
+            db,
+          );
+        },
+        end: (db) => sql`drop function parley_test_disk_full cascade`.execute(db).then(() => {}),
+      }),
   );
 });
 
