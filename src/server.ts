@@ -1,7 +1,8 @@
 // `parley serve`: build the app, listen, announce the account, shut down cleanly on a signal
 // (lifecycle/shutdown.ts: drain, close, finish or cut the work under way, close the database).
 // Exit status: 0 once everything finished; EXIT_WORK_CUT when the shutdown timeout had to cut
-// requests or callback deliveries (logged with their counts); 1 when the shutdown itself failed.
+// requests or callback deliveries (logged with their counts); 1 when the shutdown itself failed
+// (an error closing, or the database still not closed one more timeout later).
 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';

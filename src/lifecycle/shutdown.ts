@@ -7,7 +7,8 @@
 //      and records them) and closes the database;
 //   3. past PARLEY_SHUTDOWN_TIMEOUT_MS of step 2, what is left is cut: the connections still open
 //      are destroyed, the outbox stops waiting for its deliveries (they run again once their claims
-//      expire), and the counts are logged. The database is still closed, within one more timeout.
+//      expire), and the counts are logged. The database is still closed, within one more timeout
+//      (past that, the shutdown fails).
 // The outcome says whether anything was cut; server.ts turns it into the exit status.
 
 import type { Server } from 'node:http';
@@ -66,9 +67,12 @@ async function shutDown({
   const expired = (): Promise<boolean> => timer.wait(timeoutMs).then(() => false);
   if (await Promise.race([closed, expired()])) return { cut: null };
 
-  const cut = { requests: requests.count, deliveries: outbox.abandon() };
-  log.warn(cut, 'shutdown timeout: cutting the requests and callback deliveries still under way');
+  // Time ran out. What is left may be no work at all: a connection whose request head never came
+  // in full, the jobs' last passes, the database's close. Only requests and deliveries count as cut.
+  const left = { requests: requests.count, deliveries: outbox.abandon() };
+  const cut = left.requests + left.deliveries > 0 ? left : null;
+  if (cut !== null) log.warn(cut, 'shutdown timeout: cutting the requests and callback deliveries still under way');
   server.closeAllConnections();
-  if (!(await Promise.race([closed, expired()]))) log.error('the database did not close in time; exiting without it');
+  if (!(await Promise.race([closed, expired()]))) throw new Error('the database did not close within the shutdown timeout');
   return { cut };
 }

@@ -7,14 +7,15 @@
 //   - the close: new connections are refused, idle keep-alive ones are closed, a request under way
 //     finishes and its answer carries `Connection: close`; the shutdown reports nothing cut;
 //   - the timeout: a request that never ends (its body never comes) and a callback delivery whose
-//     receiver never answers are cut, counted in the outcome and in the log, and the app closes.
+//     receiver never answers are cut, counted in the outcome and in the log, and the app closes; a
+//     connection whose request head never comes in full is closed too, but is no request cut.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { testEngine } from '../helpers/database.js';
-import { eventually } from '../helpers/eventually.js';
+import { eventually, sleep } from '../helpers/eventually.js';
 import { maskedPair, text } from '../helpers/factories.js';
 import { logCollector } from '../helpers/log-collector.js';
 import { ManualTimer } from '../helpers/manual-timer.js';
@@ -120,6 +121,28 @@ test(`the timeout cuts a request that never ends and a delivery that never ends,
   } finally {
     receiver.release();
     await receiver.close();
+    await t.close();
+  }
+});
+
+test(`a connection whose request head never comes in full is closed at the timeout, and nothing counts as cut (${testEngine()})`, async () => {
+  const timer = new ManualTimer();
+  const t = await startTestApp(ENV, { timer });
+  try {
+    const half = await open(t.baseUrl);
+    half.socket.write('GET /healthz/live HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const shutdown = t.app.parley.shutdown();
+    await timer.end(DRAIN_MS);
+    await eventually(async () => assert.ok(await refused(t)));
+    let closedEarly = false;
+    void half.closed.then(() => (closedEarly = true));
+    // Showing that something did not happen: a while, then a look (a slow machine can only make it pass).
+    await sleep(300);
+    assert.equal(closedEarly, false, 'Node counts it busy: the close waits for it');
+    await timer.end(TIMEOUT_MS);
+    assert.deepEqual(await shutdown, { cut: null });
+    await half.closed;
+  } finally {
     await t.close();
   }
 });
