@@ -43,6 +43,13 @@ import { compatibleRoutes } from './carriers/twilio-compatible/compatible.routes
 import { telnyxRoutes } from './carriers/telnyx/telnyx.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
+import { healthRoutes } from './http/health.routes.js';
+import { InFlightRequests } from './lifecycle/in-flight.js';
+import { Readiness } from './lifecycle/readiness.js';
+import { gracefulShutdown } from './lifecycle/shutdown.js';
+import type { ShutdownOutcome } from './lifecycle/shutdown.js';
+import { realTimer } from './lifecycle/timer.js';
+import type { Timer } from './lifecycle/timer.js';
 
 export interface AppOptions {
   /**
@@ -56,6 +63,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** The rate limiter's time source, in milliseconds (tests); by default the wall clock, Date.now. */
   rateClock?: () => number;
+  /** The shutdown's drain and timeout waits, and readiness answers' age (tests); by default real time. */
+  timer?: Timer;
 }
 
 /** What the running app exposes to `parley serve` and to tests. */
@@ -66,6 +75,12 @@ export interface Parley {
   readonly clock: AccountClocks;
   readonly account: DefaultAccount;
   readonly components: Components;
+  /** Whether this node should get traffic (/healthz/ready); a shutdown makes it drain. */
+  readonly readiness: Readiness;
+  /** The requests being answered right now (a shutdown lets them finish). */
+  readonly requests: InFlightRequests;
+  /** The graceful shutdown (lifecycle/shutdown.ts): drain, close, finish or cut, close the database. */
+  shutdown(): Promise<ShutdownOutcome>;
 }
 
 declare module 'fastify' {
@@ -132,6 +147,9 @@ function createServer(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { verbose: true }, plugins: [addParleyVocabulary] },
     frameworkErrors: frameworkError,
+    // A request on a busy keep-alive connection after the listener closed is served as usual (with
+    // `Connection: close`), not refused with Fastify's own, non-Twilio, 503: lifecycle/shutdown.ts.
+    return503OnClosing: false,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -140,7 +158,21 @@ function createServer(
   const db = database.queries;
   const components = createComponents(config, database, clock, app.log, options.lookup);
   const { sweeper, outbox, retention } = components;
-  app.decorate('parley', { config, database, clock, account, components });
+  const timer = options.timer ?? realTimer;
+  const readiness = new Readiness(database, timer);
+  const requests = new InFlightRequests(app.server);
+  const shutdown = gracefulShutdown({
+    server: app.server,
+    close: () => app.close(),
+    readiness,
+    requests,
+    outbox,
+    timer,
+    drainMs: config.shutdownDrainMs,
+    timeoutMs: config.shutdownTimeoutMs,
+    log: app.log,
+  });
+  app.decorate('parley', { config, database, clock, account, components, readiness, requests, shutdown });
   app.addHook('onReady', async () => {
     sweeper.start();
     outbox.start();
@@ -174,12 +206,7 @@ function createServer(
     if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = Object.create(null);
   });
 
-  // 503 while the database cannot be reached, or cannot take writes since a storage fault
-  // (db/storage-health.ts), so a load balancer stops sending requests this node can only refuse.
-  app.get('/healthz', async (_request, reply) => {
-    const ready = await database.ping();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable' });
-  });
+  healthRoutes(app, database, readiness);
 
   const links = urls(config.publicUrl);
   // One failed-sign-in counter for the API's Basic auth and the console's sign-in form.

@@ -84,6 +84,10 @@ export interface Config {
   readonly retentionDays: number;
   /** Failed sign-ins from one client address within a minute before it gets 429s; 0 for no limit. */
   readonly authFailureLimit: number;
+  /** On SIGTERM/SIGINT: how long /healthz/ready answers 503 before the listener closes (lifecycle/shutdown.ts). */
+  readonly shutdownDrainMs: number;
+  /** Then how long requests and callback deliveries under way may take to finish before they are cut. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface TelnyxSettings {
@@ -205,6 +209,8 @@ export function loadConfig(env: Env = process.env): Config {
     callbackConcurrencyPerAccount: integer(env, 'PARLEY_CALLBACK_CONCURRENCY_PER_ACCOUNT', 10, 1, 10_000),
     retentionDays: integer(env, 'PARLEY_RETENTION_DAYS', 30, 0, 36_500),
     authFailureLimit: integer(env, 'PARLEY_AUTH_FAILURE_LIMIT', realCarrier ? 20 : 0, 0, 1_000_000),
+    shutdownDrainMs: integer(env, 'PARLEY_SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
+    shutdownTimeoutMs: integer(env, 'PARLEY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   });
 }
 

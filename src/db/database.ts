@@ -44,6 +44,8 @@ export interface DatabaseHandle {
   maintain<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Answers whether the database is reachable right now and, after a storage fault, takes writes again. */
   ping(): Promise<boolean>;
+  /** Writes a probe row now and deletes it again, committed (db/storage-health.ts): whether the database takes writes. */
+  writable(): Promise<boolean>;
   destroy(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ function openSqlite(path: string, options: DatabaseOptions): DatabaseHandle {
     // One connection, and no statement timeout to lift.
     maintain: (work) => work(db),
     ping: async () => sqlite.open && (await health.check(transactions)),
+    writable: async () => sqlite.open && (await health.probe(transactions)),
     destroy: async () => {
       await checkpointer?.stop();
       await db.destroy();
@@ -166,6 +169,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
         return false;
       }
     },
+    writable: () => health.probe(transactions),
     destroy: () => db.destroy(),
   };
 }

@@ -23,6 +23,8 @@ const MIGRATIONS: Record<string, Migration> = {
 
 /** The migrations this build knows, oldest first: a database that ran any other is from a newer Parley. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+/** The newest migration this build knows: the schema a started server runs on. */
+export const LATEST_MIGRATION = MIGRATION_NAMES.at(-1)!;
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 export const MIGRATION_TABLE = 'parley_migrations';
@@ -51,4 +53,10 @@ function migrator(db: Kysely<any>): Migrator {
 function applied({ error, results = [] }: MigrationResultSet): string[] {
   if (error) throw error;
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Whether the database has this build's newest migration (for /healthz/ready: one primary-key lookup). */
+export async function hasLatestMigration(db: Kysely<any>): Promise<boolean> {
+  const row = await db.selectFrom(MIGRATION_TABLE).select('name').where('name', '=', LATEST_MIGRATION).executeTakeFirst();
+  return row !== undefined;
 }

@@ -13,6 +13,8 @@ test('defaults match the README', () => {
   assert.equal(config.bodyLimit, 65536);
   assert.equal(config.adminToken, null);
   assert.equal(config.numberCheck, 'possible');
+  assert.equal(config.shutdownDrainMs, 5000);
+  assert.equal(config.shutdownTimeoutMs, 10_000);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -50,6 +52,9 @@ test('each invalid variable is named in the error', () => {
       'PARLEY_ADMIN_TOKEN',
     ],
     [{ PARLEY_NUMBER_CHECK: 'strict' }, 'PARLEY_NUMBER_CHECK'],
+    [{ PARLEY_SHUTDOWN_DRAIN_MS: '-1' }, 'PARLEY_SHUTDOWN_DRAIN_MS'],
+    [{ PARLEY_SHUTDOWN_DRAIN_MS: '5s' }, 'PARLEY_SHUTDOWN_DRAIN_MS'],
+    [{ PARLEY_SHUTDOWN_TIMEOUT_MS: '600001' }, 'PARLEY_SHUTDOWN_TIMEOUT_MS'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(
@@ -58,6 +63,11 @@ test('each invalid variable is named in the error', () => {
       JSON.stringify(env),
     );
   }
+});
+
+test('PARLEY_SHUTDOWN_DRAIN_MS and PARLEY_SHUTDOWN_TIMEOUT_MS may be 0 (close at once, cut at once)', () => {
+  const config = loadConfig({ PARLEY_SHUTDOWN_DRAIN_MS: '0', PARLEY_SHUTDOWN_TIMEOUT_MS: '0' });
+  assert.deepEqual([config.shutdownDrainMs, config.shutdownTimeoutMs], [0, 0]);
 });
 
 test('PARLEY_PUBLIC_URL loses its trailing slash', () => {
