@@ -26,6 +26,8 @@ export async function startParley(databaseUrl: string, port: number): Promise<Se
       PARLEY_ACCOUNT_SID: BENCH_ACCOUNT_SID,
       PARLEY_AUTH_TOKEN: BENCH_AUTH_TOKEN,
       PARLEY_LOG_LEVEL: 'warn',
+      // Stopped between runs: nothing to drain for.
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
