@@ -29,6 +29,7 @@ const FEATURES = [
   'phone',
   'import',
   'metrics',
+  'ratelimit',
 ];
 const APP_MODULES = ['**/app.js', '**/components.js', '**/server.js', '**/cli.js', '**/cli/**', '**/testing.js'];
 const EDGE_MODULES = [

@@ -38,6 +38,7 @@ async function timeStart(scratch: string, label: string): Promise<number> {
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${join(scratch, `${label}.db`)}`,
       PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
     },
   });
   let stderr = '';

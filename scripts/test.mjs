@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite on SQLite, then again on PostgreSQL when PARLEY_TEST_DATABASE_URL
 // names a server (.ci/run makes sure one is there). Extra arguments are test files or folders.
-// When a selected file is a browser test (test/browser/), chromium is installed first if missing.
+// When a selected file is a browser test (test/browser/), chromium is installed first if missing;
+// Redis is found or started when PARLEY_TEST_REDIS_URL is unset (scripts/ensure-redis.sh).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -30,6 +31,18 @@ const browserTests = files.some((file) => relative(repo, resolve(file)).startsWi
 if (browserTests && !existsSync(chromium)) {
   const ensured = spawnSync(join(repo, 'scripts', 'ensure-chromium.sh'), [], { stdio: 'inherit' });
   if (ensured.status !== 0) console.error(`\nCould not install chromium (${chromium}): the browser tests will fail.\n`);
+}
+
+// Redis (the shared rate limits' tests) is found or started like PostgreSQL in .ci/run; if that
+// fails, those tests fail with test/helpers/redis.ts's error saying what to run, never skip.
+if (!process.env.PARLEY_TEST_REDIS_URL) {
+  const ensured = spawnSync('bash', ['-c', '. scripts/ensure-redis.sh >&2 && printf %s "$PARLEY_TEST_REDIS_URL"'], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (ensured.status === 0 && ensured.stdout !== '') process.env.PARLEY_TEST_REDIS_URL = ensured.stdout;
+  else console.error('\nCould not find or start Redis: the Redis tests will fail.\n');
 }
 
 const engines = ['sqlite'];

@@ -27,6 +27,7 @@ import { addParleyVocabulary } from './http/ajv-setup.js';
 import { basicAuth } from './http/auth.js';
 import { SignInGuard } from './http/sign-in-guard.js';
 import { rateLimiter } from './http/rate-limit.js';
+import { bucketStore } from './ratelimit/shared-buckets.js';
 import { parseFormBuffer, refuseNulInUrl } from './http/form-body.js';
 import { urls } from './http/routing.js';
 import { digestBody, IDEMPOTENCY_HEADER, registerIdempotency } from './idempotency/idempotency.hooks.js';
@@ -44,6 +45,13 @@ import { compatibleRoutes } from './carriers/twilio-compatible/compatible.routes
 import { telnyxRoutes } from './carriers/telnyx/telnyx.routes.js';
 import { interactionsRoutes } from './resources/interactions/interactions.routes.js';
 import { messageInteractionsRoutes } from './resources/message-interactions/message-interactions.routes.js';
+import { healthRoutes } from './http/health.routes.js';
+import { InFlightRequests } from './lifecycle/in-flight.js';
+import { Readiness } from './lifecycle/readiness.js';
+import { gracefulShutdown } from './lifecycle/shutdown.js';
+import type { ShutdownOutcome } from './lifecycle/shutdown.js';
+import { realTimer } from './lifecycle/timer.js';
+import type { Timer } from './lifecycle/timer.js';
 
 export interface AppOptions {
   /**
@@ -59,6 +67,8 @@ export interface AppOptions {
   rateClock?: () => number;
   /** How long GET /metrics reuses a reading of the database gauges (tests: 0); components.ts METRICS_CACHE_MS by default. */
   metricsCacheMs?: number;
+  /** The shutdown's drain and timeout waits, and readiness answers' age (tests); by default real time. */
+  timer?: Timer;
 }
 
 /** What the running app exposes to `parley serve` and to tests. */
@@ -69,6 +79,12 @@ export interface Parley {
   readonly clock: AccountClocks;
   readonly account: DefaultAccount;
   readonly components: Components;
+  /** Whether this node should get traffic (/healthz/ready); a shutdown makes it drain. */
+  readonly readiness: Readiness;
+  /** The requests being answered right now (a shutdown lets them finish). */
+  readonly requests: InFlightRequests;
+  /** The graceful shutdown (lifecycle/shutdown.ts): drain, close, finish or cut, close the database. */
+  shutdown(): Promise<ShutdownOutcome>;
 }
 
 declare module 'fastify' {
@@ -135,6 +151,9 @@ function createServer(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: { customOptions: { verbose: true }, plugins: [addParleyVocabulary] },
     frameworkErrors: frameworkError,
+    // A request on a busy keep-alive connection after the listener closed is served as usual (with
+    // `Connection: close`), not refused with Fastify's own, non-Twilio, 503: lifecycle/shutdown.ts.
+    return503OnClosing: false,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -143,7 +162,21 @@ function createServer(
   const db = database.queries;
   const components = createComponents(config, database, clock, app.log, options.lookup, options.metricsCacheMs);
   const { sweeper, outbox, retention, sessionCounts } = components;
-  app.decorate('parley', { config, database, clock, account, components });
+  const timer = options.timer ?? realTimer;
+  const readiness = new Readiness(database, timer);
+  const requests = new InFlightRequests(app.server);
+  const shutdown = gracefulShutdown({
+    server: app.server,
+    close: () => app.close(),
+    readiness,
+    requests,
+    outbox,
+    timer,
+    drainMs: config.shutdownDrainMs,
+    timeoutMs: config.shutdownTimeoutMs,
+    log: app.log,
+  });
+  app.decorate('parley', { config, database, clock, account, components, readiness, requests, shutdown });
   app.addHook('onReady', async () => {
     sweeper.start();
     outbox.start();
@@ -183,17 +216,18 @@ function createServer(
     if (request.method === 'POST' && (request.body === undefined || request.body === null)) request.body = Object.create(null);
   });
 
-  // 503 while the database cannot be reached, or cannot take writes since a storage fault
-  // (db/storage-health.ts), so a load balancer stops sending requests this node can only refuse.
-  app.get('/healthz', async (_request, reply) => {
-    const ready = await database.ping();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable' });
-  });
+  healthRoutes(app, database, readiness);
 
   const links = urls(config.publicUrl);
   // One failed-sign-in counter for the API's Basic auth and the console's sign-in form.
   const guard = new SignInGuard(config.authFailureLimit);
   const rateDefaults = { limit: config.rateLimit, burst: config.rateBurst };
+  // One set of buckets for the API and the console (their route patterns differ), in Redis when configured.
+  const rateNow = options.rateClock ?? Date.now;
+  const buckets = bucketStore(config.redis, app.log, rateNow);
+  app.addHook('onReady', () => buckets.start());
+  app.addHook('onClose', () => buckets.close());
+  const limitRate = rateLimiter(rateDefaults, buckets, rateNow);
   const authenticate = basicAuth(components.authenticator, guard);
   app.register(async (api) => {
     api.addHook('onRequest', authenticate);
@@ -203,7 +237,7 @@ function createServer(
       if (reading === undefined) done();
       else reading.then(() => done(), done);
     });
-    api.addHook('onRequest', rateLimiter(rateDefaults, options.rateClock));
+    api.addHook('onRequest', limitRate);
     registerIdempotency(api, db, clock, config.idempotencyTtlSeconds);
     servicesRoutes(api, components.services, links);
     sessionsRoutes(api, components.services, components.sessions, links);
@@ -224,7 +258,7 @@ function createServer(
       clocks: clock,
       simulator: config.carrier === 'simulator' ? { handsets: components.handsets, clock: components.emulatorClock } : null,
       guard,
-      limitRate: rateLimiter(rateDefaults, options.rateClock),
+      limitRate,
     });
   }
   // The emulator's admin API answers to a bearer token of its own, not an account's credentials.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `parley` command: serve (what `npm start` runs), migrate, account and key administration,
-// and data-subject erasure. Strict: an unknown command, option or argument stops it (exit 2) with
+// data-subject erasure, backup and restore. Strict: an unknown command, option or argument stops it (exit 2) with
 // the usage, and only the code of the command asked for is loaded (cli/commands.ts).
 
 import { parseArgs } from 'node:util';

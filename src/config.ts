@@ -62,6 +62,8 @@ export interface Config {
   /** Default rate limit per account and endpoint (requests per second, 0: off) and its burst (0: 5x). */
   readonly rateLimit: number;
   readonly rateBurst: number;
+  /** Where the rate-limit buckets are shared by every node (redis:// or rediss://); null: each node counts alone. */
+  readonly redis: RedisSettings | null;
   /** How long a database operation may wait for a connection or an answer before the request gets a 503. */
   readonly databaseTimeoutMs: number;
   /** Most bytes of an answer Parley reads from any outgoing HTTP call; beyond, the call is aborted. */
@@ -86,6 +88,10 @@ export interface Config {
   readonly metricsToken: string | null;
   /** Whether metrics carry a service_sid label (sessions, pool, refusals, routed interactions); otherwise totals only. */
   readonly metricsPerService: boolean;
+  /** On SIGTERM/SIGINT: how long /healthz/ready answers 503 before the listener closes (lifecycle/shutdown.ts). */
+  readonly shutdownDrainMs: number;
+  /** Then how long requests and callback deliveries under way may take to finish before they are cut. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface TelnyxSettings {
@@ -97,6 +103,15 @@ export interface TelnyxSettings {
   readonly messagingProfileId: string | null;
   /** PARLEY_TELNYX_API_URL: https://api.telnyx.com unless a test points it at a fake. */
   readonly apiUrl: string;
+}
+
+export interface RedisSettings {
+  /** PARLEY_REDIS_URL, password included: handed to the client, never logged. */
+  readonly url: string;
+  /** PARLEY_REDIS_KEY_PREFIX: before every bucket's key, so deployments (or test runs) can share one Redis. */
+  readonly keyPrefix: string;
+  /** PARLEY_REDIS_TIMEOUT_MS: longest wait for Redis before a request is counted on this node instead. */
+  readonly timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -189,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxPollMs: integer(env, 'PARLEY_OUTBOX_POLL_MS', 250, 10, 60_000),
     rateLimit: integer(env, 'PARLEY_RATE_LIMIT', 0, 0, 1_000_000),
     rateBurst: integer(env, 'PARLEY_RATE_BURST', 0, 0, 10_000_000),
+    redis: redisSettings(env),
     databaseTimeoutMs: integer(env, 'PARLEY_DB_TIMEOUT_MS', 10_000, 100, 600_000),
     callbackMaxResponseBytes: integer(env, 'PARLEY_CALLBACK_MAX_RESPONSE_BYTES', 64 * 1024, 1024, 64 * 1024 * 1024),
     callbackAllowPrivate: boolean(env, 'PARLEY_CALLBACK_ALLOW_PRIVATE', !realCarrier),
@@ -204,6 +220,8 @@ export function loadConfig(env: Env = process.env): Config {
     authFailureLimit: integer(env, 'PARLEY_AUTH_FAILURE_LIMIT', realCarrier ? 20 : 0, 0, 1_000_000),
     metricsToken,
     metricsPerService: boolean(env, 'PARLEY_METRICS_PER_SERVICE', false),
+    shutdownDrainMs: integer(env, 'PARLEY_SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
+    shutdownTimeoutMs: integer(env, 'PARLEY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   });
 }
 
@@ -332,6 +350,19 @@ function databaseUrl(env: Env): string {
     throw new ConfigError('DATABASE_URL', `must be sqlite:PATH, sqlite::memory: or postgres://…, got "${raw}"`);
   }
   return raw;
+}
+
+/** PARLEY_REDIS_*: unset PARLEY_REDIS_URL means no Redis (and the other two are ignored). */
+function redisSettings(env: Env): RedisSettings | null {
+  const url = optional(env, 'PARLEY_REDIS_URL');
+  if (url === null) return null;
+  // The value is never echoed: it may hold the password.
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (parsed === null || !['redis:', 'rediss:'].includes(parsed.protocol) || parsed.hostname === '') {
+    throw new ConfigError('PARLEY_REDIS_URL', 'must be redis://[user:password@]host[:port][/db] or rediss://… (TLS)');
+  }
+  const keyPrefix = optional(env, 'PARLEY_REDIS_KEY_PREFIX') ?? 'parley:rate:';
+  return Object.freeze({ url, keyPrefix, timeoutMs: integer(env, 'PARLEY_REDIS_TIMEOUT_MS', 200, 10, 10_000) });
 }
 
 function publicUrl(env: Env): string | null {

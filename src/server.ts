@@ -1,9 +1,16 @@
-// `parley serve`: build the app, listen, announce the account, shut down cleanly on a signal.
+// `parley serve`: build the app, listen, announce the account, shut down cleanly on a signal
+// (lifecycle/shutdown.ts: drain, close, finish or cut the work under way, close the database).
+// Exit status: 0 once everything finished; EXIT_WORK_CUT when the shutdown timeout had to cut
+// requests or callback deliveries (logged with their counts); 1 when the shutdown itself failed
+// (an error closing, or the database still not closed one more timeout later).
 
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+
+/** The exit status of a shutdown whose timeout cut requests or deliveries (0, 1 and 2 mean done, failed, usage). */
+export const EXIT_WORK_CUT = 3;
 
 export async function startServer(config: Config): Promise<FastifyInstance> {
   // The handlers come first. Installed after the banner, a SIGTERM sent by whoever saw the banner
@@ -15,7 +22,7 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
   let running: FastifyInstance | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled !== null) {
-      running?.log.info({ signal }, 'already shutting down');
+      running?.log.warn({ signal }, 'already shutting down: the signal is ignored');
       return;
     }
     signalled = signal;
@@ -26,19 +33,19 @@ export async function startServer(config: Config): Promise<FastifyInstance> {
 
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
+  running = app;
   if (signalled !== null) {
     shutdown(app, signalled);
     return app;
   }
-  running = app;
   process.stdout.write(banner(app, config));
   return app;
 }
 
 function shutdown(app: FastifyInstance, signal: NodeJS.Signals): void {
   app.log.info({ signal }, 'shutting down');
-  app.close().then(
-    () => process.exit(0),
+  app.parley.shutdown().then(
+    ({ cut }) => process.exit(cut === null ? 0 : EXIT_WORK_CUT),
     (err: unknown) => {
       app.log.error({ err }, 'shutdown failed');
       process.exit(1);

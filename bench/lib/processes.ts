@@ -27,6 +27,8 @@ export async function startParley(databaseUrl: string, port: number, env: Record
       PARLEY_ACCOUNT_SID: BENCH_ACCOUNT_SID,
       PARLEY_AUTH_TOKEN: BENCH_AUTH_TOKEN,
       PARLEY_LOG_LEVEL: 'warn',
+      // Stopped between runs: nothing to drain for.
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

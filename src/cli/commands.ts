@@ -114,6 +114,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'erase-number': admin({ account: text }, 1, async (context, call) =>
     (await import('./erase-command.js')).eraseCommand(context, call.args, call.options),
   ),
+  // Not admin(): a backup reads the database as it is (no migration), a restore may create it.
+  backup: {
+    options: { force: flag, ...DATABASE },
+    args: 1,
+    run: async (call) => {
+      await (await import('./backup-command.js')).backupCommand(configFor(call.options), call.args, call.options);
+      return 0;
+    },
+  },
+  restore: {
+    options: DATABASE,
+    args: 1,
+    run: async (call) => {
+      await (await import('./restore-command.js')).restoreCommand(configFor(call.options), call.args);
+      return 0;
+    },
+  },
   // Its own exit statuses (3: some records refused), so not admin()'s.
   'import twilio-proxy': {
     options: { ...IMPORT_OPTIONS, ...DATABASE },

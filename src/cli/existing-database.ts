@@ -27,12 +27,17 @@ export async function withExistingDatabase(config: Config, work: (context: Admin
   }
 }
 
+/** The SQLite file DATABASE_URL names (null for PostgreSQL); `existing`: refused unless it exists. */
+export function sqliteFileOf(url: string, existing: boolean): string | null {
+  if (!url.startsWith('sqlite:')) return null;
+  const path = url.slice('sqlite:'.length);
+  if (path === ':memory:' || path === '') throw new ConfigError('DATABASE_URL', `is ${url} (an in-memory database holds nothing yet)`);
+  if (existing && !existsSync(path)) throw new ConfigError('DATABASE_URL', `names ${path}, which does not exist (${CREATE_IT})`);
+  return path;
+}
+
 async function openExisting(url: string): Promise<DatabaseHandle> {
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
-    if (path === ':memory:') throw new ConfigError('DATABASE_URL', `is ${url} (an in-memory database holds nothing yet)`);
-    if (!existsSync(path)) throw new ConfigError('DATABASE_URL', `names ${path}, which does not exist (${CREATE_IT})`);
-  }
+  sqliteFileOf(url, true);
   // Checkpoints are the server's business: a command that runs for a moment needs no worker.
   const database = openDatabase(url, { checkpoints: false });
   try {

@@ -29,10 +29,16 @@ Commands:
                                           into account AC…, created if missing (new auth token printed,
                                           or Twilio's with --keep-auth-token); --dry-run writes nothing.
                                           Exit 3: some records refused (listed); 1: the import stopped
+  backup FILE [--force]                   SQLite: a consistent copy of the database, taken while the server
+                                          runs, checked, then put under FILE (--force replaces one there);
+                                          PostgreSQL: prints the pg_dump command to run
+  restore FILE                            SQLite: FILE (a backup) becomes the database, which must be absent
+                                          or empty; migrated forward if older. PostgreSQL: checks the
+                                          database is empty, prints the pg_restore command to run
   version, --version                      print Parley's version
   help, --help                            show this text
 
-Every command but serve and migrate works on an existing database only. Every command that opens
+Every command but serve, migrate and restore works on an existing database only. Every command that opens
 the database takes --database-url, which overrides DATABASE_URL (serve's --port and --host override
 PORT and HOST). The rest of the configuration comes from the environment (PARLEY_ACCOUNT_SID,
 PARLEY_AUTH_TOKEN, PARLEY_PUBLIC_URL, ...); see the README.

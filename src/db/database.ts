@@ -46,6 +46,8 @@ export interface DatabaseHandle {
   connections(): ConnectionUse;
   /** Answers whether the database is reachable right now and, after a storage fault, takes writes again. */
   ping(): Promise<boolean>;
+  /** Writes a probe row now and deletes it again, committed (db/storage-health.ts): whether the database takes writes. */
+  writable(): Promise<boolean>;
   destroy(): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ function openSqlite(path: string, options: DatabaseOptions): DatabaseHandle {
     // One connection, and no statement timeout to lift.
     maintain: (work) => work(db),
     ping: async () => sqlite.open && (await health.check(transactions)),
+    writable: async () => sqlite.open && (await health.probe(transactions)),
     destroy: async () => {
       await checkpointer?.stop();
       await db.destroy();
@@ -184,6 +187,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
         return false;
       }
     },
+    writable: () => health.probe(transactions),
     destroy: () => db.destroy(),
   };
 }

@@ -6,8 +6,9 @@
 // Every statement's failure passes through `observe` (database.ts wraps SQLite's statements,
 // pg-connections.ts PostgreSQL's connections). After a storage fault the storage counts as failing
 // until a write probe succeeds: a page-sized row inserted into storage_probe and deleted again, in a
-// committed transaction. The probe runs only while failing (so an unauthenticated /healthz cannot
-// make a healthy server write), and callers asking at once share one probe.
+// committed transaction. /healthz probes only while failing (so it cannot make a healthy server
+// write); /healthz/ready probes each time it asks (`probe`, its answers reused for a second:
+// lifecycle/readiness.ts). Callers asking at once share one probe.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from './constraint-errors.js';
@@ -34,7 +35,11 @@ export class StorageHealth {
 
   /** True while no storage fault is unanswered; otherwise probes, and true only if the probe wrote. */
   check(transactions: Transactions): Promise<boolean> {
-    if (!this.failing) return Promise.resolve(true);
+    return this.failing ? this.probe(transactions) : Promise.resolve(true);
+  }
+
+  /** Probes now, failing or not: true only if the probe wrote (and no newer fault is unanswered). */
+  probe(transactions: Transactions): Promise<boolean> {
     this.#probe ??= this.#runProbe(transactions).finally(() => {
       this.#probe = null;
     });

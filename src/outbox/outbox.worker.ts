@@ -66,6 +66,9 @@ export class OutboxWorker {
   #claims: Promise<number> = Promise.resolve(0);
   #queued: Promise<number> | null = null;
   readonly #backoff: Backoff;
+  /** Resolved by abandon(): stop() waits no longer for the deliveries under way. */
+  #abandon!: () => void;
+  readonly #abandoned = new Promise<void>((resolve) => (this.#abandon = resolve));
 
   constructor(
     private readonly db: Db,
@@ -86,13 +89,28 @@ export class OutboxWorker {
     this.#timer ??= setInterval(() => this.#refill(), this.options.pollMs).unref();
   }
 
-  /** Claims nothing more, and waits for the deliveries under way. */
+  /** Claims nothing more, and waits for the deliveries under way (and for their outcomes to be written). */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#claims;
-    await Promise.all(this.#deliveries);
+    await Promise.race([this.#claims, this.#abandoned]);
+    await Promise.race([Promise.all(this.#deliveries), this.#abandoned]);
+  }
+
+  /** Deliveries under way on this node. */
+  get inFlight(): number {
+    return this.#deliveries.size;
+  }
+
+  /**
+   * Stops waiting for the deliveries under way (the shutdown ran out of time); answers how many
+   * were left. Each of them runs again once its claim expires: delivery is at least once.
+   */
+  abandon(): number {
+    this.#stopped = true;
+    this.#abandon();
+    return this.#deliveries.size;
   }
 
   /** Looks for due work now (called after a commit that enqueued some). */
@@ -129,6 +147,8 @@ export class OutboxWorker {
 
   /** Claims due jobs into the free slots and starts them, in each clock's scope; returns how many it started. */
   async #fill(): Promise<number> {
+    // Stopped: a delivery that ends, or a commit's kick, must not read the clocks of a closing database.
+    if (this.#stopped) return 0;
     let scopes: ClockScope[];
     try {
       scopes = await this.clocks.scopes();

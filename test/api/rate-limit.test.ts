@@ -12,45 +12,7 @@ import type { TestApp } from '../helpers/app.js';
 import { addAccount, addApiKey } from '../helpers/accounts.js';
 import { sleep } from '../helpers/eventually.js';
 import { expectError, HttpClient } from '../helpers/http-client.js';
-import type { Response } from '../helpers/http-client.js';
-
-/** 429 / 20429 with a whole number of seconds to wait. */
-function expectLimited(response: Response, what: string): number {
-  assert.equal(response.status, 429, `${what}: expected 429, got ${response.status} ${response.text}`);
-  expectError(response, 429, 20429);
-  const retryAfter = response.headers.get('retry-after');
-  assert.match(retryAfter ?? '', /^[1-9]\d*$/, `${what}: Retry-After ${retryAfter}`);
-  return Number(retryAfter);
-}
-
-/**
- * `count` GETs of one path at once (so they all reach the limiter within a few milliseconds,
- * however slow the database); their statuses, lowest first.
- */
-async function burst(api: HttpClient, path: string, count: number): Promise<number[]> {
-  return (await burstOf(api, path, count)).statuses;
-}
-
-/** The same, with the refused responses. */
-async function burstOf(api: HttpClient, path: string, count: number): Promise<{ statuses: number[]; refused: Response[] }> {
-  const responses = await Promise.all(Array.from({ length: count }, () => api.get(path)));
-  const refused = responses.filter((r) => r.status === 429);
-  for (const response of refused) expectLimited(response, `burst of ${count} to ${path}`);
-  return { statuses: responses.map((r) => r.status).sort((x, y) => x - y), refused };
-}
-
-/** Makes the account's credentials cached and the database warm, on an endpoint the test does not count. */
-async function warmUp(api: HttpClient): Promise<void> {
-  assert.equal((await api.get('/simulator/v1/Clock')).status, 200);
-}
-
-const FIVE_OK = [200, 200, 200, 200, 200];
-
-/** A time for the limiter that stands still until `elapse` moves it. */
-function standingTime() {
-  let now = Date.parse('2026-01-01T00:00:00Z');
-  return { rateClock: () => now, elapse: (ms: number) => void (now += ms) };
-}
+import { burst, burstOf, expectLimited, FIVE_OK, standingTime, warmUp } from '../helpers/rate-limit.js';
 
 describe('Rate limiting with PARLEY_RATE_LIMIT=5 and PARLEY_RATE_BURST=5', () => {
   let t: TestApp;

@@ -84,7 +84,7 @@ describe('the parley command line', () => {
 
   test('serve --port, --host and --database-url override PORT, HOST and DATABASE_URL', async () => {
     const given = join(dir, 'given.db');
-    const server = await launchServe({ ...env, PORT: '1', HOST: '192.0.2.1' }, undefined, {
+    const server = await launchServe({ ...env, PORT: '1', HOST: '192.0.2.1', PARLEY_SHUTDOWN_DRAIN_MS: '0' }, undefined, {
       args: ['--port', '0', '--host', '127.0.0.1', '--database-url', `sqlite:${given}`],
     });
     try {

@@ -27,6 +27,7 @@ describe('parley serve from another working directory', { skip: testEngine() ===
       PARLEY_ACCOUNT_SID: TEST_ACCOUNT_SID,
       PARLEY_AUTH_TOKEN: TEST_AUTH_TOKEN,
       PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
     };
     const server = await launchServe(env, undefined, { cwd: tmpdir() });
     try {

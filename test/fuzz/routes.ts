@@ -28,6 +28,8 @@ export interface RouteDef {
   /** Literal path pieces and path parameters, in order. */
   parts: ReadonlyArray<string | { param: Kind }>;
   methods: readonly string[];
+  /** Answers without credentials (the health probes). */
+  open?: true;
   /** POST form fields. */
   body?: Readonly<Record<string, FieldType>>;
   /** GET query parameters. */
@@ -52,7 +54,9 @@ const ses = { param: 'session' } as const;
 const par = { param: 'participant' } as const;
 
 export const ROUTES: readonly RouteDef[] = [
-  { id: 'GET /healthz', parts: ['/healthz'], methods: ['GET'] },
+  { id: 'GET /healthz', parts: ['/healthz'], methods: ['GET'], open: true },
+  { id: 'GET /healthz/live', parts: ['/healthz/live'], methods: ['GET'], open: true },
+  { id: 'GET /healthz/ready', parts: ['/healthz/ready'], methods: ['GET'], open: true },
   { id: '/v1/Services', parts: ['/v1/Services'], methods: ['GET', 'POST'], body: SERVICE_FIELDS, query: PAGING },
   { id: '/v1/Services/:Sid', parts: ['/v1/Services/', svc], methods: ['GET', 'POST', 'DELETE'], body: SERVICE_FIELDS },
   {

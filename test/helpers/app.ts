@@ -28,8 +28,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * `shared`: a database another app also runs on (two nodes; createDurableDatabase), which the
+ * caller drops; by default the app gets one of its own, dropped at close().
+ */
+export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}, shared?: TestDatabase): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({
     DATABASE_URL: database.url,
     PARLEY_ACCOUNT_SID: TEST_ACCOUNT_SID,
@@ -50,7 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (shared === undefined) await database.drop();
     },
   };
 }

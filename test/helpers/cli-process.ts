@@ -36,7 +36,8 @@ export interface RunningServer extends ServeProcess {
 
 /** `parley serve` until its banner is out (PORT=0 in env picks a free port). */
 export async function serve(env: NodeJS.ProcessEnv): Promise<RunningServer> {
-  const server = await launchServe(env);
+  // No drain on stop: these tests stop the server, they do not test its shutdown.
+  const server = await launchServe({ PARLEY_SHUTDOWN_DRAIN_MS: '0', ...env });
   const banner = server.output();
   return {
     ...server,

@@ -136,6 +136,8 @@ export async function spawnServer(env: Record<string, string>, startTimeoutMs?: 
       PARLEY_ACCOUNT_SID: TEST_ACCOUNT_SID,
       PARLEY_AUTH_TOKEN: TEST_AUTH_TOKEN,
       PARLEY_LOG_LEVEL: 'warn',
+      // No drain before closing (5 s by default): nothing balances load across these servers.
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
       ...env,
     },
     startTimeoutMs,

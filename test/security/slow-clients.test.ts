@@ -6,12 +6,12 @@
 // The timeouts are short here; every wait is bounded generously, and nothing asserts how fast.
 
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
+import { open } from '../helpers/raw-connection.js';
+import type { Connection } from '../helpers/raw-connection.js';
 import { maskedPair } from '../helpers/factories.js';
 import { startFakeTwilio } from '../helpers/fake-twilio.js';
 import type { FakeTwilio } from '../helpers/fake-twilio.js';
@@ -20,28 +20,6 @@ import { twilioEnv } from '../helpers/twilio-webhooks.js';
 
 const REQUEST_TIMEOUT_MS = 1000;
 const TIMEOUTS = { PARLEY_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), PARLEY_KEEP_ALIVE_TIMEOUT_MS: '500' };
-
-interface Connection {
-  socket: Socket;
-  /** Everything the server sent. */
-  received(): string;
-  /** Resolves when the server has closed the connection. */
-  closed: Promise<void>;
-}
-
-function open(baseUrl: string): Promise<Connection> {
-  const { port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1');
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (received += chunk));
-    const closed = new Promise<void>((done) => socket.once('close', () => done()));
-    socket.on('error', () => {}); // a reset is one way of being cut off
-    socket.once('connect', () => resolve({ socket, received: () => received, closed }));
-    socket.once('error', reject);
-  });
-}
 
 /**
  * Sends `head`, then `body` one byte every `intervalMs`, until the server closes the connection;

@@ -13,6 +13,8 @@ test('defaults match the README', () => {
   assert.equal(config.bodyLimit, 65536);
   assert.equal(config.adminToken, null);
   assert.equal(config.numberCheck, 'possible');
+  assert.equal(config.shutdownDrainMs, 5000);
+  assert.equal(config.shutdownTimeoutMs, 10_000);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -50,6 +52,9 @@ test('each invalid variable is named in the error', () => {
       'PARLEY_ADMIN_TOKEN',
     ],
     [{ PARLEY_NUMBER_CHECK: 'strict' }, 'PARLEY_NUMBER_CHECK'],
+    [{ PARLEY_SHUTDOWN_DRAIN_MS: '-1' }, 'PARLEY_SHUTDOWN_DRAIN_MS'],
+    [{ PARLEY_SHUTDOWN_DRAIN_MS: '5s' }, 'PARLEY_SHUTDOWN_DRAIN_MS'],
+    [{ PARLEY_SHUTDOWN_TIMEOUT_MS: '600001' }, 'PARLEY_SHUTDOWN_TIMEOUT_MS'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(
@@ -58,6 +63,11 @@ test('each invalid variable is named in the error', () => {
       JSON.stringify(env),
     );
   }
+});
+
+test('PARLEY_SHUTDOWN_DRAIN_MS and PARLEY_SHUTDOWN_TIMEOUT_MS may be 0 (close at once, cut at once)', () => {
+  const config = loadConfig({ PARLEY_SHUTDOWN_DRAIN_MS: '0', PARLEY_SHUTDOWN_TIMEOUT_MS: '0' });
+  assert.deepEqual([config.shutdownDrainMs, config.shutdownTimeoutMs], [0, 0]);
 });
 
 test('PARLEY_PUBLIC_URL loses its trailing slash', () => {
@@ -97,6 +107,27 @@ test('PARLEY_CARRIER=telnyx: the API key, the account public key and the public 
       () => loadConfig({ ...telnyx, ...change }),
       (err: unknown) => err instanceof ConfigError && err.variable === variable,
       JSON.stringify(change),
+    );
+  }
+});
+
+test('PARLEY_REDIS_URL: unset is no Redis; redis:// or rediss:// with a host, never echoed in the error', () => {
+  assert.equal(loadConfig({}).redis, null);
+  const redis = loadConfig({ PARLEY_REDIS_URL: 'rediss://default:s3cret@cache.internal:6380/2' }).redis;
+  assert.deepEqual(redis, { url: 'rediss://default:s3cret@cache.internal:6380/2', keyPrefix: 'parley:rate:', timeoutMs: 200 });
+  const tuned = loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1', PARLEY_REDIS_KEY_PREFIX: 'eu:rate:', PARLEY_REDIS_TIMEOUT_MS: '50' });
+  assert.deepEqual(tuned.redis, { url: 'redis://127.0.0.1', keyPrefix: 'eu:rate:', timeoutMs: 50 });
+  for (const url of ['http://cache:6379', 'redis://', 'redis://:s3cret@', 'cache.internal:6379']) {
+    assert.throws(
+      () => loadConfig({ PARLEY_REDIS_URL: url }),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'PARLEY_REDIS_URL' && !err.message.includes('s3cret'),
+      url,
+    );
+  }
+  for (const timeout of ['0', '5', 'fast', '60000']) {
+    assert.throws(
+      () => loadConfig({ PARLEY_REDIS_URL: 'redis://127.0.0.1', PARLEY_REDIS_TIMEOUT_MS: timeout }),
+      (err: unknown) => err instanceof ConfigError && err.variable === 'PARLEY_REDIS_TIMEOUT_MS',
     );
   }
 });
