@@ -61,7 +61,12 @@ async function main(): Promise<void> {
   if (!existsSync('dist/cli.js')) throw new Error('dist/ is missing: npm run build first');
   const dir = mkdtempSync(join(tmpdir(), 'parley-cli-bench-'));
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'parley.db')}`, PARLEY_LOG_LEVEL: 'warn', PARLEY_SHUTDOWN_DRAIN_MS: '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: `sqlite:${join(dir, 'parley.db')}`,
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_SHUTDOWN_DRAIN_MS: '0',
+    };
     delete env.PARLEY_ACCOUNT_SID;
     delete env.PARLEY_AUTH_TOKEN;
     spawnSync(process.execPath, [...BIN, 'migrate'], { env });
