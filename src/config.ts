@@ -220,7 +220,9 @@ export function loadConfig(env: Env = process.env): Config {
     authFailureLimit: integer(env, 'PARLEY_AUTH_FAILURE_LIMIT', realCarrier ? 20 : 0, 0, 1_000_000),
     metricsToken,
     metricsPerService: boolean(env, 'PARLEY_METRICS_PER_SERVICE', false),
-    shutdownDrainMs: integer(env, 'PARLEY_SHUTDOWN_DRAIN_MS', 5000, 0, 600_000),
+    // A balancer needs the drain to take the node out; the emulator (Ctrl-C in a terminal, a test
+    // suite's teardown) has none, and waiting 5 s there is only a wait.
+    shutdownDrainMs: integer(env, 'PARLEY_SHUTDOWN_DRAIN_MS', realCarrier ? 5000 : 0, 0, 600_000),
     shutdownTimeoutMs: integer(env, 'PARLEY_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
   });
 }

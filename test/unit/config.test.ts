@@ -2,6 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
+/** The least a real carrier needs. */
+const twilio = {
+  PARLEY_CARRIER: 'twilio',
+  PARLEY_TWILIO_ACCOUNT_SID: `AC${'f'.repeat(32)}`,
+  PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token',
+  PARLEY_PUBLIC_URL: 'https://parley.example.com',
+};
+
 test('defaults match the README', () => {
   const config = loadConfig({});
   assert.equal(config.port, 3000);
@@ -13,21 +21,21 @@ test('defaults match the README', () => {
   assert.equal(config.bodyLimit, 65536);
   assert.equal(config.adminToken, null);
   assert.equal(config.numberCheck, 'possible');
-  assert.equal(config.shutdownDrainMs, 5000);
+  assert.equal(config.shutdownDrainMs, 0);
   assert.equal(config.shutdownTimeoutMs, 10_000);
   assert.ok(Object.isFrozen(config));
 });
 
 test('PARLEY_NUMBER_CHECK: possible with the simulator, valid with a real carrier, either when set', () => {
-  const twilio = {
-    PARLEY_CARRIER: 'twilio',
-    PARLEY_TWILIO_ACCOUNT_SID: `AC${'f'.repeat(32)}`,
-    PARLEY_TWILIO_AUTH_TOKEN: 'twilio-token',
-    PARLEY_PUBLIC_URL: 'https://parley.example.com',
-  };
   assert.equal(loadConfig(twilio).numberCheck, 'valid');
   assert.equal(loadConfig({ ...twilio, PARLEY_NUMBER_CHECK: 'possible' }).numberCheck, 'possible');
   assert.equal(loadConfig({ PARLEY_NUMBER_CHECK: 'valid' }).numberCheck, 'valid');
+});
+
+test('PARLEY_SHUTDOWN_DRAIN_MS: 5 s with a real carrier (behind a balancer), none with the simulator', () => {
+  assert.equal(loadConfig(twilio).shutdownDrainMs, 5000);
+  assert.equal(loadConfig({}).shutdownDrainMs, 0);
+  assert.equal(loadConfig({ PARLEY_SHUTDOWN_DRAIN_MS: '2000' }).shutdownDrainMs, 2000);
 });
 
 test('each invalid variable is named in the error', () => {
